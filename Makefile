@@ -1,0 +1,35 @@
+# Two entry points: `make run` (serve on the embedded database with demo data) and
+# `make test`. Both build .venv from uv.lock first, with the Python 3.13 that pyenv
+# (or the PATH) provides.
+PYTHON313 := $(shell (pyenv which python3.13 2>/dev/null || command -v python3.13 || ls -d $$HOME/.pyenv/versions/3.13*/bin/python3.13 2>/dev/null) | tail -n 1)
+UV := .venv/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: install run test lint bench clean
+
+.venv/.synced: pyproject.toml uv.lock
+	@test -n "$(PYTHON313)" || { echo "Python 3.13 not found (install it with pyenv: pyenv install 3.13)"; exit 1; }
+	@test -x .venv/bin/python || $(PYTHON313) -m venv .venv
+	@test -x $(UV) || .venv/bin/python -m pip install --quiet "uv==0.13.9"
+	$(UV) sync --frozen --python .venv/bin/python
+	@touch $@
+
+install: .venv/.synced
+
+run: install
+	.venv/bin/python server.py --demo
+
+test: install
+	.venv/bin/python -m pytest
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
+
+bench: install
+	.venv/bin/python -m bench
+
+clean:
+	rm -rf .venv data .pytest_cache .ruff_cache .mypy_cache

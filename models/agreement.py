@@ -1,0 +1,413 @@
+"""Agreement (Kerja Sama Daerah): the record of one cooperation, its files and its history.
+
+Every rule about an agreement's fields and life cycle is here; resolvers only load, call and
+commit. Each change is committed together with its chronology events in one atomic
+compare-and-set write.
+"""
+
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar, Self
+
+import pymongo
+from beanie import DecimalAnnotation, PydanticObjectId
+from beanie.odm.utils.encoder import Encoder
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pymongo import IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from models.actor import ActorRef
+from models.base import Record, utcnow
+from models.chronology import GENESIS_HASH, ChronologyEvent, LongText, event, start_of_day
+from models.documents import DocumentRef
+from models.enums import (
+    SIGNED_DOCUMENT_TYPE,
+    AgreementForm,
+    AgreementStatus,
+    ChronologyKind,
+    CooperationType,
+    DocumentType,
+    Visibility,
+)
+from models.errors import DomainError, ErrorCode
+from models.org_unit import Text
+from models.partner import ShortText
+
+Status = AgreementStatus
+
+# The life cycle: which status may follow which (DOMAIN.md, "Life cycles").
+TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
+    Status.DRAFT: frozenset({Status.ACTIVE}),
+    Status.ACTIVE: frozenset({Status.EXPIRED, Status.TERMINATED, Status.EXTENDED}),
+    Status.EXPIRED: frozenset({Status.EXTENDED}),
+    Status.TERMINATED: frozenset(),
+    Status.EXTENDED: frozenset(),
+}
+
+# Fields a plain edit may change; status, files and history move only through their own acts.
+EDITABLE_FIELDS = frozenset(
+    {
+        "number",
+        "party_numbers",
+        "title",
+        "purpose",
+        "scope",
+        "field",
+        "cooperation_type",
+        "partner_ids",
+        "lead_org_unit_ids",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "funding_source",
+        "value",
+        "archive_location",
+        "visibility",
+    }
+)
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+
+
+class PartyNumber(BaseModel):
+    """The number a party gave the agreement in its own registry."""
+
+    party: Text
+    number: Text
+
+
+class Amendment(BaseModel):
+    id: PydanticObjectId = Field(default_factory=PydanticObjectId)
+    number: Text
+    title: Text
+    description: LongText = ""
+    signed_on: date
+    document_id: PydanticObjectId | None = None
+    recorded_by: ActorRef
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class Agreement(Record):
+    number: Text
+    party_numbers: list[PartyNumber] = []
+    title: Text
+    purpose: LongText = ""
+    scope: LongText = ""
+    field: ShortText = ""
+    form: AgreementForm
+    cooperation_type: CooperationType
+    partner_ids: list[PydanticObjectId] = Field(min_length=1)
+    lead_org_unit_ids: list[PydanticObjectId] = Field(min_length=1)
+    parent_id: PydanticObjectId | None = None
+    predecessor_id: PydanticObjectId | None = None
+    successor_id: PydanticObjectId | None = None
+    origin_proposal_id: PydanticObjectId | None = None
+    signed_on: date | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    funding_source: ShortText = ""
+    value: DecimalAnnotation | None = Field(default=None, ge=0)
+    archive_location: ShortText = ""
+    visibility: Visibility = Visibility.INTERNAL
+    status: AgreementStatus = AgreementStatus.DRAFT
+    termination_reason: str = ""
+    amendments: list[Amendment] = []
+    documents: list[DocumentRef] = []
+    chronology: list[ChronologyEvent] = []
+    title_key: str = ""
+
+    unique_fields: ClassVar[dict[str, str]] = {"number": "number"}
+
+    class Settings:
+        name = "agreements"
+        indexes: ClassVar = [
+            IndexModel([("number", pymongo.ASCENDING)], unique=True, name="number"),
+            IndexModel(
+                [("title", pymongo.TEXT), ("purpose", pymongo.TEXT), ("scope", pymongo.TEXT)],
+                weights={"title": 5, "purpose": 2, "scope": 1},
+                default_language="none",
+                name="text",
+            ),
+            IndexModel([("title_key", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            IndexModel([("signed_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),
+            IndexModel([("cooperation_type", pymongo.ASCENDING)]),
+            IndexModel([("form", pymongo.ASCENDING)]),
+            IndexModel([("partner_ids", pymongo.ASCENDING)]),
+            IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
+            IndexModel([("parent_id", pymongo.ASCENDING)]),
+            IndexModel([("documents.file_id", pymongo.ASCENDING)]),
+        ]
+
+    @model_validator(mode="after")
+    def _check_dates(self) -> Self:
+        # DomainError (not ValueError) passes through pydantic with its code and field.
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise DomainError(ErrorCode.INVALID, "endsOn must not be before startsOn", "endsOn")
+        if self.parent_id is not None and self.form != AgreementForm.PKS:
+            raise DomainError(
+                ErrorCode.INVALID_PARENT, "only a PKS has a parent agreement", "parentId"
+            )
+        self.title_key = self.title.casefold()
+        return self
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def is_expiring(self, today: date, window_days: int) -> bool:
+        return (
+            self.status == Status.ACTIVE
+            and self.ends_on is not None
+            and 0 <= (self.ends_on - today).days <= window_days
+        )
+
+    def document(self, document_id: PydanticObjectId) -> DocumentRef:
+        for doc in self.documents:
+            if doc.id == document_id:
+                return doc
+        raise DomainError(ErrorCode.NOT_FOUND, "no such document on this agreement", "documentId")
+
+    def superseded_ids(self) -> set[PydanticObjectId]:
+        return {d.supersedes for d in self.documents if d.supersedes is not None}
+
+    def last_hash(self) -> str:
+        return self.chronology[-1].hash if self.chronology else GENESIS_HASH
+
+    # --- rules across records -----------------------------------------------------------
+
+    def check_parent(self, parent: "Agreement | None") -> None:
+        if self.parent_id is None:
+            return
+        if parent is None:
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "the parent agreement does not exist", "parentId"
+            )
+        if parent.form != AgreementForm.KSB:
+            raise DomainError(
+                ErrorCode.INVALID_PARENT,
+                f"a PKS must sit under a KSB; {parent.number} is a {parent.form}",
+                "parentId",
+            )
+
+    # --- acts: each returns the stored agreement after one atomic write ---------------------
+
+    async def create(self, actor: ActorRef, session: AsyncClientSession | None = None) -> Self:
+        created = event(ChronologyKind.CREATED, "Data kerja sama dicatat", actor)
+        self.chronology = [created.sealed(GENESIS_HASH)]
+        return await self.create_checked(session=session)
+
+    async def edit(
+        self, changes: dict[str, Any], actor: ActorRef, expected_revision: int | None
+    ) -> Self:
+        unknown = set(changes) - EDITABLE_FIELDS
+        if unknown:
+            raise DomainError(ErrorCode.INVALID, f"cannot edit {', '.join(sorted(unknown))}")
+        _, changed = self.revised(changes)
+        if not changed:
+            return self
+        names = ", ".join(sorted(changed))
+        note = event(ChronologyKind.UPDATED, "Data kerja sama diperbarui", actor, description=names)
+        return await self.commit(changed, [note], expected_revision=expected_revision)
+
+    async def activate(self, actor: ActorRef, expected_revision: int | None) -> Self:
+        self._check_move(Status.ACTIVE)
+        signed_type = SIGNED_DOCUMENT_TYPE[self.form]
+        scans = [d for d in self.documents if d.type == signed_type]
+        if not scans:
+            raise DomainError(
+                ErrorCode.MISSING_SIGNED_DOCUMENT,
+                f"upload the signed {self.form} scan ({signed_type}) before activating",
+                "documents",
+            )
+        if self.signed_on is None:
+            raise DomainError(ErrorCode.REQUIRED, "set signedOn before activating", "signedOn")
+        signed = event(
+            ChronologyKind.SIGNED,
+            "Naskah ditandatangani; kerja sama berlaku",
+            actor,
+            occurred_at=start_of_day(self.signed_on),
+            document_ids=[scans[-1].id],
+        )
+        return await self.commit(
+            {"status": Status.ACTIVE}, [signed], expected_revision=expected_revision
+        )
+
+    async def terminate(
+        self, reason: str, terminated_on: date, actor: ActorRef, expected_revision: int | None
+    ) -> Self:
+        self._check_move(Status.TERMINATED)
+        reason = reason.strip()
+        if not reason:
+            raise DomainError(ErrorCode.REQUIRED, "a reason is required to terminate", "reason")
+        ended = event(
+            ChronologyKind.TERMINATED,
+            "Kerja sama diakhiri sebelum waktunya",
+            actor,
+            description=reason,
+            occurred_at=start_of_day(terminated_on),
+        )
+        return await self.commit(
+            {"status": Status.TERMINATED, "termination_reason": reason},
+            [ended],
+            expected_revision=expected_revision,
+        )
+
+    async def expire(self, today: date, actor: ActorRef, expected_revision: int | None) -> Self:
+        self._check_move(Status.EXPIRED)
+        if self.ends_on is None or self.ends_on >= today:
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION, "the agreement's term is not over yet", "endsOn"
+            )
+        over = event(
+            ChronologyKind.STATUS_CHANGED,
+            "Jangka waktu kerja sama berakhir",
+            actor,
+            occurred_at=start_of_day(self.ends_on),
+        )
+        return await self.commit(
+            {"status": Status.EXPIRED}, [over], expected_revision=expected_revision
+        )
+
+    def check_can_extend(self, successor: "Agreement") -> None:
+        self._check_move(Status.EXTENDED)
+        if successor.id == self.id:
+            raise DomainError(
+                ErrorCode.INVALID, "an agreement cannot succeed itself", "successorId"
+            )
+        if successor.predecessor_id not in (None, self.id):
+            raise DomainError(
+                ErrorCode.INVALID, "that agreement already renews another one", "successorId"
+            )
+        if successor.form != self.form:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "a renewal must have the same form as the original",
+                "successorId",
+            )
+
+    async def link_successor(
+        self,
+        successor: "Agreement",
+        actor: ActorRef,
+        expected_revision: int | None,
+        session: AsyncClientSession | None,
+    ) -> tuple[Self, "Agreement"]:
+        self.check_can_extend(successor)
+        extended = event(
+            ChronologyKind.EXTENDED,
+            f"Diperpanjang dengan {successor.number}",
+            actor,
+            description=successor.title,
+        )
+        original = await self.commit(
+            {"status": Status.EXTENDED, "successor_id": successor.id},
+            [extended],
+            expected_revision=expected_revision,
+            session=session,
+        )
+        follows = event(
+            ChronologyKind.EXTENDED,
+            f"Perpanjangan dari {self.number}",
+            actor,
+            description=self.title,
+        )
+        renewed = await successor.commit({"predecessor_id": self.id}, [follows], session=session)
+        return original, renewed
+
+    async def amend(
+        self, amendment: Amendment, actor: ActorRef, expected_revision: int | None
+    ) -> Self:
+        if self.status != Status.ACTIVE:
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION,
+                f"only an ACTIVE agreement can be amended; this one is {self.status}",
+                "agreementId",
+            )
+        if any(a.number == amendment.number for a in self.amendments):
+            raise DomainError(ErrorCode.DUPLICATE, "this amendment number is recorded", "number")
+        document_ids = []
+        if amendment.document_id is not None:
+            doc = self.document(amendment.document_id)
+            if doc.type != DocumentType.ADDENDUM:
+                raise DomainError(
+                    ErrorCode.INVALID, "attach a document of type ADDENDUM", "documentId"
+                )
+            document_ids = [doc.id]
+        amended = event(
+            ChronologyKind.AMENDED,
+            f"Adendum {amendment.number}: {amendment.title}",
+            actor,
+            description=amendment.description,
+            occurred_at=start_of_day(amendment.signed_on),
+            document_ids=document_ids,
+        )
+        return await self.commit(
+            {},
+            [amended],
+            push={"amendments": Encoder().encode(amendment)},
+            expected_revision=expected_revision,
+        )
+
+    def next_document(self, supersedes: PydanticObjectId | None, doc_type: DocumentType) -> int:
+        """Check a new upload against the documents on record; return its version number."""
+        if supersedes is None:
+            return 1
+        previous = self.document(supersedes)
+        if previous.id in self.superseded_ids():
+            raise DomainError(
+                ErrorCode.CONFLICT,
+                "that document already has a newer version; supersede the newest one",
+                "supersedesId",
+            )
+        if previous.type != doc_type:
+            raise DomainError(
+                ErrorCode.INVALID,
+                f"a new version must keep the type {previous.type}",
+                "type",
+            )
+        return previous.version + 1
+
+    async def add_document(self, doc: DocumentRef, actor: ActorRef) -> Self:
+        added = event(
+            ChronologyKind.DOCUMENT_ADDED,
+            f"Dokumen ditambahkan: {doc.title}"
+            + (f" (versi {doc.version})" if doc.version > 1 else ""),
+            actor,
+            description=f"{doc.type} · {doc.filename}",
+            document_ids=[doc.id],
+        )
+        return await self.commit({}, [added], push={"documents": Encoder().encode(doc)})
+
+    # --- the one write path ------------------------------------------------------------------
+
+    def _check_move(self, target: AgreementStatus) -> None:
+        if target not in TRANSITIONS[self.status]:
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION,
+                f"an agreement in status {self.status} cannot become {target}",
+                "status",
+            )
+
+    async def commit(
+        self,
+        changes: dict[str, Any],
+        events: list[ChronologyEvent],
+        *,
+        push: dict[str, Any] | None = None,
+        expected_revision: int | None = None,
+        session: AsyncClientSession | None = None,
+    ) -> Self:
+        sealed = []
+        previous = self.last_hash()
+        for item in events:
+            item = item.sealed(previous)
+            sealed.append(Encoder().encode(item))
+            previous = item.hash
+        pushes: dict[str, Any] = {"chronology": {"$each": sealed}}
+        for name, value in (push or {}).items():
+            pushes[name] = value
+        return await self.compare_and_set(
+            {"$set": Encoder().encode(changes), "$push": pushes},
+            expected_revision=expected_revision,
+            session=session,
+        )

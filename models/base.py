@@ -1,0 +1,130 @@
+"""What every stored record shares: timestamps and an integer revision for optimistic locking."""
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+
+from beanie import Document, PydanticObjectId
+from beanie.odm.utils.encoder import Encoder
+from pydantic import Field, ValidationError
+from pymongo import ReturnDocument
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import DuplicateKeyError
+
+from models.errors import DomainError, DomainErrors, ErrorCode
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Record(Document):
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    revision: int = 1
+
+    # Which unique index a duplicate-key error means, to name the field in the error.
+    unique_fields: ClassVar[dict[str, str]] = {}
+
+    async def create_checked(self, session: AsyncClientSession | None = None) -> Self:
+        try:
+            await self.insert(session=session)
+        except DuplicateKeyError as error:
+            raise self.duplicate_error(error) from None
+        return self
+
+    @classmethod
+    def build(cls, **fields: Any) -> Self:
+        """Validate a new record; every broken field rule becomes a coded error."""
+        try:
+            return cls.model_validate(fields)
+        except ValidationError as error:
+            raise validation_errors(error) from None
+
+    def revised(self, changes: dict[str, Any]) -> tuple[Self, dict[str, Any]]:
+        """The record with `changes` applied and validated, and the `$set` that stores them."""
+        revised = self.build(**{**self.model_dump(), **changes})
+        fields = set(type(self).model_fields) - {"id", "revision_id"}
+        changed = {
+            name: Encoder().encode(getattr(revised, name))
+            for name in sorted(fields)
+            if getattr(revised, name) != getattr(self, name)
+        }
+        return revised, changed
+
+    async def update_fields(
+        self, changes: dict[str, Any], *, expected_revision: int | None = None
+    ) -> Self:
+        """Validate and store a plain edit of fields."""
+        _, changed = self.revised(changes)
+        if not changed:
+            if expected_revision is not None and expected_revision != self.revision:
+                raise stale(type(self).__name__)
+            return self
+        return await self.compare_and_set({"$set": changed}, expected_revision=expected_revision)
+
+    async def compare_and_set(
+        self,
+        update: dict[str, Any],
+        *,
+        expected_revision: int | None = None,
+        session: AsyncClientSession | None = None,
+    ) -> Self:
+        """Apply `update` only if nobody changed the record since it was read (or since the
+        revision the client last saw). A stale write is refused, never applied."""
+        if expected_revision is not None and expected_revision != self.revision:
+            raise stale(type(self).__name__)
+        update = dict(update)
+        update.setdefault("$set", {})
+        update["$set"] = {**update["$set"], "updated_at": utcnow()}
+        update["$inc"] = {**update.get("$inc", {}), "revision": 1}
+        try:
+            raw = await self.get_pymongo_collection().find_one_and_update(
+                {"_id": self.id, "revision": self.revision},
+                update,
+                return_document=ReturnDocument.AFTER,
+                session=session,
+            )
+        except DuplicateKeyError as error:
+            raise self.duplicate_error(error) from None
+        if raw is None:
+            raise stale(type(self).__name__)
+        return self.model_validate(raw)
+
+    @classmethod
+    def duplicate_error(cls, error: DuplicateKeyError) -> DomainError:
+        text = str(error)
+        for key, field in cls.unique_fields.items():
+            if key in text:
+                return DomainError(ErrorCode.DUPLICATE, f"{field} is already in use", field)
+        return DomainError(ErrorCode.DUPLICATE, "a record with these values already exists")
+
+
+def stale(kind: str) -> DomainError:
+    return DomainError(
+        ErrorCode.CONFLICT,
+        f"the {kind} was changed by someone else since you read it; reload and try again",
+        "revision",
+    )
+
+
+def parse_object_id(value: str, field: str = "id") -> PydanticObjectId:
+    try:
+        return PydanticObjectId(value)
+    except Exception:
+        raise DomainError(ErrorCode.INVALID_ID, f"{value!r} is not a valid id", field) from None
+
+
+def validation_errors(error: ValidationError) -> DomainErrors:
+    found = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or None
+        code = (
+            ErrorCode.REQUIRED
+            if item["type"] in {"missing", "string_too_short"}
+            else (ErrorCode.INVALID)
+        )
+        message = item["msg"]
+        if item["type"] == "value_error":
+            message = str(item.get("ctx", {}).get("error", message))
+        found.append(DomainError(code, message, field))
+    return DomainErrors(found)

@@ -1,0 +1,48 @@
+"""DocumentRef: a stored file (in GridFS) as it belongs to a record.
+
+A file is never overwritten: a new version is a new DocumentRef that `supersedes` the old one,
+and both stay downloadable.
+"""
+
+from datetime import datetime
+from typing import Annotated
+
+from beanie import PydanticObjectId
+from pydantic import BaseModel, Field, StringConstraints
+
+from models.actor import ActorRef
+from models.base import utcnow
+from models.enums import DocumentType
+from models.org_unit import Text
+
+# What the archive accepts, decided from the bytes (never from the client's claim).
+ACCEPTED_CONTENT_TYPES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/tiff": ".tif",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+}
+
+Filename = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+
+
+class StoredFile(BaseModel):
+    """What the file store reports after a complete, checked upload."""
+
+    file_id: PydanticObjectId
+    filename: Filename
+    content_type: str
+    size: int
+    sha256: str
+
+
+class DocumentRef(StoredFile):
+    id: PydanticObjectId = Field(default_factory=PydanticObjectId)
+    type: DocumentType
+    title: Text
+    version: int = 1
+    supersedes: PydanticObjectId | None = None
+    uploaded_by: ActorRef
+    uploaded_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,163 @@
+"""The file store: scans and attachments in GridFS.
+
+Uploads stream in chunks (memory stays flat), the sha256 and size are computed on the way,
+and the content type is decided from the bytes. A rejected or failed upload is aborted, so
+no partial file is left behind. Files are immutable: a new version is a new file.
+"""
+
+import asyncio
+import hashlib
+import zipfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from typing import BinaryIO
+
+import puremagic
+from beanie import PydanticObjectId
+from gridfs import AsyncGridFSBucket
+from gridfs.asynchronous.grid_file import AsyncGridOut
+from gridfs.errors import NoFile
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from models.base import utcnow
+from models.documents import ACCEPTED_CONTENT_TYPES, StoredFile
+from models.errors import DomainError, ErrorCode
+
+CHUNK_SIZE = 1024 * 1024
+SNIFF_BYTES = 8192
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def sniff_content_type(head: bytes, file: BinaryIO) -> str | None:
+    """The accepted type these bytes really are, or None."""
+    if head.startswith(ZIP_MAGIC):
+        return _office_type(file)
+    try:
+        matches = puremagic.magic_string(head)
+    except puremagic.PureError:
+        return None
+    for match in matches:
+        if match.mime_type in ACCEPTED_CONTENT_TYPES:
+            return str(match.mime_type)
+    return None
+
+
+def _office_type(file: BinaryIO) -> str | None:
+    """DOCX and ODT are ZIP containers; only their entries tell them apart from any ZIP."""
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
+                return ODT
+            if {"[Content_Types].xml", "word/document.xml"} <= names:
+                return DOCX
+    except zipfile.BadZipFile:
+        return None
+    finally:
+        file.seek(0)
+    return None
+
+
+class FileStore:
+    """One GridFS bucket, and its files collection for the bookkeeping GridFS has no call for."""
+
+    def __init__(self, db: AsyncDatabase, bucket_name: str) -> None:
+        self.bucket = AsyncGridFSBucket(db, bucket_name)
+        self.files: AsyncCollection = db[f"{bucket_name}.files"]
+
+    async def store(
+        self, file: BinaryIO, filename: str, *, max_bytes: int, field: str = "file"
+    ) -> StoredFile:
+        """Stream a seekable local file into GridFS; refuse it whole if it breaks a rule."""
+        file.seek(0)
+        head = await asyncio.to_thread(file.read, SNIFF_BYTES)
+        if not head:
+            raise DomainError(ErrorCode.FILE_EMPTY, "the file is empty", field)
+        content_type = await asyncio.to_thread(sniff_content_type, head, file)
+        if content_type is None:
+            raise DomainError(
+                ErrorCode.UNSUPPORTED_FILE_TYPE,
+                "only PDF, JPEG, PNG, TIFF, DOCX and ODT files are accepted",
+                field,
+            )
+        file.seek(0)
+        digest = hashlib.sha256()
+        size = 0
+        upload = self.bucket.open_upload_stream(
+            filename, metadata={"contentType": content_type, "attached": False}
+        )
+        try:
+            while chunk := await asyncio.to_thread(file.read, CHUNK_SIZE):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise DomainError(
+                        ErrorCode.FILE_TOO_LARGE,
+                        f"the file is larger than {max_bytes // (1024 * 1024)} MB",
+                        field,
+                    )
+                digest.update(chunk)
+                await upload.write(chunk)
+            await upload.close()
+        except BaseException:
+            await upload.abort()
+            raise
+        return StoredFile(
+            file_id=PydanticObjectId(upload._id),
+            filename=filename,
+            content_type=content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+        )
+
+    async def mark_attached(self, file_id: PydanticObjectId) -> None:
+        """Record that a record points at the file, so the orphan sweep leaves it alone."""
+        await self.files.update_one({"_id": file_id}, {"$set": {"metadata.attached": True}})
+
+    async def delete(self, file_id: PydanticObjectId) -> None:
+        try:
+            await self.bucket.delete(file_id)
+        except NoFile:
+            pass
+
+    async def open(self, file_id: PydanticObjectId) -> AsyncGridOut | None:
+        try:
+            return await self.bucket.open_download_stream(file_id)
+        except NoFile:
+            return None
+
+    async def sweep_unattached(
+        self,
+        grace: timedelta,
+        is_referenced: Callable[[PydanticObjectId], Awaitable[bool]],
+    ) -> int:
+        """Delete files that no record took within `grace` (a crash between upload and
+        attach). A file that a record does reference is marked attached, so it is checked once.
+        """
+        removed = 0
+        cursor = self.files.find(
+            {"metadata.attached": False, "uploadDate": {"$lt": utcnow() - grace}}, {"_id": 1}
+        )
+        async for row in cursor:
+            file_id = PydanticObjectId(row["_id"])
+            if await is_referenced(file_id):
+                await self.mark_attached(file_id)
+            else:
+                await self.delete(file_id)
+                removed += 1
+        return removed
+
+
+async def read_range(grid_out: AsyncGridOut, start: int, length: int) -> AsyncIterator[bytes]:
+    """Yield `length` bytes from `start`, one chunk at a time."""
+    await grid_out.seek(start)
+    remaining = length
+    while remaining > 0:
+        chunk = await grid_out.read(min(CHUNK_SIZE, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+        yield chunk

@@ -1,0 +1,343 @@
+"""Use cases of the digital archive: find, record, change and close agreements."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, BinaryIO
+
+from beanie import PydanticObjectId
+
+from models import Agreement, OrgUnit, Partner
+from models.agreement import Amendment
+from models.base import stale
+from models.chronology import ChronologyEvent, start_of_day
+from models.documents import DocumentRef
+from models.enums import AgreementForm, AgreementStatus, CooperationType, DocumentType
+from models.errors import DomainError, DomainErrors, ErrorCode
+from resolvers.access import agreement_scope, can_read_agreement, require_agreement_writer
+from resolvers.context import Context
+from resolvers.pagination import Page, PageRequest, SortKey, paginate
+
+# A concurrent change to an agreement (another upload, an edit) should not fail an upload
+# that does not conflict with it: re-read and re-check this many times before giving up.
+ATTACH_ATTEMPTS = 3
+
+
+@dataclass
+class AgreementFilter:
+    text: str | None = None
+    cooperation_type: list[CooperationType] | None = None
+    form: list[AgreementForm] | None = None
+    status: list[AgreementStatus] | None = None
+    partner_id: PydanticObjectId | None = None
+    org_unit_id: PydanticObjectId | None = None
+    parent_id: PydanticObjectId | None = None
+    signed_year: int | None = None
+    ends_before: date | None = None
+    ends_after: date | None = None
+    expiring_within_days: int | None = None
+    field: str | None = None
+
+
+def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
+    if flt is None:
+        return {}
+    query: dict[str, Any] = {}
+    if flt.text and flt.text.strip():
+        query["$text"] = {"$search": flt.text.strip()}
+    for name, values in (
+        ("cooperation_type", flt.cooperation_type),
+        ("form", flt.form),
+        ("status", flt.status),
+    ):
+        if values:
+            query[name] = {"$in": [v.value for v in values]}
+    if flt.partner_id is not None:
+        query["partner_ids"] = flt.partner_id
+    if flt.org_unit_id is not None:
+        query["lead_org_unit_ids"] = flt.org_unit_id
+    if flt.parent_id is not None:
+        query["parent_id"] = flt.parent_id
+    if flt.field:
+        query["field"] = flt.field
+    if flt.signed_year is not None:
+        if not 1900 <= flt.signed_year <= 2200:
+            raise DomainError(ErrorCode.INVALID, "signedYear is out of range", "signedYear")
+        query["signed_on"] = {
+            "$gte": start_of_day(date(flt.signed_year, 1, 1)),
+            "$lt": start_of_day(date(flt.signed_year + 1, 1, 1)),
+        }
+    ends: dict[str, Any] = {}
+    if flt.ends_after is not None:
+        ends["$gte"] = start_of_day(flt.ends_after)
+    if flt.ends_before is not None:
+        ends["$lt"] = start_of_day(flt.ends_before)
+    if flt.expiring_within_days is not None:
+        if flt.expiring_within_days < 0:
+            raise DomainError(
+                ErrorCode.INVALID, "expiringWithinDays must not be negative", "expiringWithinDays"
+            )
+        query["status"] = AgreementStatus.ACTIVE.value
+        horizon = today + timedelta(days=flt.expiring_within_days)
+        ends["$gte"] = max(ends.get("$gte", start_of_day(today)), start_of_day(today))
+        ends["$lte"] = start_of_day(horizon)
+    if ends:
+        query["ends_on"] = ends
+    return query
+
+
+async def list_agreements(
+    ctx: Context, flt: AgreementFilter | None, key: SortKey, request: PageRequest
+) -> Page[Agreement]:
+    query = agreement_query(flt, ctx.today())
+    scope = agreement_scope(ctx.viewer)
+    combined = {"$and": [scope, query]} if scope and query else (scope or query)
+    page = await paginate(
+        Agreement,
+        combined,
+        key,
+        request,
+        default_size=ctx.settings.default_page_size,
+        max_size=ctx.settings.max_page_size,
+    )
+    ctx.loaders.prime(page.items)
+    return page
+
+
+async def get_agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement | None:
+    """The agreement if it exists and the viewer may see it (otherwise: not found)."""
+    agreement = await ctx.loaders.agreement.load(agreement_id)
+    if agreement is None or not can_read_agreement(ctx.viewer, agreement):
+        return None
+    return agreement
+
+
+async def get_children(ctx: Context, parent_id: PydanticObjectId) -> list[Agreement]:
+    children = await ctx.loaders.children.load(parent_id)
+    return [c for c in children if can_read_agreement(ctx.viewer, c)]
+
+
+def chronology_page(agreement: Agreement, request: PageRequest) -> Page[ChronologyEvent]:
+    """The embedded history, newest first by when it happened; cursors are event ids."""
+    size, backwards = request.size(default=50, maximum=100)
+    if backwards:
+        raise DomainError(ErrorCode.INVALID, "the chronology pages forwards only", "last")
+    events = sorted(
+        agreement.chronology, key=lambda e: (e.occurred_at, e.recorded_at), reverse=True
+    )
+    start = 0
+    if request.after is not None:
+        ids = [str(e.id) for e in events]
+        if request.after not in ids:
+            raise DomainError(ErrorCode.INVALID_CURSOR, "this cursor is not valid", "after")
+        start = ids.index(request.after) + 1
+    items = events[start : start + size]
+
+    async def count() -> int:
+        return len(events)
+
+    return Page(
+        items=items,
+        cursors=[str(e.id) for e in items],
+        has_next_page=start + size < len(events),
+        has_previous_page=start > 0,
+        count=count,
+    )
+
+
+async def _require(ctx: Context, agreement_id: PydanticObjectId, field: str) -> Agreement:
+    agreement = await Agreement.get(agreement_id)
+    if agreement is None or not can_read_agreement(ctx.viewer, agreement):
+        raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", field)
+    require_agreement_writer(ctx.viewer, agreement)
+    return agreement
+
+
+async def _check_references(fields: dict[str, Any]) -> None:
+    problems = []
+    for name, model, label in (
+        ("partner_ids", Partner, "partnerIds"),
+        ("lead_org_unit_ids", OrgUnit, "leadOrgUnitIds"),
+    ):
+        ids = fields.get(name)
+        if not ids:
+            continue
+        if len(set(ids)) != len(ids):
+            problems.append(DomainError(ErrorCode.INVALID, "an id is listed twice", label))
+            continue
+        if await model.find({"_id": {"$in": ids}}).count() != len(ids):
+            problems.append(DomainError(ErrorCode.NOT_FOUND, "an id names no record", label))
+    if problems:
+        raise DomainErrors(problems)
+
+
+async def create_agreement(ctx: Context, fields: dict[str, Any]) -> Agreement:
+    require_agreement_writer(ctx.viewer)
+    agreement = Agreement.build(**fields)
+    await _check_references(fields)
+    if agreement.parent_id is not None:
+        agreement.check_parent(await Agreement.get(agreement.parent_id))
+    return await agreement.create(ctx.viewer.actor)
+
+
+async def update_agreement(
+    ctx: Context, agreement_id: PydanticObjectId, changes: dict[str, Any], revision: int | None
+) -> Agreement:
+    agreement = await _require(ctx, agreement_id, "id")
+    await _check_references(changes)
+    return await agreement.edit(changes, ctx.viewer.actor, revision)
+
+
+async def activate_agreement(
+    ctx: Context, agreement_id: PydanticObjectId, revision: int | None
+) -> Agreement:
+    agreement = await _require(ctx, agreement_id, "agreementId")
+    return await agreement.activate(ctx.viewer.actor, revision)
+
+
+async def terminate_agreement(
+    ctx: Context,
+    agreement_id: PydanticObjectId,
+    reason: str,
+    terminated_on: date | None,
+    revision: int | None,
+) -> Agreement:
+    agreement = await _require(ctx, agreement_id, "agreementId")
+    day = terminated_on or ctx.today()
+    if day > ctx.today():
+        raise DomainError(ErrorCode.INVALID, "terminatedOn cannot be in the future", "terminatedOn")
+    return await agreement.terminate(reason, day, ctx.viewer.actor, revision)
+
+
+async def expire_agreement(
+    ctx: Context, agreement_id: PydanticObjectId, revision: int | None
+) -> Agreement:
+    agreement = await _require(ctx, agreement_id, "agreementId")
+    return await agreement.expire(ctx.today(), ctx.viewer.actor, revision)
+
+
+async def extend_agreement(
+    ctx: Context,
+    agreement_id: PydanticObjectId,
+    successor_id: PydanticObjectId | None,
+    successor_fields: dict[str, Any],
+    revision: int | None,
+) -> tuple[Agreement, Agreement]:
+    """Link a renewal: an existing agreement, or a new DRAFT copied from the original."""
+    original = await _require(ctx, agreement_id, "agreementId")
+    if successor_id is not None:
+        successor = await _require(ctx, successor_id, "successorId")
+        original.check_can_extend(successor)
+    else:
+        if "number" not in successor_fields:
+            raise DomainError(
+                ErrorCode.REQUIRED, "give successorId or the new agreement's number", "number"
+            )
+        base = original.model_dump(
+            include={
+                "title",
+                "purpose",
+                "scope",
+                "field",
+                "form",
+                "cooperation_type",
+                "partner_ids",
+                "lead_org_unit_ids",
+                "parent_id",
+                "funding_source",
+                "value",
+                "visibility",
+            }
+        )
+        successor = Agreement.build(**{**base, **successor_fields})
+        original.check_can_extend(successor)
+    async with ctx.database.client.start_session() as session, await session.start_transaction():
+        if successor.id is None:
+            successor = await successor.create(ctx.viewer.actor, session=session)
+        return await original.link_successor(successor, ctx.viewer.actor, revision, session)
+
+
+async def amend_agreement(
+    ctx: Context, agreement_id: PydanticObjectId, fields: dict[str, Any], revision: int | None
+) -> Agreement:
+    agreement = await _require(ctx, agreement_id, "agreementId")
+    amendment = Amendment.model_validate({**fields, "recorded_by": ctx.viewer.actor})
+    if amendment.signed_on > ctx.today():
+        raise DomainError(ErrorCode.INVALID, "signedOn cannot be in the future", "signedOn")
+    return await agreement.amend(amendment, ctx.viewer.actor, revision)
+
+
+async def upload_document(
+    ctx: Context,
+    agreement_id: PydanticObjectId,
+    doc_type: DocumentType,
+    title: str,
+    file: BinaryIO,
+    filename: str,
+    supersedes: PydanticObjectId | None,
+) -> tuple[DocumentRef, Agreement]:
+    agreement = await _require(ctx, agreement_id, "agreementId")
+    agreement.next_document(supersedes, doc_type)
+    DocumentRef.model_validate(  # title and filename rules, before any byte is stored
+        {
+            "type": doc_type,
+            "title": title,
+            "file_id": PydanticObjectId(),
+            "filename": filename,
+            "content_type": "",
+            "size": 0,
+            "sha256": "",
+            "uploaded_by": ctx.viewer.actor,
+        }
+    )
+    files = ctx.database.files
+    stored = await files.store(file, filename, max_bytes=ctx.settings.max_upload_bytes)
+    try:
+        for _ in range(ATTACH_ATTEMPTS):
+            doc = DocumentRef(
+                **stored.model_dump(),
+                type=doc_type,
+                title=title,
+                version=agreement.next_document(supersedes, doc_type),
+                supersedes=supersedes,
+                uploaded_by=ctx.viewer.actor,
+            )
+            try:
+                updated = await agreement.add_document(doc, ctx.viewer.actor)
+                break
+            except DomainError as error:
+                if error.code != ErrorCode.CONFLICT or error.field != "revision":
+                    raise
+                agreement = await _require(ctx, agreement_id, "agreementId")
+        else:
+            raise stale("Agreement")
+    except BaseException:
+        await files.delete(stored.file_id)
+        raise
+    await files.mark_attached(stored.file_id)
+    return doc, updated
+
+
+async def find_document(
+    ctx: Context, file_id: PydanticObjectId
+) -> tuple[Agreement, DocumentRef] | None:
+    """The readable agreement document stored as this file, if any."""
+    agreement = await Agreement.find_one({"documents.file_id": file_id})
+    if agreement is None or not can_read_agreement(ctx.viewer, agreement):
+        return None
+    for doc in agreement.documents:
+        if doc.file_id == file_id:
+            return agreement, doc
+    return None
+
+
+async def find_document_by_id(
+    ctx: Context, document_id: PydanticObjectId
+) -> tuple[DocumentRef, Agreement] | None:
+    agreement = await Agreement.find_one({"documents.id": document_id})
+    if agreement is None or not can_read_agreement(ctx.viewer, agreement):
+        return None
+    return agreement.document(document_id), agreement
+
+
+async def is_file_referenced(file_id: PydanticObjectId) -> bool:
+    return await Agreement.find({"documents.file_id": file_id}).count() > 0

@@ -1,0 +1,59 @@
+"""Per-request DataLoaders: one database command per kind of relation, whatever the page size."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from beanie import PydanticObjectId
+from strawberry.dataloader import DataLoader
+
+from models import Agreement, OrgUnit, Partner
+from models.base import Record
+
+
+async def _by_id[R: Record](model: type[R], ids: Sequence[PydanticObjectId]) -> list[R | None]:
+    found = {doc.id: doc for doc in await model.find({"_id": {"$in": list(ids)}}).to_list()}
+    return [found.get(i) for i in ids]
+
+
+async def _agreements(ids: Sequence[PydanticObjectId]) -> list[Agreement | None]:
+    return await _by_id(Agreement, ids)
+
+
+async def _partners(ids: Sequence[PydanticObjectId]) -> list[Partner | None]:
+    return await _by_id(Partner, ids)
+
+
+async def _org_units(ids: Sequence[PydanticObjectId]) -> list[OrgUnit | None]:
+    return await _by_id(OrgUnit, ids)
+
+
+async def _children(parent_ids: Sequence[PydanticObjectId]) -> list[list[Agreement]]:
+    grouped: dict[PydanticObjectId, list[Agreement]] = defaultdict(list)
+    query = Agreement.find({"parent_id": {"$in": list(parent_ids)}}).sort("number")
+    for child in await query.to_list():
+        if child.parent_id is not None:
+            grouped[child.parent_id].append(child)
+    return [grouped[i] for i in parent_ids]
+
+
+@dataclass
+class Loaders:
+    agreement: DataLoader[PydanticObjectId, Agreement | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_agreements)
+    )
+    partner: DataLoader[PydanticObjectId, Partner | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_partners)
+    )
+    org_unit: DataLoader[PydanticObjectId, OrgUnit | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_org_units)
+    )
+    children: DataLoader[PydanticObjectId, list[Agreement]] = field(
+        default_factory=lambda: DataLoader(load_fn=_children)
+    )
+
+    def prime(self, agreements: Sequence[Agreement]) -> None:
+        """Agreements already loaded (a page) need no second trip when named as parents."""
+        for agreement in agreements:
+            if agreement.id is not None:
+                self.agreement.prime(agreement.id, agreement)

@@ -1,0 +1,29 @@
+"""The GraphQL schema: the root types composed from each domain, and its limits."""
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
+
+from schema.agreement_mutations import AgreementMutations
+from schema.agreements import AgreementQueries
+from schema.extensions import ShapeErrors
+from schema.nodes import NodeQueries
+from schema.org_units import OrgUnitMutations, OrgUnitQueries
+from schema.partners import PartnerMutations, PartnerQueries
+from settings import Settings
+
+Query = merge_types("Query", (NodeQueries, AgreementQueries, PartnerQueries, OrgUnitQueries))
+Mutation = merge_types("Mutation", (AgreementMutations, PartnerMutations, OrgUnitMutations))
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            ShapeErrors,
+            QueryDepthLimiter(max_depth=settings.max_query_depth),
+            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            MaxTokensLimiter(max_token_count=settings.max_tokens),
+        ],
+    )

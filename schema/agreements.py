@@ -1,0 +1,359 @@
+"""Agreements (menu 1, the digital archive): types, filter, order and the list query."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+from beanie import PydanticObjectId
+from strawberry import relay
+
+from models import Agreement
+from models.actor import ActorRef
+from models.agreement import Amendment
+from models.chronology import ChronologyEvent
+from models.documents import DocumentRef
+from resolvers import agreements
+from resolvers.pagination import Page, PageRequest, SortKey
+from schema.context import Info
+from schema.enums import (
+    AgreementFormEnum,
+    AgreementStatusEnum,
+    ChronologyKindEnum,
+    CooperationTypeEnum,
+    DocumentTypeEnum,
+    VisibilityEnum,
+)
+from schema.errors import query
+from schema.org_units import OrgUnitType
+from schema.partners import PartnerType
+from schema.relay import Connection, SortDirection, decode_id, page_request
+
+DOWNLOAD_PATH = "/files/{file_id}"
+
+
+@strawberry.type(description="Who did something, as they were named when they did it.")
+class Actor:
+    id: str
+    name: str
+
+    @classmethod
+    def from_model(cls, actor: ActorRef) -> "Actor":
+        return cls(id=actor.id, name=actor.name)
+
+
+@strawberry.type(description="The number a party gave the agreement in its own registry.")
+class PartyNumber:
+    party: str
+    number: str
+
+
+@strawberry.type(name="DocumentRef", description="A stored file of an agreement (a scan).")
+class DocumentRefType(relay.Node):
+    id: relay.NodeID[str]
+    type: DocumentTypeEnum  # type: ignore[valid-type]
+    title: str
+    filename: str
+    content_type: str
+    size: int = strawberry.field(description="Bytes.")
+    sha256: str
+    version: int
+    uploaded_at: datetime
+    uploaded_by: Actor
+    is_current: bool = strawberry.field(description="No newer version supersedes this one.")
+    download_url: str = strawberry.field(
+        description="GET it (with the same credentials) to download; supports Range."
+    )
+    owner: strawberry.Private[Agreement]
+    supersedes_id: strawberry.Private[PydanticObjectId | None]
+
+    @strawberry.field(description="The earlier version this one replaces.")
+    def supersedes(self) -> "DocumentRefType | None":
+        if self.supersedes_id is None:
+            return None
+        return DocumentRefType.from_model(self.owner.document(self.supersedes_id), self.owner)
+
+    @classmethod
+    def from_model(cls, doc: DocumentRef, owner: Agreement) -> "DocumentRefType":
+        return cls(
+            id=str(doc.id),
+            type=doc.type,
+            title=doc.title,
+            filename=doc.filename,
+            content_type=doc.content_type,
+            size=doc.size,
+            sha256=doc.sha256,
+            version=doc.version,
+            uploaded_at=doc.uploaded_at,
+            uploaded_by=Actor.from_model(doc.uploaded_by),
+            is_current=doc.id not in owner.superseded_ids(),
+            download_url=DOWNLOAD_PATH.format(file_id=doc.file_id),
+            owner=owner,
+            supersedes_id=doc.supersedes,
+        )
+
+
+@strawberry.type(description="An addendum to a signed agreement.")
+class AmendmentType:
+    id: strawberry.ID
+    number: str
+    title: str
+    description: str
+    signed_on: date
+    recorded_at: datetime
+    recorded_by: Actor
+    owner: strawberry.Private[Agreement]
+    document_id: strawberry.Private[PydanticObjectId | None]
+
+    @strawberry.field
+    def document(self) -> DocumentRefType | None:
+        if self.document_id is None:
+            return None
+        return DocumentRefType.from_model(self.owner.document(self.document_id), self.owner)
+
+    @classmethod
+    def from_model(cls, item: Amendment, owner: Agreement) -> "AmendmentType":
+        return cls(
+            id=strawberry.ID(str(item.id)),
+            number=item.number,
+            title=item.title,
+            description=item.description,
+            signed_on=item.signed_on,
+            recorded_at=item.recorded_at,
+            recorded_by=Actor.from_model(item.recorded_by),
+            owner=owner,
+            document_id=item.document_id,
+        )
+
+
+@strawberry.type(name="ChronologyEvent", description="One step in an agreement's history.")
+class ChronologyEventType:
+    id: strawberry.ID
+    kind: ChronologyKindEnum  # type: ignore[valid-type]
+    title: str
+    description: str
+    occurred_at: datetime = strawberry.field(description="When it really happened.")
+    recorded_at: datetime = strawberry.field(description="When it was entered here.")
+    recorded_by: Actor
+    hash: str
+    owner: strawberry.Private[Agreement]
+    document_ids: strawberry.Private[list[PydanticObjectId]]
+    corrects_id: strawberry.Private[PydanticObjectId | None]
+
+    @strawberry.field
+    def documents(self) -> list[DocumentRefType]:
+        return [
+            DocumentRefType.from_model(self.owner.document(i), self.owner)
+            for i in self.document_ids
+        ]
+
+    @strawberry.field(description="The event this one corrects (for CORRECTION events).")
+    def corrects(self) -> strawberry.ID | None:
+        return strawberry.ID(str(self.corrects_id)) if self.corrects_id else None
+
+    @classmethod
+    def from_model(cls, item: ChronologyEvent, owner: Agreement) -> "ChronologyEventType":
+        return cls(
+            id=strawberry.ID(str(item.id)),
+            kind=item.kind,
+            title=item.title,
+            description=item.description,
+            occurred_at=item.occurred_at,
+            recorded_at=item.recorded_at,
+            recorded_by=Actor.from_model(item.recorded_by),
+            hash=item.hash,
+            owner=owner,
+            document_ids=item.document_ids,
+            corrects_id=item.corrects,
+        )
+
+
+@strawberry.type(name="Agreement", description="A cooperation of the city (Kerja Sama Daerah).")
+class AgreementType(relay.Node):
+    id: relay.NodeID[str]
+    number: str = strawberry.field(description="The city's registry number (unique).")
+    party_numbers: list[PartyNumber]
+    title: str
+    purpose: str
+    scope: str
+    field: str = strawberry.field(description="Bidang, e.g. Pendidikan, Kesehatan.")
+    form: AgreementFormEnum  # type: ignore[valid-type]
+    cooperation_type: CooperationTypeEnum  # type: ignore[valid-type]
+    status: AgreementStatusEnum  # type: ignore[valid-type]
+    visibility: VisibilityEnum  # type: ignore[valid-type]
+    signed_on: date | None
+    starts_on: date | None
+    ends_on: date | None
+    funding_source: str
+    value: Decimal | None = strawberry.field(description="In rupiah.")
+    archive_location: str = strawberry.field(description="Where the paper original is kept.")
+    termination_reason: str
+    revision: int = strawberry.field(description="Send it back with an edit to detect conflicts.")
+    created_at: datetime
+    updated_at: datetime
+    model: strawberry.Private[Agreement]
+
+    @classmethod
+    def from_model(cls, a: Agreement) -> "AgreementType":
+        return cls(
+            id=str(a.id),
+            number=a.number,
+            party_numbers=[PartyNumber(party=p.party, number=p.number) for p in a.party_numbers],
+            title=a.title,
+            purpose=a.purpose,
+            scope=a.scope,
+            field=a.field,
+            form=a.form,
+            cooperation_type=a.cooperation_type,
+            status=a.status,
+            visibility=a.visibility,
+            signed_on=a.signed_on,
+            starts_on=a.starts_on,
+            ends_on=a.ends_on,
+            funding_source=a.funding_source,
+            value=a.value,
+            archive_location=a.archive_location,
+            termination_reason=a.termination_reason,
+            revision=a.revision,
+            created_at=a.created_at,
+            updated_at=a.updated_at,
+            model=a,
+        )
+
+    @strawberry.field(description="ACTIVE and ending within the expiry window (default 90 days).")
+    def is_expiring(self, info: Info) -> bool:
+        ctx = info.context
+        return self.model.is_expiring(ctx.today(), ctx.settings.expiring_window_days)
+
+    @strawberry.field
+    async def partners(self, info: Info) -> list[PartnerType]:
+        found = await info.context.loaders.partner.load_many(self.model.partner_ids)
+        return [PartnerType.from_model(p) for p in found if p is not None]
+
+    @strawberry.field
+    async def lead_org_units(self, info: Info) -> list[OrgUnitType]:
+        found = await info.context.loaders.org_unit.load_many(self.model.lead_org_unit_ids)
+        return [OrgUnitType.from_model(u) for u in found if u is not None]
+
+    async def _related(
+        self, info: Info, related_id: PydanticObjectId | None
+    ) -> "AgreementType | None":
+        if related_id is None:
+            return None
+        found = await agreements.get_agreement(info.context, related_id)
+        return AgreementType.from_model(found) if found else None
+
+    @strawberry.field(description="The KSB this PKS implements.")
+    async def parent(self, info: Info) -> "AgreementType | None":
+        return await self._related(info, self.model.parent_id)
+
+    @strawberry.field(description="The PKS agreements under this KSB.")
+    async def children(self, info: Info) -> list["AgreementType"]:
+        assert self.model.id is not None
+        found = await agreements.get_children(info.context, self.model.id)
+        return [AgreementType.from_model(c) for c in found]
+
+    @strawberry.field(description="The agreement this one renews.")
+    async def predecessor(self, info: Info) -> "AgreementType | None":
+        return await self._related(info, self.model.predecessor_id)
+
+    @strawberry.field(description="The agreement that renews this one.")
+    async def successor(self, info: Info) -> "AgreementType | None":
+        return await self._related(info, self.model.successor_id)
+
+    @strawberry.field(description="Every version of every file; `isCurrent` marks the newest.")
+    def documents(self) -> list[DocumentRefType]:
+        return [DocumentRefType.from_model(d, self.model) for d in self.model.documents]
+
+    @strawberry.field
+    def amendments(self) -> list[AmendmentType]:
+        return [AmendmentType.from_model(a, self.model) for a in self.model.amendments]
+
+    @strawberry.field(description="The history, newest first (by when it happened).")
+    def chronology(
+        self, first: int | None = None, after: str | None = None
+    ) -> Connection[ChronologyEventType]:
+        page = agreements.chronology_page(self.model, PageRequest(first=first, after=after))
+        return Connection[ChronologyEventType].of(
+            page, lambda e: ChronologyEventType.from_model(e, self.model)
+        )
+
+
+@strawberry.enum
+class AgreementOrderField(Enum):
+    NUMBER = "number"
+    TITLE = "title_key"
+    SIGNED_ON = "signed_on"
+    ENDS_ON = "ends_on"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input
+class AgreementOrder:
+    field: AgreementOrderField = AgreementOrderField.UPDATED_AT
+    direction: SortDirection = SortDirection.DESC
+
+
+@strawberry.input
+class AgreementFilter:
+    text: str | None = strawberry.field(
+        default=None, description="Words in the title, purpose or scope."
+    )
+    cooperation_type: list[CooperationTypeEnum] | None = None  # type: ignore[valid-type]
+    form: list[AgreementFormEnum] | None = None  # type: ignore[valid-type]
+    status: list[AgreementStatusEnum] | None = None  # type: ignore[valid-type]
+    partner_id: strawberry.ID | None = None
+    org_unit_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A lead department."
+    )
+    parent_id: strawberry.ID | None = None
+    field: str | None = None
+    signed_year: int | None = None
+    ends_before: date | None = None
+    ends_after: date | None = None
+    expiring_within_days: int | None = strawberry.field(
+        default=None, description="ACTIVE and ending between today and today + N days."
+    )
+
+    def to_resolver(self) -> agreements.AgreementFilter:
+        def opt(value: strawberry.ID | None, type_name: str, name: str) -> PydanticObjectId | None:
+            return decode_id(value, type_name, name) if value is not None else None
+
+        return agreements.AgreementFilter(
+            text=self.text,
+            cooperation_type=self.cooperation_type,
+            form=self.form,
+            status=self.status,
+            partner_id=opt(self.partner_id, "Partner", "partnerId"),
+            org_unit_id=opt(self.org_unit_id, "OrgUnit", "orgUnitId"),
+            parent_id=opt(self.parent_id, "Agreement", "parentId"),
+            field=self.field,
+            signed_year=self.signed_year,
+            ends_before=self.ends_before,
+            ends_after=self.ends_after,
+            expiring_within_days=self.expiring_within_days,
+        )
+
+
+@strawberry.type
+class AgreementQueries:
+    @strawberry.field(description="The archive, filtered and ordered; newest change first.")
+    async def agreements(
+        self,
+        info: Info,
+        filter: AgreementFilter | None = None,
+        order_by: AgreementOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AgreementType]:
+        order = order_by or AgreementOrder()
+        key = SortKey(order.field.value, order.direction == SortDirection.DESC)
+
+        async def run() -> Page[Agreement]:
+            flt = filter.to_resolver() if filter else None
+            request = page_request(first, after, last, before)
+            return await agreements.list_agreements(info.context, flt, key, request)
+
+        return Connection[AgreementType].of(await query(run()), AgreementType.from_model)

@@ -1,0 +1,78 @@
+"""How broken rules reach clients.
+
+Business-rule failures of a mutation come back in its payload as `UserError`s. Malformed
+requests, missing authentication and refused permissions are top-level errors with
+`extensions.code`. Anything unexpected is masked by the error extension (see `server.py`).
+"""
+
+from collections.abc import Awaitable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+
+from models.errors import DomainError, DomainErrors, ErrorCode
+
+ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
+
+# These are never a payload error: they say the request itself may not be made.
+TOP_LEVEL_CODES = frozenset({ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN})
+
+
+@strawberry.type(description="A business rule the input broke. `field` names the input field.")
+class UserError:
+    field: str | None
+    code: ErrorCodeEnum  # type: ignore[valid-type]
+    message: str
+
+
+class ApiError(GraphQLError):
+    """A top-level error whose message is safe to show and carries `extensions.code`."""
+
+    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+        extensions: dict[str, Any] = {"code": code.value}
+        if field:
+            extensions["field"] = camel(field)
+        super().__init__(message, extensions=extensions)
+
+
+def camel(name: str) -> str:
+    """Name a model field the way the API does (`ends_on` → `endsOn`, `0.name` kept)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _flatten(error: DomainError | DomainErrors) -> list[DomainError]:
+    return error.errors if isinstance(error, DomainErrors) else [error]
+
+
+def to_user_errors(error: DomainError | DomainErrors) -> list[UserError]:
+    items = _flatten(error)
+    for item in items:
+        if item.code in TOP_LEVEL_CODES:
+            raise ApiError(item.code, item.message) from None
+    return [
+        UserError(field=camel(i.field) if i.field else None, code=i.code, message=i.message)
+        for i in items
+    ]
+
+
+def to_api_error(error: DomainError | DomainErrors) -> ApiError:
+    first = _flatten(error)[0]
+    return ApiError(first.code, first.message, first.field)
+
+
+async def attempt[T](action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
+    """Run a mutation's use case; a broken rule becomes payload errors, not an exception."""
+    try:
+        return await action, []
+    except (DomainError, DomainErrors) as error:
+        return None, to_user_errors(error)
+
+
+async def query[T](action: Awaitable[T]) -> T:
+    """Run a query's use case; a broken rule (bad filter, cursor, page size) is top-level."""
+    try:
+        return await action
+    except (DomainError, DomainErrors) as error:
+        raise to_api_error(error) from None

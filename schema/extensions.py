@@ -1,0 +1,76 @@
+"""Error shaping: every error a client sees has `extensions.code`; unexpected ones are masked.
+
+Validation, parsing and limit errors (depth, aliases, tokens) happen before execution and say
+what is wrong with the request. Errors raised on purpose (`ApiError`) keep their message. Any
+other exception is logged with the request id and shown only as INTERNAL_ERROR + that id.
+"""
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+log = logging.getLogger("sikerma.graphql")
+
+# Messages of graphql-core and Strawberry's limiters, and the code each gets.
+REQUEST_ERROR_CODES = (
+    ("exceeds maximum operation depth", "QUERY_TOO_DEEP"),
+    ("maximum number of aliases", "TOO_MANY_ALIASES"),
+    ("tokens. Parsing aborted", "TOO_MANY_TOKENS"),
+    ("Syntax Error", "GRAPHQL_PARSE_FAILED"),
+    ("got invalid value", "BAD_USER_INPUT"),
+    ("cannot represent", "BAD_USER_INPUT"),
+)
+
+
+def request_error_code(message: str) -> str:
+    for fragment, code in REQUEST_ERROR_CODES:
+        if fragment in message:
+            return code
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+class ShapeErrors(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", "-")
+        result.errors = [self._shape(error, request_id) for error in result.errors]
+
+    def _shape(self, error: GraphQLError, request_id: str) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
+            return error
+        if original is None or error.path is None:
+            code = request_error_code(error.message)
+            return _with_extensions(error, {**(error.extensions or {}), "code": code})
+        log.error(
+            "unexpected error in %s (request %s)",
+            ".".join(map(str, error.path)),
+            request_id,
+            exc_info=original,
+        )
+        return GraphQLError(
+            f"Unexpected error; quote request id {request_id} when reporting it.",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL_ERROR", "requestId": request_id},
+        )
+
+
+def _with_extensions(error: GraphQLError, extensions: dict[str, object]) -> GraphQLError:
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=extensions,
+    )

@@ -1,0 +1,72 @@
+"""`node(id:)` and `nodes(ids:)`: any object by its global id, under the viewer's rules."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+from beanie import PydanticObjectId
+from strawberry import relay
+
+from models.errors import DomainError, ErrorCode
+from resolvers import agreements, nodes
+from schema.agreements import AgreementType, DocumentRefType
+from schema.context import Info
+from schema.errors import query
+from schema.org_units import OrgUnitType
+from schema.partners import PartnerType
+from schema.relay import parse_global_id
+
+MAX_NODES = 100
+
+
+async def _agreement(info: Info, raw: PydanticObjectId) -> Any:
+    found = await agreements.get_agreement(info.context, raw)
+    return AgreementType.from_model(found) if found else None
+
+
+async def _partner(info: Info, raw: PydanticObjectId) -> Any:
+    found = await nodes.get_partner(info.context, raw)
+    return PartnerType.from_model(found) if found else None
+
+
+async def _org_unit(info: Info, raw: PydanticObjectId) -> Any:
+    found = await nodes.get_org_unit(info.context, raw)
+    return OrgUnitType.from_model(found) if found else None
+
+
+async def _document(info: Info, raw: PydanticObjectId) -> Any:
+    found = await agreements.find_document_by_id(info.context, raw)
+    return DocumentRefType.from_model(*found) if found else None
+
+
+RESOLVERS: dict[str, Callable[[Info, PydanticObjectId], Awaitable[Any]]] = {
+    "Agreement": _agreement,
+    "Partner": _partner,
+    "OrgUnit": _org_unit,
+    "DocumentRef": _document,
+}
+
+
+async def _resolve(info: Info, value: strawberry.ID, field: str) -> Any:
+    type_name, raw = parse_global_id(str(value), field=field)
+    resolver = RESOLVERS.get(type_name)
+    return await resolver(info, raw) if resolver else None
+
+
+@strawberry.type
+class NodeQueries:
+    @strawberry.field(description="Any object by its global id; null if not found or not yours.")
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        return await query(_resolve(info, id, "id"))
+
+    @strawberry.field(description="Several objects by global id, in the order asked (≤ 100).")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
+        async def run() -> list[Any]:
+            if len(ids) > MAX_NODES:
+                raise DomainError(
+                    ErrorCode.PAGE_SIZE_EXCEEDED, f"ask for at most {MAX_NODES} ids", "ids"
+                )
+            return list(await asyncio.gather(*(_resolve(info, i, "ids") for i in ids)))
+
+        return await query(run())

@@ -1,0 +1,260 @@
+"""The HTTP service: /graphql (API and GraphiQL), /files/{id} (downloads) and /healthz.
+
+`python server.py` serves on HOST:PORT; with `--demo` it first fills an empty database with
+the demo data.
+"""
+
+import argparse
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+import uvicorn
+from beanie import PydanticObjectId
+from bson.errors import InvalidId
+from pymongo.monitoring import CommandListener
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from database import Database, connect
+from models.file_store import read_range
+from resolvers import agreements
+from resolvers.context import Context
+from resolvers.viewer import DEVELOPMENT_VIEWER, Viewer
+from schema import build_schema
+from settings import Settings, get_settings
+
+log = logging.getLogger("sikerma")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# Multipart bodies carry a little more than the file: field names, boundaries, the query.
+MULTIPART_OVERHEAD = 1024 * 1024
+
+
+def resolve_viewer(request: Request) -> Viewer:
+    """The one place that decides who a request acts for."""
+    return DEVELOPMENT_VIEWER
+
+
+def request_id_of(scope: Scope) -> str:
+    return str(scope.get("state", {}).get("request_id", "-"))
+
+
+class RequestIdMiddleware:
+    """Give every request an id (the client's X-Request-ID if sane) and echo it back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def error_response(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
+    )
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI app with our context and the upload guards."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(build_schema(settings), multipart_uploads_enabled=True)
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            refusal = self._refuse(Request(scope))
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+    def _refuse(self, request: Request) -> Response | None:
+        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+            return None
+        # A browser sends a cross-site form without preflight; such a form cannot set this
+        # header, so requiring it stops cross-site request forgery through uploads.
+        if "apollo-require-preflight" not in request.headers:
+            return error_response(
+                400,
+                "CSRF_PREFLIGHT_REQUIRED",
+                "multipart requests must send the Apollo-Require-Preflight header",
+            )
+        length = request.headers.get("content-length", "")
+        limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
+        if length.isdigit() and int(length) > limit:
+            return error_response(
+                413,
+                "FILE_TOO_LARGE",
+                f"the file is larger than {self.settings.max_upload_mb} MB",
+            )
+        return None
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(
+            database=request.app.state.database,
+            settings=self.settings,
+            viewer=resolve_viewer(request),
+            request_id=request_id_of(request.scope),
+        )
+
+
+async def healthz(request: Request) -> Response:
+    database: Database = request.app.state.database
+    try:
+        await database.db.command("ping")
+    except Exception:
+        log.exception("health check failed")
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+def content_disposition(filename: str, inline: bool) -> str:
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None | str:
+    """(start, end inclusive) of a single satisfiable range; None for the whole file;
+    "unsatisfiable" for a range outside the file."""
+    if not header:
+        return None
+    match = RANGE.match(header.strip())
+    if match is None:
+        return None  # several ranges or another unit: answer with the whole file
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        start, end = max(size - int(last), 0), size - 1
+    else:
+        start = int(first)
+        end = min(int(last), size - 1) if last else size - 1
+    if start >= size or start > end:
+        return "unsatisfiable"
+    return start, end
+
+
+async def download(request: Request) -> Response:
+    """Stream a stored file, with the same access rule as the record that owns it."""
+    try:
+        file_id = PydanticObjectId(request.path_params["file_id"])
+    except (InvalidId, TypeError):
+        return error_response(404, "NOT_FOUND", "no such file")
+    settings: Settings = request.app.state.settings
+    database: Database = request.app.state.database
+    ctx = Context(
+        database=database,
+        settings=settings,
+        viewer=resolve_viewer(request),
+        request_id=request_id_of(request.scope),
+    )
+    found = await agreements.find_document(ctx, file_id)
+    grid_out = await database.files.open(file_id) if found else None
+    if found is None or grid_out is None:
+        return error_response(404, "NOT_FOUND", "no such file")
+    _, doc = found
+    etag = f'"{doc.sha256}"'
+    headers = {
+        "ETag": etag,
+        "Accept-Ranges": "bytes",
+        "Cache-Control": "private, no-cache",
+        "Content-Disposition": content_disposition(
+            doc.filename, request.query_params.get("disposition") == "inline"
+        ),
+        "X-Content-Type-Options": "nosniff",
+    }
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    size = grid_out.length
+    wanted = byte_range(request.headers.get("range"), size)
+    if_range = request.headers.get("if-range")
+    if if_range is not None and if_range != etag:
+        wanted = None
+    if wanted == "unsatisfiable":
+        return Response(status_code=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+    start, end = wanted if isinstance(wanted, tuple) else (0, size - 1)
+    status = 206 if isinstance(wanted, tuple) else 200
+    if status == 206:
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    headers["Content-Length"] = str(end - start + 1)
+
+    async def body() -> AsyncIterator[bytes]:
+        async for chunk in read_range(grid_out, start, end - start + 1):
+            yield chunk
+
+    return StreamingResponse(
+        body(), status_code=status, headers=headers, media_type=doc.content_type
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    listeners: list[CommandListener] | None = None,
+    load_demo: bool = False,
+) -> Starlette:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with connect(settings, listeners=listeners) as database:
+            app.state.database = database
+            app.state.settings = settings
+            grace = timedelta(minutes=settings.orphan_file_grace_minutes)
+            removed = await database.files.sweep_unattached(grace, agreements.is_file_referenced)
+            if removed:
+                log.warning("removed %d unattached files left by interrupted uploads", removed)
+            if load_demo:
+                from demo_data import load_demo_data
+
+                await load_demo_data(database, only_if_empty=True)
+            yield
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/files/{file_id}", download, methods=["GET", "HEAD"]),
+            Route("/graphql", GraphQLApp(settings)),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = get_settings()
+    uvicorn.run(create_app(settings, load_demo=args.demo), host=settings.host, port=settings.port)
+
+
+if __name__ == "__main__":
+    main()
