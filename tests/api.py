@@ -1,0 +1,132 @@
+"""A small client for the tests: GraphQL over HTTP, uploads, and handy record makers."""
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from database import Database
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    database: Database
+    commands: Any
+    counter: dict[str, int] = field(default_factory=dict)
+
+    async def raw(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def gql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run and expect no top-level errors."""
+        body = await self.raw(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    async def mutate(
+        self, name: str, selection: str, input: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Run `name(input:)` and return its payload (which has `errors`)."""
+        op = f"mutation($input: {name[0].upper()}{name[1:]}Input!) {{ {name}(input: $input) {{ {selection} errors {{ field code message }} }} }}"
+        return (await self.gql(op, {"input": input}))[name]
+
+    async def ok(self, name: str, selection: str, input: dict[str, Any]) -> dict[str, Any]:
+        payload = await self.mutate(name, selection, input)
+        assert payload["errors"] == [], payload["errors"]
+        return payload
+
+    def _next(self, prefix: str) -> int:
+        self.counter[prefix] = self.counter.get(prefix, 0) + 1
+        return self.counter[prefix]
+
+    async def org_unit(self, **fields: Any) -> dict[str, Any]:
+        n = self._next("unit")
+        data = {"code": f"OPD{n}", "name": f"Dinas Uji {n}", **fields}
+        return (await self.ok("createOrgUnit", "orgUnit { id code name }", data))["orgUnit"]
+
+    async def partner(self, **fields: Any) -> dict[str, Any]:
+        n = self._next("partner")
+        data = {"name": f"Mitra Uji {n}", "kind": "UNIVERSITY", **fields}
+        return (await self.ok("createPartner", "partner { id name kind }", data))["partner"]
+
+    async def agreement(self, **fields: Any) -> dict[str, Any]:
+        n = self._next("agreement")
+        if "partnerIds" not in fields:
+            fields["partnerIds"] = [(await self.partner())["id"]]
+        if "leadOrgUnitIds" not in fields:
+            fields["leadOrgUnitIds"] = [(await self.org_unit())["id"]]
+        data = {
+            "number": f"119/{n:03d}-KS/2024",
+            "title": f"Kerja sama uji {n}",
+            "form": "KSB",
+            "cooperationType": "KSDPK",
+            **fields,
+        }
+        return (await self.ok("createAgreement", AGREEMENT_FIELDS, data))["agreement"]
+
+    async def upload(
+        self,
+        agreement_id: str,
+        content: bytes = PDF,
+        *,
+        filename: str = "naskah.pdf",
+        type: str = "SIGNED_KSB",
+        title: str = "Naskah KSB",
+        supersedes_id: str | None = None,
+        content_type: str = "application/pdf",
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        query = (
+            "mutation($input: UploadAgreementDocumentInput!) { uploadAgreementDocument(input: $input) {"
+            " document { id type title filename contentType size sha256 version isCurrent downloadUrl"
+            " supersedes { id } } agreement { id revision documents { id } }"
+            " errors { field code message } } }"
+        )
+        variables = {
+            "input": {
+                "agreementId": agreement_id,
+                "type": type,
+                "title": title,
+                "file": None,
+                "supersedesId": supersedes_id,
+            }
+        }
+        data = {
+            "operations": json.dumps({"query": query, "variables": variables}),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        }
+        return await self.client.post(
+            "/graphql",
+            data=data,
+            files={"0": (filename, content, content_type)},
+            headers={"Apollo-Require-Preflight": "true"} if headers is None else headers,
+        )
+
+    async def uploaded(self, agreement_id: str, content: bytes = PDF, **kw: Any) -> dict[str, Any]:
+        response = await self.upload(agreement_id, content, **kw)
+        assert response.status_code == 200, response.text
+        payload = response.json()["data"]["uploadAgreementDocument"]
+        assert payload["errors"] == [], payload["errors"]
+        return payload
+
+    async def count(self, collection: str, query: dict[str, Any] | None = None) -> int:
+        return await self.database.db[collection].count_documents(query or {})
+
+
+AGREEMENT_FIELDS = """agreement {
+  id number title purpose scope field form cooperationType status visibility
+  signedOn startsOn endsOn isExpiring fundingSource value archiveLocation revision
+  partners { id name } leadOrgUnits { id name } parent { id number } children { id number }
+  predecessor { id number } successor { id number }
+  documents { id type title filename contentType size sha256 version isCurrent downloadUrl }
+  amendments { id number title signedOn document { id } }
+  chronology(first: 50) { totalCount nodes { id kind title description occurredAt recordedBy { id name } } }
+}"""

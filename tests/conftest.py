@@ -1,0 +1,100 @@
+"""One real database engine and one app for the whole run; a clean database for each test.
+
+The engine is the embedded one (a real MongoDB-wire server in a child process), or the
+MongoDB at MONGODB_TEST_URI. The app is driven over HTTP with httpx against its ASGI
+interface, lifespan included.
+"""
+
+import os
+import threading
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pymongo import monitoring
+
+from database import embedded_engine
+from server import create_app
+from settings import Settings
+from tests.api import Api
+
+TEST_DATABASE = "sikerma_test"
+
+
+class CommandLog(monitoring.CommandListener):
+    """Counts the commands the app sends, to bound round trips per request."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.names: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        with self._lock:
+            self.names.append(event.command_name)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+    def reset(self) -> None:
+        with self._lock:
+            self.names.clear()
+
+    def data_commands(self) -> list[str]:
+        """Commands about data (not the driver's own handshakes and session bookkeeping)."""
+        ignored = {"hello", "ismaster", "isMaster", "ping", "endSessions", "buildInfo"}
+        return [n for n in self.names if n not in ignored]
+
+
+@pytest.fixture(scope="session")
+def command_log() -> CommandLog:
+    return CommandLog()
+
+
+@pytest.fixture(scope="session")
+async def database_uri(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    given = os.environ.get("MONGODB_TEST_URI")
+    if given:
+        yield given
+        return
+    async with embedded_engine(tmp_path_factory.mktemp("engine")) as uri:
+        yield uri
+
+
+@pytest.fixture(scope="session")
+def settings(database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(
+        mongodb_uri=database_uri,
+        database_name=TEST_DATABASE,
+        data_dir=Path(tmp_path_factory.mktemp("data")),
+        max_upload_mb=1,
+    )
+
+
+@pytest.fixture(scope="session")
+async def app_client(settings: Settings, command_log: CommandLog) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, listeners=[command_log])
+    async with app.router.lifespan_context(app):
+        app.state_ready = True
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client
+
+
+@pytest.fixture
+async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> AsyncIterator[Api]:
+    database = app_client.app.state.database  # type: ignore[attr-defined]
+    for name in await database.db.list_collection_names():
+        if not name.startswith("system."):
+            await database.db[name].delete_many({})
+    command_log.reset()
+    yield Api(app_client, database, command_log)
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"

@@ -1,0 +1,201 @@
+"""Uploading and downloading scans: types from the bytes, limits, versions, Range, CSRF."""
+
+import hashlib
+
+import pytest
+
+from tests.api import PDF, Api
+from tests.files import DOCX, ELF, EXE, ODT, PLAIN_ZIP, image
+
+
+async def _stored(api: Api) -> tuple[int, int, int]:
+    cursor = await api.database.db.agreements.aggregate(
+        [{"$project": {"n": {"$size": "$documents"}, "c": {"$size": "$chronology"}}}]
+    )
+    docs = await cursor.to_list()
+    return (
+        await api.count("files.files"),
+        sum(d["n"] for d in docs),
+        sum(d["c"] for d in docs),
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "claimed", "expected"),
+    [
+        (PDF, "image/png", "application/pdf"),
+        (image("JPEG"), "application/pdf", "image/jpeg"),
+        (image("PNG"), "application/octet-stream", "image/png"),
+        (image("TIFF"), "image/png", "image/tiff"),
+        (DOCX, "application/zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (ODT, "application/zip", "application/vnd.oasis.opendocument.text"),
+    ],
+)
+async def test_accepted_types_are_decided_from_the_bytes(
+    api: Api, content: bytes, claimed: str, expected: str
+) -> None:
+    agreement = await api.agreement()
+    payload = await api.uploaded(agreement["id"], content, filename="scan.bin", content_type=claimed, type="OTHER")
+    doc = payload["document"]
+    assert doc["contentType"] == expected
+    assert doc["size"] == len(content)
+    assert doc["sha256"] == hashlib.sha256(content).hexdigest()
+    assert doc["version"] == 1
+    assert doc["isCurrent"] is True
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "code"),
+    [
+        (EXE, "surat.pdf", "UNSUPPORTED_FILE_TYPE"),
+        (ELF, "naskah.pdf", "UNSUPPORTED_FILE_TYPE"),
+        (PLAIN_ZIP, "naskah.docx", "UNSUPPORTED_FILE_TYPE"),
+        (b"just some text", "naskah.pdf", "UNSUPPORTED_FILE_TYPE"),
+        (b"", "kosong.pdf", "FILE_EMPTY"),
+        (PDF + b"\0" * (1024 * 1024), "besar.pdf", "FILE_TOO_LARGE"),
+    ],
+)
+async def test_refused_files_leave_nothing_behind(
+    api: Api, content: bytes, filename: str, code: str
+) -> None:
+    agreement = await api.agreement()
+    before = await _stored(api)
+    response = await api.upload(agreement["id"], content, filename=filename)
+    payload = response.json()["data"]["uploadAgreementDocument"]
+    assert payload["document"] is None
+    assert payload["errors"][0]["code"] == code
+    assert payload["errors"][0]["field"] == "file"
+    assert await _stored(api) == before
+    assert await api.count("files.chunks") == 0
+
+
+async def test_oversize_request_is_refused_before_reading_it(api: Api) -> None:
+    agreement = await api.agreement()
+    response = await api.upload(agreement["id"], PDF + b"\0" * (3 * 1024 * 1024))
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "FILE_TOO_LARGE"
+    assert await api.count("files.files") == 0
+
+
+async def test_multipart_without_preflight_header_is_refused(api: Api) -> None:
+    agreement = await api.agreement()
+    response = await api.upload(agreement["id"], headers={})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "CSRF_PREFLIGHT_REQUIRED"
+    assert await api.count("files.files") == 0
+
+
+async def test_upload_to_unknown_agreement_stores_nothing(api: Api) -> None:
+    ghost = "QWdyZWVtZW50OjY1MDAwMDAwMDAwMDAwMDAwMDAwMDAwMA=="
+    response = await api.upload(ghost)
+    payload = response.json()["data"]["uploadAgreementDocument"]
+    assert payload["errors"][0]["code"] == "NOT_FOUND"
+    assert await api.count("files.files") == 0
+
+
+async def test_new_version_supersedes_and_old_stays_downloadable(api: Api) -> None:
+    agreement = await api.agreement()
+    first = (await api.uploaded(agreement["id"], PDF, title="Naskah"))["document"]
+    second_bytes = PDF + b"% revisi\n"
+    second = (
+        await api.uploaded(agreement["id"], second_bytes, title="Naskah rev.", supersedes_id=first["id"])
+    )
+    doc = second["document"]
+    assert doc["version"] == 2
+    assert doc["supersedes"] == {"id": first["id"]}
+    data = await api.gql(
+        "query($id: ID!) { node(id: $id) { ... on Agreement { documents { id version isCurrent } } } }",
+        {"id": agreement["id"]},
+    )
+    assert data["node"]["documents"] == [
+        {"id": first["id"], "version": 1, "isCurrent": False},
+        {"id": doc["id"], "version": 2, "isCurrent": True},
+    ]
+    old = await api.client.get(first["downloadUrl"])
+    assert old.status_code == 200
+    assert old.content == PDF
+    new = await api.client.get(doc["downloadUrl"])
+    assert new.content == second_bytes
+
+    branch = await api.upload(agreement["id"], PDF, supersedes_id=first["id"])
+    assert branch.json()["data"]["uploadAgreementDocument"]["errors"][0]["code"] == "CONFLICT"
+    other_type = await api.upload(agreement["id"], PDF, supersedes_id=doc["id"], type="MINUTES")
+    assert other_type.json()["data"]["uploadAgreementDocument"]["errors"][0]["code"] == "INVALID"
+    assert await api.count("files.files") == 2
+
+
+async def test_download_headers_range_and_etag(api: Api) -> None:
+    agreement = await api.agreement()
+    content = PDF + bytes(range(256)) * 40
+    doc = (await api.uploaded(agreement["id"], content, filename="Naskah KSB Bogor–IPB.pdf"))["document"]
+    url = doc["downloadUrl"]
+
+    full = await api.client.get(url)
+    assert full.status_code == 200
+    assert full.content == content
+    assert full.headers["content-type"] == "application/pdf"
+    assert full.headers["etag"] == f'"{doc["sha256"]}"'
+    assert full.headers["accept-ranges"] == "bytes"
+    assert full.headers["content-disposition"].startswith("attachment;")
+    assert "filename*=UTF-8''Naskah%20KSB%20Bogor%E2%80%93IPB.pdf" in full.headers["content-disposition"]
+
+    part = await api.client.get(url, headers={"Range": "bytes=10-19"})
+    assert part.status_code == 206
+    assert part.content == content[10:20]
+    assert part.headers["content-range"] == f"bytes 10-19/{len(content)}"
+
+    tail = await api.client.get(url, headers={"Range": "bytes=-5"})
+    assert tail.status_code == 206
+    assert tail.content == content[-5:]
+
+    beyond = await api.client.get(url, headers={"Range": f"bytes={len(content)}-"})
+    assert beyond.status_code == 416
+    assert beyond.headers["content-range"] == f"bytes */{len(content)}"
+
+    cached = await api.client.get(url, headers={"If-None-Match": full.headers["etag"]})
+    assert cached.status_code == 304
+
+    inline = await api.client.get(url + "?disposition=inline")
+    assert inline.headers["content-disposition"].startswith("inline;")
+
+
+async def test_download_of_unknown_or_malformed_file_is_404(api: Api) -> None:
+    for path in ("/files/650000000000000000000000", "/files/not-an-id"):
+        response = await api.client.get(path)
+        assert response.status_code == 404
+        assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_upload_event_is_in_the_chronology(api: Api) -> None:
+    agreement = await api.agreement()
+    doc = (await api.uploaded(agreement["id"], title="Berita acara rapat", type="MINUTES"))["document"]
+    data = await api.gql(
+        "query($id: ID!) { node(id: $id) { ... on Agreement { chronology(first: 1) { nodes { kind title documents { id } } } } } }",
+        {"id": agreement["id"]},
+    )
+    assert data["node"]["chronology"]["nodes"][0] == {
+        "kind": "DOCUMENT_ADDED",
+        "title": "Dokumen ditambahkan: Berita acara rapat",
+        "documents": [{"id": doc["id"]}],
+    }
+
+
+async def test_unattached_files_are_swept(api: Api) -> None:
+    """A crash between storing a file and attaching it leaves a file no record names."""
+    import io
+    from datetime import timedelta
+
+    from models.agreement import Agreement
+
+    store = api.database.files
+    orphan = await store.store(io.BytesIO(PDF), "yatim.pdf", max_bytes=10**6)
+    agreement = await api.agreement()
+    kept = (await api.uploaded(agreement["id"]))["document"]
+    await store.files.update_many({}, {"$set": {"metadata.attached": False}})
+
+    async def referenced(file_id: object) -> bool:
+        return await Agreement.find({"documents.file_id": file_id}).count() > 0
+
+    assert await store.sweep_unattached(timedelta(0), referenced) == 1
+    assert await store.open(orphan.file_id) is None
+    assert (await api.client.get(kept["downloadUrl"])).status_code == 200
