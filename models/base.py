@@ -120,7 +120,7 @@ def validation_errors(error: ValidationError) -> DomainErrors:
         field = ".".join(str(part) for part in item["loc"]) or None
         code = (
             ErrorCode.REQUIRED
-            if item["type"] in {"missing", "string_too_short"}
+            if item["type"] in {"missing", "string_too_short", "too_short"}
             else (ErrorCode.INVALID)
         )
         message = item["msg"]

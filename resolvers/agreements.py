@@ -15,7 +15,7 @@ from models.enums import AgreementForm, AgreementStatus, CooperationType, Docume
 from models.errors import DomainError, DomainErrors, ErrorCode
 from resolvers.access import agreement_scope, can_read_agreement, require_agreement_writer
 from resolvers.context import Context
-from resolvers.pagination import Page, PageRequest, SortKey, paginate
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 
 # A concurrent change to an agreement (another upload, an edit) should not fail an upload
 # that does not conflict with it: re-read and re-check this many times before giving up.
@@ -65,6 +65,7 @@ def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
         query["signed_on"] = {
             "$gte": start_of_day(date(flt.signed_year, 1, 1)),
             "$lt": start_of_day(date(flt.signed_year + 1, 1, 1)),
+            "$ne": None,
         }
     ends: dict[str, Any] = {}
     if flt.ends_after is not None:
@@ -81,7 +82,8 @@ def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
         ends["$gte"] = max(ends.get("$gte", start_of_day(today)), start_of_day(today))
         ends["$lte"] = start_of_day(horizon)
     if ends:
-        query["ends_on"] = ends
+        # Spelled out for the embedded engine, whose range operators can match nulls.
+        query["ends_on"] = {**ends, "$ne": None}
     return query
 
 
@@ -89,11 +91,9 @@ async def list_agreements(
     ctx: Context, flt: AgreementFilter | None, key: SortKey, request: PageRequest
 ) -> Page[Agreement]:
     query = agreement_query(flt, ctx.today())
-    scope = agreement_scope(ctx.viewer)
-    combined = {"$and": [scope, query]} if scope and query else (scope or query)
     page = await paginate(
         Agreement,
-        combined,
+        combine(agreement_scope(ctx.viewer), query),
         key,
         request,
         default_size=ctx.settings.default_page_size,

@@ -72,6 +72,26 @@ def decode_cursor(cursor: str, field: str) -> tuple[Any, Any]:
     return value, row_id
 
 
+def combine(*conditions: dict[str, Any]) -> dict[str, Any]:
+    """All conditions at once. A `$text` search stays at the top level, where MongoDB (and
+    the embedded engine, more strictly) expects it."""
+    combined: dict[str, Any] = {}
+    parts: list[dict[str, Any]] = []
+    for condition in conditions:
+        for name, value in condition.items():
+            if name == "$text":
+                combined[name] = value
+            elif name == "$and":
+                parts.extend(value)
+            else:
+                parts.append({name: value})
+    if len(parts) == 1:
+        combined.update(parts[0])
+    elif parts:
+        combined["$and"] = parts
+    return combined
+
+
 def _beyond(key: SortKey, value: Any, row_id: Any, forward: bool) -> dict[str, Any]:
     """Rows strictly after (value, row_id) in the scan order."""
     descending = key.descending != (not forward)
@@ -80,8 +100,10 @@ def _beyond(key: SortKey, value: Any, row_id: Any, forward: bool) -> dict[str, A
         tie = {key.field: None, "_id": {compare: row_id}}
         # Missing values come first ascending: everything with a value follows them.
         return tie if descending else {"$or": [tie, {key.field: {"$ne": None}}]}
+    # `$ne: None` spelled out: MongoDB never orders null against a value, but the embedded
+    # engine's range operators can match nulls.
     after = [
-        {key.field: {compare: value}},
+        {key.field: {compare: value, "$ne": None}},
         {key.field: value, "_id": {compare: row_id}},
     ]
     if descending:
@@ -100,26 +122,33 @@ async def paginate[R: Record](
 ) -> Page[R]:
     size, backwards = request.size(default_size, max_size)
     cursor = request.before if backwards else request.after
-    conditions = [query] if query else []
+    filter_ = query
     if cursor is not None:
         value, row_id = decode_cursor(cursor, "before" if backwards else "after")
-        conditions.append(_beyond(key, value, row_id, forward=not backwards))
+        filter_ = combine(query, _beyond(key, value, row_id, forward=not backwards))
     scan_descending = key.descending != backwards
     direction = -1 if scan_descending else 1
-    filter_ = {"$and": conditions} if len(conditions) > 1 else (conditions[0] if conditions else {})
-    rows = await (
-        model.find(filter_)
+    # Straight through PyMongo: Beanie adds a projection of every field, which the embedded
+    # engine mishandles together with `$text` (it returns only `_id`).
+    cursor_ = (
+        model.get_pymongo_collection()
+        .find(filter_)
         .sort([(key.field, direction), ("_id", direction)])
         .limit(size + 1)
-        .to_list()
     )
+    rows = [model.model_validate(raw) for raw in await cursor_.to_list()]
     more = len(rows) > size
     rows = rows[:size]
     if backwards:
         rows.reverse()
 
     async def count() -> int:
-        return await model.find(query).count()
+        collection = model.get_pymongo_collection()
+        if "$text" in query:
+            # count_documents wraps the filter in an aggregation, where the embedded engine
+            # refuses `$text`; counting the matching ids works on both engines.
+            return len(await collection.find(query, {"_id": 1}).to_list())
+        return await collection.count_documents(query)
 
     return Page(
         items=rows,

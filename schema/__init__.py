@@ -22,8 +22,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         extensions=[
             ShapeErrors,
-            QueryDepthLimiter(max_depth=settings.max_query_depth),
-            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-            MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         ],
     )

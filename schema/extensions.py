@@ -16,7 +16,7 @@ log = logging.getLogger("sikerma.graphql")
 # Messages of graphql-core and Strawberry's limiters, and the code each gets.
 REQUEST_ERROR_CODES = (
     ("exceeds maximum operation depth", "QUERY_TOO_DEEP"),
-    ("maximum number of aliases", "TOO_MANY_ALIASES"),
+    ("aliases found. Allowed", "TOO_MANY_ALIASES"),
     ("tokens. Parsing aborted", "TOO_MANY_TOKENS"),
     ("Syntax Error", "GRAPHQL_PARSE_FAILED"),
     ("got invalid value", "BAD_USER_INPUT"),

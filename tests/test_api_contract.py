@@ -1,0 +1,93 @@
+"""The API as a whole: the published SDL, request limits, error codes, round-trip bounds."""
+
+from pathlib import Path
+
+import pytest
+
+from schema import build_schema
+from tests.api import Api
+
+SDL = Path(__file__).resolve().parent.parent / "schema.graphql"
+
+NESTED_PAGE = """query($n: Int!) { agreements(first: $n, orderBy: {field: NUMBER, direction: ASC}) {
+  totalCount
+  nodes { number partners { name } leadOrgUnits { name } parent { number }
+          children { number } documents { filename downloadUrl } }
+} }"""
+
+
+def test_published_sdl_matches_the_code(settings: object) -> None:
+    current = build_schema(settings).as_str() + "\n"  # type: ignore[arg-type]
+    assert SDL.read_text() == current, "schema.graphql is stale: run `python cli.py export-schema`"
+
+
+async def test_nested_page_costs_a_bounded_number_of_commands(api: Api) -> None:
+    partners = [await api.partner() for _ in range(3)]
+    units = [await api.org_unit() for _ in range(3)]
+    ksbs = []
+    for i in range(5):
+        ksb = await api.agreement(
+            number=f"K-{i:02d}", partnerIds=[partners[i % 3]["id"]], leadOrgUnitIds=[units[i % 3]["id"]]
+        )
+        await api.uploaded(ksb["id"])
+        ksbs.append(ksb)
+    for i in range(45):
+        await api.agreement(
+            number=f"P-{i:02d}",
+            form="PKS",
+            parentId=ksbs[i % 5]["id"],
+            partnerIds=[partners[i % 3]["id"], partners[(i + 1) % 3]["id"]],
+            leadOrgUnitIds=[units[i % 3]["id"]],
+        )
+
+    counts = {}
+    for size in (5, 50):
+        api.commands.reset()
+        data = await api.gql(NESTED_PAGE, {"n": size})
+        assert len(data["agreements"]["nodes"]) == size
+        counts[size] = len(api.commands.data_commands())
+    page = data["agreements"]["nodes"]
+    assert page[0]["children"] and page[-1]["parent"]
+    assert counts[50] <= 8, api.commands.data_commands()
+    assert counts[50] == counts[5]
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("{ agreements { nodes { " + "parent { " * 12 + "id" + " }" * 12 + " } } }", "QUERY_TOO_DEEP"),
+        ("{ " + " ".join(f"a{i}: orgUnits {{ totalCount }}" for i in range(31)) + " }", "TOO_MANY_ALIASES"),
+        ("{ orgUnits { totalCount " + "__typename " * 5000 + "} }", "TOO_MANY_TOKENS"),
+        ("{ agreements { nodes { nope } } }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ agreements(", "GRAPHQL_PARSE_FAILED"),
+        ('{ agreements(filter: {endsBefore: "31-12-2024"}) { totalCount } }', "BAD_USER_INPUT"),
+    ],
+)
+async def test_request_errors_are_coded(api: Api, query: str, code: str) -> None:
+    body = await api.client.post("/graphql", json={"query": query})
+    errors = body.json()["errors"]
+    assert errors[0]["extensions"]["code"] == code, errors
+
+
+async def test_bad_variable_value_is_coded(api: Api) -> None:
+    response = await api.client.post(
+        "/graphql",
+        json={"query": "query($d: Date) { agreements(filter: {endsBefore: $d}) { totalCount } }",
+              "variables": {"d": "not-a-date"}},
+    )
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_every_response_has_a_request_id(api: Api) -> None:
+    response = await api.client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert len(response.headers["x-request-id"]) == 32
+    echoed = await api.client.get("/healthz", headers={"X-Request-ID": "mobile-123"})
+    assert echoed.headers["x-request-id"] == "mobile-123"
+
+
+async def test_graphiql_is_served(api: Api) -> None:
+    response = await api.client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
