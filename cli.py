@@ -1,8 +1,13 @@
 """Administrative commands: `python cli.py --help`."""
 
 import argparse
+import asyncio
+import sys
+import time
 from pathlib import Path
 
+import database
+from demo_data import DemoDataConflict, load_demo_data
 from schema import build_schema
 from settings import get_settings
 
@@ -14,13 +19,39 @@ def export_schema() -> None:
     print(f"wrote {SDL_FILE.name}")
 
 
+async def load_demo(force: bool) -> int:
+    started = time.perf_counter()
+    async with database.connect(get_settings()) as db:
+        try:
+            loaded = await load_demo_data(db, only_if_empty=not force)
+        except DemoDataConflict as error:
+            print(f"nothing loaded: {error}", file=sys.stderr)
+            return 1
+    if not loaded:
+        print(
+            "the database already has departments, partners or agreements; nothing loaded "
+            "(--force adds the demo data next to them)"
+        )
+        return 0
+    print(f"demo data loaded in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("export-schema", help="write the GraphQL SDL to schema.graphql")
+    demo = commands.add_parser("load-demo", help="fill an empty database with demo data")
+    demo.add_argument(
+        "--force",
+        action="store_true",
+        help="load even if the database has data, unless a demo record would collide with it",
+    )
     args = parser.parse_args()
     if args.command == "export-schema":
         export_schema()
+    elif args.command == "load-demo":
+        sys.exit(asyncio.run(load_demo(args.force)))
 
 
 if __name__ == "__main__":

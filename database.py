@@ -43,18 +43,19 @@ class Database:
     files: FileStore
 
 
+def _engine_command(data_dir: Path) -> list[str]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return [sys.executable, str(Path(__file__).resolve()), str(data_dir.resolve())]
+
+
 @asynccontextmanager
 async def embedded_engine(data_dir: Path) -> AsyncIterator[str]:
     """Start the embedded engine as a child process; yield its URI; stop it on exit."""
-    data_dir.mkdir(parents=True, exist_ok=True)
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(Path(__file__).resolve()),
-        str(data_dir.resolve()),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
+        *_engine_command(data_dir), stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
-    assert process.stdout is not None and process.stdin is not None
+    assert process.stdout is not None
+    assert process.stdin is not None
     try:
         line = await asyncio.wait_for(process.stdout.readline(), timeout=60)
         uri = line.decode().strip()

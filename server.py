@@ -138,7 +138,7 @@ def content_disposition(filename: str, inline: bool) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def byte_range(header: str | None, size: int) -> tuple[int, int] | None | str:
+def byte_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     """(start, end inclusive) of a single satisfiable range; None for the whole file;
     "unsatisfiable" for a range outside the file."""
     if not header:

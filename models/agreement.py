@@ -191,7 +191,7 @@ class Agreement(Record):
 
     # --- acts: each returns the stored agreement after one atomic write ---------------------
 
-    async def create(self, actor: ActorRef, session: AsyncClientSession | None = None) -> Self:
+    async def record(self, actor: ActorRef, session: AsyncClientSession | None = None) -> Self:
         created = event(ChronologyKind.CREATED, "Data kerja sama dicatat", actor)
         self.chronology = [created.sealed(GENESIS_HASH)]
         return await self.create_checked(session=session)

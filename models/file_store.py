@@ -6,6 +6,7 @@ no partial file is left behind. Files are immutable: a new version is a new file
 """
 
 import asyncio
+import contextlib
 import hashlib
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -118,10 +119,8 @@ class FileStore:
         await self.files.update_one({"_id": file_id}, {"$set": {"metadata.attached": True}})
 
     async def delete(self, file_id: PydanticObjectId) -> None:
-        try:
+        with contextlib.suppress(NoFile):
             await self.bucket.delete(file_id)
-        except NoFile:
-            pass
 
     async def open(self, file_id: PydanticObjectId) -> AsyncGridOut | None:
         try:

@@ -176,7 +176,7 @@ async def create_agreement(ctx: Context, fields: dict[str, Any]) -> Agreement:
     await _check_references(fields)
     if agreement.parent_id is not None:
         agreement.check_parent(await Agreement.get(agreement.parent_id))
-    return await agreement.create(ctx.viewer.actor)
+    return await agreement.record(ctx.viewer.actor)
 
 
 async def update_agreement(
@@ -252,7 +252,7 @@ async def extend_agreement(
         original.check_can_extend(successor)
     async with ctx.database.client.start_session() as session, await session.start_transaction():
         if successor.id is None:
-            successor = await successor.create(ctx.viewer.actor, session=session)
+            successor = await successor.record(ctx.viewer.actor, session=session)
         return await original.link_successor(successor, ctx.viewer.actor, revision, session)
 
 

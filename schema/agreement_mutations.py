@@ -2,9 +2,11 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import cast
 from pathlib import PurePosixPath, PureWindowsPath
 
 import strawberry
+from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from models import Agreement
@@ -277,13 +279,15 @@ class AgreementMutations:
                 if input.supersedes_id is not None
                 else None
             )
+            # Starlette hands the upload over spooled to a local temporary file.
+            upload = cast(UploadFile, input.file)
             return await agreements.upload_document(
                 info.context,
                 agreement_id,
                 input.type,
                 input.title,
-                input.file.file,
-                safe_filename(input.file.filename),
+                upload.file,
+                safe_filename(upload.filename),
                 supersedes,
             )
 

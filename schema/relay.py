@@ -66,7 +66,7 @@ class Connection[T]:
         return await self.count()
 
     @classmethod
-    def of[M](cls, page: Page, convert: Callable[[M], T]) -> "Connection[T]":
+    def of[M](cls, page: Page[M], convert: Callable[[M], T]) -> "Connection[T]":
         nodes = [convert(item) for item in page.items]
         return cls(
             edges=[Edge(node=n, cursor=c) for n, c in zip(nodes, page.cursors, strict=True)],

@@ -31,9 +31,7 @@ class Api:
         assert "errors" not in body, body["errors"]
         return body["data"]
 
-    async def mutate(
-        self, name: str, selection: str, input: dict[str, Any]
-    ) -> dict[str, Any]:
+    async def mutate(self, name: str, selection: str, input: dict[str, Any]) -> dict[str, Any]:
         """Run `name(input:)` and return its payload (which has `errors`)."""
         op = f"mutation($input: {name[0].upper()}{name[1:]}Input!) {{ {name}(input: $input) {{ {selection} errors {{ field code message }} }} }}"
         return (await self.gql(op, {"input": input}))[name]

@@ -75,7 +75,9 @@ def settings(database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Set
 
 
 @pytest.fixture(scope="session")
-async def app_client(settings: Settings, command_log: CommandLog) -> AsyncIterator[httpx.AsyncClient]:
+async def app_client(
+    settings: Settings, command_log: CommandLog
+) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, listeners=[command_log])
     async with app.router.lifespan_context(app):
         app.state_ready = True
@@ -92,9 +94,9 @@ async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> AsyncIt
         if not name.startswith("system."):
             await database.db[name].delete_many({})
     command_log.reset()
-    yield Api(app_client, database, command_log)
+    return Api(app_client, database, command_log)
 
 
 @pytest.fixture
 def anyio_backend() -> Iterator[str]:
-    yield "asyncio"
+    return "asyncio"

@@ -37,7 +37,9 @@ async def test_create_agreement_returns_the_nested_graph(api: Api) -> None:
 async def test_bad_input_is_refused_with_codes_and_changes_nothing(api: Api) -> None:
     partner = await api.partner()
     unit = await api.org_unit()
-    pks_parent = await api.agreement(form="PKS", partnerIds=[partner["id"]], leadOrgUnitIds=[unit["id"]])
+    pks_parent = await api.agreement(
+        form="PKS", partnerIds=[partner["id"]], leadOrgUnitIds=[unit["id"]]
+    )
     base = {
         "number": "NEW/1",
         "title": "Kerja sama baru",
@@ -75,8 +77,12 @@ async def test_unknown_partner_is_not_found(api: Api) -> None:
         "createAgreement",
         "agreement { id }",
         {
-            "number": "X/1", "title": "T", "form": "NK", "cooperationType": "SINERGI",
-            "partnerIds": [ghost], "leadOrgUnitIds": [unit["id"]],
+            "number": "X/1",
+            "title": "T",
+            "form": "NK",
+            "cooperationType": "SINERGI",
+            "partnerIds": [ghost],
+            "leadOrgUnitIds": [unit["id"]],
         },
     )
     assert payload["errors"][0]["code"] == "NOT_FOUND"
@@ -84,8 +90,12 @@ async def test_unknown_partner_is_not_found(api: Api) -> None:
 
 
 async def test_life_cycle_draft_active_terminated(api: Api) -> None:
-    agreement = await api.agreement(signedOn="2024-03-01", startsOn="2024-03-01", endsOn="2029-03-01")
-    select = "agreement { status revision chronology(first: 10) { nodes { kind title description } } }"
+    agreement = await api.agreement(
+        signedOn="2024-03-01", startsOn="2024-03-01", endsOn="2029-03-01"
+    )
+    select = (
+        "agreement { status revision chronology(first: 10) { nodes { kind title description } } }"
+    )
 
     missing = await api.mutate("activateAgreement", select, {"agreementId": agreement["id"]})
     assert missing["errors"][0]["code"] == "MISSING_SIGNED_DOCUMENT"
@@ -101,25 +111,34 @@ async def test_life_cycle_draft_active_terminated(api: Api) -> None:
         "terminateAgreement", select, {"agreementId": agreement["id"], "reason": "  "}
     )
     assert no_reason["errors"][0] == {
-        "field": "reason", "code": "REQUIRED", "message": "a reason is required to terminate"
+        "field": "reason",
+        "code": "REQUIRED",
+        "message": "a reason is required to terminate",
     }
     ended = await api.ok(
         "terminateAgreement",
         select,
-        {"agreementId": agreement["id"], "reason": "Mitra dibubarkan", "terminatedOn": "2025-06-30"},
+        {
+            "agreementId": agreement["id"],
+            "reason": "Mitra dibubarkan",
+            "terminatedOn": "2025-06-30",
+        },
     )
     assert ended["agreement"]["status"] == "TERMINATED"
     kinds = [e["kind"] for e in ended["agreement"]["chronology"]["nodes"]]
     # Newest first by when it happened: terminated 2025, signed 2024, then the records of today.
     assert kinds[0] in {"DOCUMENT_ADDED", "CREATED"}
-    assert "TERMINATED" in kinds and "SIGNED" in kinds
+    assert "TERMINATED" in kinds
+    assert "SIGNED" in kinds
     assert kinds.index("TERMINATED") < kinds.index("SIGNED")
 
 
 async def test_activation_needs_the_signed_scan_of_its_own_form(api: Api) -> None:
     agreement = await api.agreement(form="NK", cooperationType="SINERGI", signedOn="2024-01-10")
     await api.uploaded(agreement["id"], type="SIGNED_KSB")
-    payload = await api.mutate("activateAgreement", "agreement { status }", {"agreementId": agreement["id"]})
+    payload = await api.mutate(
+        "activateAgreement", "agreement { status }", {"agreementId": agreement["id"]}
+    )
     assert payload["errors"][0]["code"] == "MISSING_SIGNED_DOCUMENT"
     await api.uploaded(agreement["id"], type="SIGNED_NK")
     await api.ok("activateAgreement", "agreement { status }", {"agreementId": agreement["id"]})
@@ -138,7 +157,12 @@ async def test_extend_creates_and_links_the_successor(api: Api) -> None:
     payload = await api.ok(
         "extendAgreement",
         "agreement { status successor { number } } successor { number title status predecessor { id } }",
-        {"agreementId": original["id"], "number": "RENEW/2025", "startsOn": "2025-01-02", "endsOn": "2030-01-01"},
+        {
+            "agreementId": original["id"],
+            "number": "RENEW/2025",
+            "startsOn": "2025-01-02",
+            "endsOn": "2030-01-01",
+        },
     )
     assert payload["agreement"] == {"status": "EXTENDED", "successor": {"number": "RENEW/2025"}}
     assert payload["successor"] == {
@@ -167,7 +191,9 @@ async def test_extend_links_an_existing_agreement(api: Api) -> None:
 
 async def test_expire_only_after_the_end_date(api: Api) -> None:
     future = await _active(api, endsOn=(date.today() + timedelta(days=30)).isoformat())
-    early = await api.mutate("expireAgreement", "agreement { status }", {"agreementId": future["id"]})
+    early = await api.mutate(
+        "expireAgreement", "agreement { status }", {"agreementId": future["id"]}
+    )
     assert early["errors"][0]["code"] == "INVALID_TRANSITION"
     past = await _active(api, endsOn="2021-01-01")
     done = await api.ok("expireAgreement", "agreement { status }", {"agreementId": past["id"]})
@@ -189,14 +215,23 @@ async def test_amendment_with_its_addendum(api: Api) -> None:
         },
     )
     assert payload["agreement"]["amendments"] == [
-        {"number": "ADD-1/2024", "title": "Perubahan ruang lingkup", "signedOn": "2024-05-01",
-         "document": {"id": addendum["document"]["id"]}}
+        {
+            "number": "ADD-1/2024",
+            "title": "Perubahan ruang lingkup",
+            "signedOn": "2024-05-01",
+            "document": {"id": addendum["document"]["id"]},
+        }
     ]
     wrong_doc = await api.mutate(
         "addAgreementAmendment",
         "agreement { id }",
-        {"agreementId": agreement["id"], "number": "ADD-2", "title": "x", "signedOn": "2024-06-01",
-         "documentId": agreement["documents"][0]["id"]},
+        {
+            "agreementId": agreement["id"],
+            "number": "ADD-2",
+            "title": "x",
+            "signedOn": "2024-06-01",
+            "documentId": agreement["documents"][0]["id"],
+        },
     )
     assert wrong_doc["errors"][0]["code"] == "INVALID"
 
@@ -204,12 +239,14 @@ async def test_amendment_with_its_addendum(api: Api) -> None:
 async def test_stale_update_is_a_conflict_and_changes_nothing(api: Api) -> None:
     agreement = await api.agreement(title="Judul awal")
     first = await api.ok(
-        "updateAgreement", "agreement { title revision }",
+        "updateAgreement",
+        "agreement { title revision }",
         {"id": agreement["id"], "revision": 1, "title": "Judul kedua"},
     )
     assert first["agreement"] == {"title": "Judul kedua", "revision": 2}
     stale = await api.mutate(
-        "updateAgreement", "agreement { title }",
+        "updateAgreement",
+        "agreement { title }",
         {"id": agreement["id"], "revision": 1, "title": "Judul basi"},
     )
     assert stale["agreement"] is None
@@ -229,7 +266,10 @@ async def test_update_records_what_changed(api: Api) -> None:
         {"id": agreement["id"], "endsOn": "2030-12-31", "archiveLocation": "Lemari A-3"},
     )
     assert payload["agreement"]["chronology"]["nodes"][0] == {
-        "kind": "UPDATED", "description": "archive_location, ends_on"
+        "kind": "UPDATED",
+        "description": "archive_location, ends_on",
     }
-    cleared = await api.ok("updateAgreement", "agreement { endsOn }", {"id": agreement["id"], "endsOn": None})
+    cleared = await api.ok(
+        "updateAgreement", "agreement { endsOn }", {"id": agreement["id"], "endsOn": None}
+    )
     assert cleared["agreement"]["endsOn"] is None

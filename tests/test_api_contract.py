@@ -27,7 +27,9 @@ async def test_nested_page_costs_a_bounded_number_of_commands(api: Api) -> None:
     ksbs = []
     for i in range(5):
         ksb = await api.agreement(
-            number=f"K-{i:02d}", partnerIds=[partners[i % 3]["id"]], leadOrgUnitIds=[units[i % 3]["id"]]
+            number=f"K-{i:02d}",
+            partnerIds=[partners[i % 3]["id"]],
+            leadOrgUnitIds=[units[i % 3]["id"]],
         )
         await api.uploaded(ksb["id"])
         ksbs.append(ksb)
@@ -47,7 +49,8 @@ async def test_nested_page_costs_a_bounded_number_of_commands(api: Api) -> None:
         assert len(data["agreements"]["nodes"]) == size
         counts[size] = len(api.commands.data_commands())
     page = data["agreements"]["nodes"]
-    assert page[0]["children"] and page[-1]["parent"]
+    assert page[0]["children"]
+    assert page[-1]["parent"]
     assert counts[50] <= 8, api.commands.data_commands()
     assert counts[50] == counts[5]
 
@@ -55,8 +58,14 @@ async def test_nested_page_costs_a_bounded_number_of_commands(api: Api) -> None:
 @pytest.mark.parametrize(
     ("query", "code"),
     [
-        ("{ agreements { nodes { " + "parent { " * 12 + "id" + " }" * 12 + " } } }", "QUERY_TOO_DEEP"),
-        ("{ " + " ".join(f"a{i}: orgUnits {{ totalCount }}" for i in range(31)) + " }", "TOO_MANY_ALIASES"),
+        (
+            "{ agreements { nodes { " + "parent { " * 12 + "id" + " }" * 12 + " } } }",
+            "QUERY_TOO_DEEP",
+        ),
+        (
+            "{ " + " ".join(f"a{i}: orgUnits {{ totalCount }}" for i in range(31)) + " }",
+            "TOO_MANY_ALIASES",
+        ),
         ("{ orgUnits { totalCount " + "__typename " * 5000 + "} }", "TOO_MANY_TOKENS"),
         ("{ agreements { nodes { nope } } }", "GRAPHQL_VALIDATION_FAILED"),
         ("{ agreements(", "GRAPHQL_PARSE_FAILED"),
@@ -72,8 +81,10 @@ async def test_request_errors_are_coded(api: Api, query: str, code: str) -> None
 async def test_bad_variable_value_is_coded(api: Api) -> None:
     response = await api.client.post(
         "/graphql",
-        json={"query": "query($d: Date) { agreements(filter: {endsBefore: $d}) { totalCount } }",
-              "variables": {"d": "not-a-date"}},
+        json={
+            "query": "query($d: Date) { agreements(filter: {endsBefore: $d}) { totalCount } }",
+            "variables": {"d": "not-a-date"},
+        },
     )
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 

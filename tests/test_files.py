@@ -27,7 +27,11 @@ async def _stored(api: Api) -> tuple[int, int, int]:
         (image("JPEG"), "application/pdf", "image/jpeg"),
         (image("PNG"), "application/octet-stream", "image/png"),
         (image("TIFF"), "image/png", "image/tiff"),
-        (DOCX, "application/zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            DOCX,
+            "application/zip",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         (ODT, "application/zip", "application/vnd.oasis.opendocument.text"),
     ],
 )
@@ -35,7 +39,9 @@ async def test_accepted_types_are_decided_from_the_bytes(
     api: Api, content: bytes, claimed: str, expected: str
 ) -> None:
     agreement = await api.agreement()
-    payload = await api.uploaded(agreement["id"], content, filename="scan.bin", content_type=claimed, type="OTHER")
+    payload = await api.uploaded(
+        agreement["id"], content, filename="scan.bin", content_type=claimed, type="OTHER"
+    )
     doc = payload["document"]
     assert doc["contentType"] == expected
     assert doc["size"] == len(content)
@@ -97,8 +103,8 @@ async def test_new_version_supersedes_and_old_stays_downloadable(api: Api) -> No
     agreement = await api.agreement()
     first = (await api.uploaded(agreement["id"], PDF, title="Naskah"))["document"]
     second_bytes = PDF + b"% revisi\n"
-    second = (
-        await api.uploaded(agreement["id"], second_bytes, title="Naskah rev.", supersedes_id=first["id"])
+    second = await api.uploaded(
+        agreement["id"], second_bytes, title="Naskah rev.", supersedes_id=first["id"]
     )
     doc = second["document"]
     assert doc["version"] == 2
@@ -127,7 +133,9 @@ async def test_new_version_supersedes_and_old_stays_downloadable(api: Api) -> No
 async def test_download_headers_range_and_etag(api: Api) -> None:
     agreement = await api.agreement()
     content = PDF + bytes(range(256)) * 40
-    doc = (await api.uploaded(agreement["id"], content, filename="Naskah KSB Bogor–IPB.pdf"))["document"]
+    doc = (await api.uploaded(agreement["id"], content, filename="Naskah KSB Bogor–IPB.pdf"))[
+        "document"
+    ]
     url = doc["downloadUrl"]
 
     full = await api.client.get(url)
@@ -137,7 +145,10 @@ async def test_download_headers_range_and_etag(api: Api) -> None:
     assert full.headers["etag"] == f'"{doc["sha256"]}"'
     assert full.headers["accept-ranges"] == "bytes"
     assert full.headers["content-disposition"].startswith("attachment;")
-    assert "filename*=UTF-8''Naskah%20KSB%20Bogor%E2%80%93IPB.pdf" in full.headers["content-disposition"]
+    assert (
+        "filename*=UTF-8''Naskah%20KSB%20Bogor%E2%80%93IPB.pdf"
+        in full.headers["content-disposition"]
+    )
 
     part = await api.client.get(url, headers={"Range": "bytes=10-19"})
     assert part.status_code == 206
@@ -168,7 +179,9 @@ async def test_download_of_unknown_or_malformed_file_is_404(api: Api) -> None:
 
 async def test_upload_event_is_in_the_chronology(api: Api) -> None:
     agreement = await api.agreement()
-    doc = (await api.uploaded(agreement["id"], title="Berita acara rapat", type="MINUTES"))["document"]
+    doc = (await api.uploaded(agreement["id"], title="Berita acara rapat", type="MINUTES"))[
+        "document"
+    ]
     data = await api.gql(
         "query($id: ID!) { node(id: $id) { ... on Agreement { chronology(first: 1) { nodes { kind title documents { id } } } } } }",
         {"id": agreement["id"]},

@@ -14,10 +14,7 @@ async def _walk(api: Api, order: dict, size: int, backwards: bool = False) -> li
     numbers: list[str] = []
     cursor = None
     for _ in range(50):
-        if backwards:
-            args = "last: $n, before: $c"
-        else:
-            args = "first: $n, after: $c"
+        args = "last: $n, before: $c" if backwards else "first: $n, after: $c"
         data = await api.gql(
             f"query($n: Int, $c: String, $o: AgreementOrder) {{ agreements({args}, orderBy: $o) "
             f"{{ {PAGE} nodes {{ number }} }} }}",
@@ -57,7 +54,9 @@ async def test_keyset_pages_visit_every_row_once_in_order(
     assert await _walk(api, order, 3, backwards=True) == everything
 
 
-async def test_order_by_signed_on_puts_unsigned_first_ascending(api: Api, seven: list[dict]) -> None:
+async def test_order_by_signed_on_puts_unsigned_first_ascending(
+    api: Api, seven: list[dict]
+) -> None:
     order = {"field": "SIGNED_ON", "direction": "ASC"}
     numbers = await _walk(api, order, 100)
     assert set(numbers[:2]) == {"N-1", "N-4"}
@@ -87,15 +86,40 @@ async def test_filters(api: Api) -> None:
         defaults = {"partnerIds": [ipb["id"]], "leadOrgUnitIds": [dinkes["id"]]}
         return await api.agreement(number=number, **{**defaults, **fields})
 
-    await make("A", title="Pelayanan kesehatan ibu dan anak", signedOn="2019-03-01", cooperationType="KSDPK")
-    await make("B", title="Beasiswa mahasiswa", leadOrgUnitIds=[disdik["id"]], signedOn="2020-07-01", cooperationType="KSDD")
-    await make("C", title="Penyediaan air minum", partnerIds=[pdam["id"]], form="NK", cooperationType="SINERGI",
-               startsOn="2018-01-01", endsOn=(today + timedelta(days=30)).isoformat())
-    expiring = await make("D", title="Kesehatan lingkungan", startsOn="2018-01-01",
-                          endsOn=(today + timedelta(days=60)).isoformat(), signedOn="2018-01-01")
+    await make(
+        "A",
+        title="Pelayanan kesehatan ibu dan anak",
+        signedOn="2019-03-01",
+        cooperationType="KSDPK",
+    )
+    await make(
+        "B",
+        title="Beasiswa mahasiswa",
+        leadOrgUnitIds=[disdik["id"]],
+        signedOn="2020-07-01",
+        cooperationType="KSDD",
+    )
+    await make(
+        "C",
+        title="Penyediaan air minum",
+        partnerIds=[pdam["id"]],
+        form="NK",
+        cooperationType="SINERGI",
+        startsOn="2018-01-01",
+        endsOn=(today + timedelta(days=30)).isoformat(),
+    )
+    expiring = await make(
+        "D",
+        title="Kesehatan lingkungan",
+        startsOn="2018-01-01",
+        endsOn=(today + timedelta(days=60)).isoformat(),
+        signedOn="2018-01-01",
+    )
     await api.uploaded(expiring["id"])
     await api.ok("activateAgreement", "agreement { id }", {"agreementId": expiring["id"]})
-    await make("E", title="Jauh", startsOn="2018-01-01", endsOn=(today + timedelta(days=400)).isoformat())
+    await make(
+        "E", title="Jauh", startsOn="2018-01-01", endsOn=(today + timedelta(days=400)).isoformat()
+    )
 
     async def numbers(flt: dict) -> list[str]:
         data = await api.gql(
@@ -120,24 +144,36 @@ async def test_filters(api: Api) -> None:
     assert await numbers({"expiringWithinDays": 30}) == []
     flagged = await api.gql("{ agreements(first: 10) { nodes { number isExpiring } } }")
     assert {n["number"] for n in flagged["agreements"]["nodes"] if n["isExpiring"]} == {"D"}
-    wrong = await api.raw('{ agreements(filter: {partnerId: "%s"}) { totalCount } }' % dinkes["id"])
+    wrong = await api.raw(
+        '{{ agreements(filter: {{partnerId: "{}"}}) {{ totalCount }} }}'.format(dinkes["id"])
+    )
     assert wrong["errors"][0]["extensions"]["code"] == "INVALID_ID"
 
 
 async def test_partner_and_org_unit_lists(api: Api) -> None:
-    for name, kind in [("Universitas Pakuan", "UNIVERSITY"), ("Pemkab Bogor", "REGIONAL_GOVERNMENT"),
-                       ("IPB University", "UNIVERSITY")]:
+    for name, kind in [
+        ("Universitas Pakuan", "UNIVERSITY"),
+        ("Pemkab Bogor", "REGIONAL_GOVERNMENT"),
+        ("IPB University", "UNIVERSITY"),
+    ]:
         await api.partner(name=name, kind=kind)
     data = await api.gql(
-        '{ partners(filter: {kind: [UNIVERSITY]}) { totalCount nodes { name } } '
+        "{ partners(filter: {kind: [UNIVERSITY]}) { totalCount nodes { name } } "
         '  named: partners(filter: {text: "bogor"}) { nodes { name } } }'
     )
-    assert data["partners"] == {"totalCount": 2, "nodes": [{"name": "IPB University"}, {"name": "Universitas Pakuan"}]}
+    assert data["partners"] == {
+        "totalCount": 2,
+        "nodes": [{"name": "IPB University"}, {"name": "Universitas Pakuan"}],
+    }
     assert data["named"]["nodes"] == [{"name": "Pemkab Bogor"}]
 
     await api.org_unit(code="dinkes", name="Dinas Kesehatan", shortName="Dinkes")
-    duplicate = await api.mutate("createOrgUnit", "orgUnit { id }", {"code": "DINKES", "name": "Lain"})
-    assert duplicate["errors"] == [{"field": "code", "code": "DUPLICATE", "message": "code is already in use"}]
+    duplicate = await api.mutate(
+        "createOrgUnit", "orgUnit { id }", {"code": "DINKES", "name": "Lain"}
+    )
+    assert duplicate["errors"] == [
+        {"field": "code", "code": "DUPLICATE", "message": "code is already in use"}
+    ]
     units = await api.gql("{ orgUnits { nodes { code name shortName active } } }")
     assert units["orgUnits"]["nodes"] == [
         {"code": "DINKES", "name": "Dinas Kesehatan", "shortName": "Dinkes", "active": True}
@@ -147,18 +183,29 @@ async def test_partner_and_org_unit_lists(api: Api) -> None:
 async def test_update_partner_with_revision(api: Api) -> None:
     partner = await api.partner(name="Pemkot Depok", kind="REGIONAL_GOVERNMENT")
     updated = await api.ok(
-        "updatePartner", "partner { name city revision contacts { name email } }",
-        {"id": partner["id"], "revision": 1, "city": "Depok",
-         "contacts": [{"name": "Bapak Kepala Bagian", "email": "kerjasama@depok.go.id"}]},
+        "updatePartner",
+        "partner { name city revision contacts { name email } }",
+        {
+            "id": partner["id"],
+            "revision": 1,
+            "city": "Depok",
+            "contacts": [{"name": "Bapak Kepala Bagian", "email": "kerjasama@depok.go.id"}],
+        },
     )
     assert updated["partner"] == {
-        "name": "Pemkot Depok", "city": "Depok", "revision": 2,
+        "name": "Pemkot Depok",
+        "city": "Depok",
+        "revision": 2,
         "contacts": [{"name": "Bapak Kepala Bagian", "email": "kerjasama@depok.go.id"}],
     }
-    stale = await api.mutate("updatePartner", "partner { id }", {"id": partner["id"], "revision": 1, "city": "X"})
+    stale = await api.mutate(
+        "updatePartner", "partner { id }", {"id": partner["id"], "revision": 1, "city": "X"}
+    )
     assert stale["errors"][0]["code"] == "CONFLICT"
     bad_email = await api.mutate(
-        "updatePartner", "partner { id }", {"id": partner["id"], "contacts": [{"name": "A", "email": "nope"}]}
+        "updatePartner",
+        "partner { id }",
+        {"id": partner["id"], "contacts": [{"name": "A", "email": "nope"}]},
     )
     assert bad_email["errors"][0]["code"] == "INVALID"
     assert bad_email["errors"][0]["field"] == "contacts.0.email"
@@ -170,7 +217,14 @@ async def test_node_and_nodes(api: Api) -> None:
     partner_id = agreement["partners"][0]["id"]
     data = await api.gql(
         "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }",
-        {"ids": [agreement["id"], partner_id, doc["id"], "QWdyZWVtZW50OjY1MDAwMDAwMDAwMDAwMDAwMDAwMDAwMA=="]},
+        {
+            "ids": [
+                agreement["id"],
+                partner_id,
+                doc["id"],
+                "QWdyZWVtZW50OjY1MDAwMDAwMDAwMDAwMDAwMDAwMDAwMA==",
+            ]
+        },
     )
     assert data["nodes"] == [
         {"__typename": "Agreement", "id": agreement["id"]},
@@ -186,7 +240,9 @@ async def test_node_and_nodes(api: Api) -> None:
 async def test_chronology_pages_newest_first(api: Api) -> None:
     agreement = await api.agreement(signedOn="2020-01-01")
     for i in range(3):
-        await api.ok("updateAgreement", "agreement { id }", {"id": agreement["id"], "scope": f"Lingkup {i}"})
+        await api.ok(
+            "updateAgreement", "agreement { id }", {"id": agreement["id"], "scope": f"Lingkup {i}"}
+        )
     seen: list[str] = []
     cursor = None
     while True:
