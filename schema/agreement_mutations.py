@@ -2,8 +2,8 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import cast
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import cast
 
 import strawberry
 from starlette.datastructures import UploadFile
