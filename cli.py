@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import database
-from demo_data import DemoDataConflict, load_demo_data
 from schema import build_schema
 from settings import get_settings
 
@@ -20,6 +19,9 @@ def export_schema() -> None:
 
 
 async def load_demo(force: bool) -> int:
+    # Imported here: fpdf and Pillow take seconds to import, and other commands need neither.
+    from demo_data import DemoDataConflict, load_demo_data
+
     started = time.perf_counter()
     async with database.connect(get_settings()) as db:
         try:
