@@ -239,6 +239,11 @@ class Agreement(Record):
         reason = reason.strip()
         if not reason:
             raise DomainError(ErrorCode.REQUIRED, "a reason is required to terminate", "reason")
+        began = self.starts_on or self.signed_on
+        if began is not None and terminated_on < began:
+            raise DomainError(
+                ErrorCode.INVALID, "terminatedOn is before the agreement began", "terminatedOn"
+            )
         ended = event(
             ChronologyKind.TERMINATED,
             "Kerja sama diakhiri sebelum waktunya",
@@ -268,11 +273,22 @@ class Agreement(Record):
             {"status": Status.EXPIRED}, [over], expected_revision=expected_revision
         )
 
-    def check_can_extend(self, successor: "Agreement") -> None:
+    def check_can_extend(
+        self, successor: "Agreement", ancestors: frozenset[PydanticObjectId]
+    ) -> None:
+        """`ancestors`: the ids of the agreements this one renews, directly or not."""
         self._check_move(Status.EXTENDED)
         if successor.id == self.id:
             raise DomainError(
                 ErrorCode.INVALID, "an agreement cannot succeed itself", "successorId"
+            )
+        # Back-filled history may link a renewal that has itself ended since, so any status
+        # goes; but a renewal chain must never close into a loop.
+        if successor.id in ancestors:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "that agreement comes earlier in the same renewal chain",
+                "successorId",
             )
         if successor.predecessor_id not in (None, self.id):
             raise DomainError(
@@ -288,11 +304,12 @@ class Agreement(Record):
     async def link_successor(
         self,
         successor: "Agreement",
+        ancestors: frozenset[PydanticObjectId],
         actor: ActorRef,
         expected_revision: int | None,
         session: AsyncClientSession | None,
     ) -> tuple[Self, "Agreement"]:
-        self.check_can_extend(successor)
+        self.check_can_extend(successor, ancestors)
         extended = event(
             ChronologyKind.EXTENDED,
             f"Diperpanjang dengan {successor.number}",
@@ -322,6 +339,10 @@ class Agreement(Record):
                 ErrorCode.INVALID_TRANSITION,
                 f"only an ACTIVE agreement can be amended; this one is {self.status}",
                 "agreementId",
+            )
+        if self.signed_on is not None and amendment.signed_on < self.signed_on:
+            raise DomainError(
+                ErrorCode.INVALID, "an amendment cannot be signed before the agreement", "signedOn"
             )
         if any(a.number == amendment.number for a in self.amendments):
             raise DomainError(ErrorCode.DUPLICATE, "this amendment number is recorded", "number")

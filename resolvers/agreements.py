@@ -224,9 +224,10 @@ async def extend_agreement(
 ) -> tuple[Agreement, Agreement]:
     """Link a renewal: an existing agreement, or a new DRAFT copied from the original."""
     original = await _require(ctx, agreement_id, "agreementId")
+    ancestors = await _ancestors(original)
     if successor_id is not None:
         successor = await _require(ctx, successor_id, "successorId")
-        original.check_can_extend(successor)
+        original.check_can_extend(successor, ancestors)
     else:
         if "number" not in successor_fields:
             raise DomainError(
@@ -249,11 +250,24 @@ async def extend_agreement(
             }
         )
         successor = Agreement.build(**{**base, **successor_fields})
-        original.check_can_extend(successor)
+        original.check_can_extend(successor, ancestors)
     async with ctx.database.client.start_session() as session, await session.start_transaction():
         if successor.id is None:
             successor = await successor.record(ctx.viewer.actor, session=session)
-        return await original.link_successor(successor, ctx.viewer.actor, revision, session)
+        return await original.link_successor(
+            successor, ancestors, ctx.viewer.actor, revision, session
+        )
+
+
+async def _ancestors(agreement: Agreement) -> frozenset[PydanticObjectId]:
+    """The agreements this one renews, following predecessor links (chains are short)."""
+    seen: set[PydanticObjectId] = set()
+    current = agreement.predecessor_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        earlier = await Agreement.get(current)
+        current = earlier.predecessor_id if earlier else None
+    return frozenset(seen)
 
 
 async def amend_agreement(

@@ -273,3 +273,42 @@ async def test_update_records_what_changed(api: Api) -> None:
         "updateAgreement", "agreement { endsOn }", {"id": agreement["id"], "endsOn": None}
     )
     assert cleared["agreement"]["endsOn"] is None
+
+
+async def test_renewal_cannot_point_back_into_its_own_chain(api: Api) -> None:
+    first = await _active(api, endsOn="2022-01-01")
+    second = (
+        await api.ok(
+            "extendAgreement",
+            "successor { id }",
+            {"agreementId": first["id"], "number": "R-2", "startsOn": "2022-01-02"},
+        )
+    )["successor"]
+    await api.uploaded(second["id"])
+    await api.ok(
+        "updateAgreement", "agreement { id }", {"id": second["id"], "signedOn": "2022-01-02"}
+    )
+    await api.ok("activateAgreement", "agreement { id }", {"agreementId": second["id"]})
+    loop = await api.mutate(
+        "extendAgreement",
+        "agreement { id }",
+        {"agreementId": second["id"], "successorId": first["id"]},
+    )
+    assert loop["errors"][0]["code"] == "INVALID"
+    assert loop["errors"][0]["field"] == "successorId"
+
+
+async def test_dates_before_the_agreement_began_are_refused(api: Api) -> None:
+    agreement = await _active(api, endsOn="2030-01-01")
+    early_end = await api.mutate(
+        "terminateAgreement",
+        "agreement { id }",
+        {"agreementId": agreement["id"], "reason": "x", "terminatedOn": "2019-12-31"},
+    )
+    assert early_end["errors"][0]["field"] == "terminatedOn"
+    early_amendment = await api.mutate(
+        "addAgreementAmendment",
+        "agreement { id }",
+        {"agreementId": agreement["id"], "number": "A", "title": "x", "signedOn": "2019-01-01"},
+    )
+    assert early_amendment["errors"][0]["field"] == "signedOn"

@@ -102,3 +102,18 @@ async def test_graphiql_is_served(api: Api) -> None:
     response = await api.client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+async def test_unexpected_errors_are_masked_with_the_request_id(api: Api) -> None:
+    """A stored record that no longer fits the model (damaged by hand) is a server fault."""
+    await api.database.db.agreements.insert_one({"number": "RUSAK/1", "title_key": "rusak"})
+    response = await api.client.post(
+        "/graphql",
+        json={"query": "{ agreements { nodes { number } } }"},
+        headers={"X-Request-ID": "trace-42"},
+    )
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "INTERNAL_ERROR", "requestId": "trace-42"}
+    assert "trace-42" in error["message"]
+    assert "validation" not in error["message"].lower()
+    assert "Traceback" not in response.text
