@@ -2,11 +2,15 @@
 
 import argparse
 import asyncio
+import getpass
+import os
 import sys
 import time
 from pathlib import Path
 
 import database
+from models.enums import Role
+from models.errors import DomainError, DomainErrors
 from schema import build_schema
 from settings import get_settings
 
@@ -39,6 +43,58 @@ async def load_demo(force: bool) -> int:
     return 0
 
 
+def read_password() -> str:
+    """NEW_USER_PASSWORD for scripts; otherwise asked twice, without echo."""
+    given = os.environ.get("NEW_USER_PASSWORD")
+    if given:
+        return given
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise SystemExit("the passwords differ; nothing created")
+    return first
+
+
+async def create_user(args: argparse.Namespace) -> int:
+    from models import OrgUnit, Partner
+    from resolvers.context import Context
+    from resolvers.users import register_user
+    from resolvers.viewer import ANONYMOUS
+
+    password = read_password()
+    settings = get_settings()
+    async with database.connect(settings) as db:
+        fields: dict[str, object] = {
+            "email": args.email,
+            "display_name": args.display_name or args.email.split("@")[0],
+            "role": args.role,
+        }
+        if args.org_unit:
+            unit = await OrgUnit.find_one({"code": args.org_unit.upper()})
+            if unit is None:
+                print(f"no department with code {args.org_unit}", file=sys.stderr)
+                return 1
+            fields["org_unit_id"] = unit.id
+        if args.partner:
+            partner = await Partner.find_one({"name_key": args.partner.casefold()})
+            if partner is None:
+                print(f"no partner named {args.partner}", file=sys.stderr)
+                return 1
+            fields["partner_id"] = partner.id
+        # The command line acts with the machine owner's authority: no viewer needed.
+        ctx = Context(
+            database=db, settings=settings, viewer=ANONYMOUS, request_id="cli", signing_key=""
+        )
+        try:
+            user = await register_user(ctx, fields, password)
+        except (DomainError, DomainErrors) as error:
+            problems = error.errors if isinstance(error, DomainErrors) else [error]
+            for problem in problems:
+                print(f"{problem.field or 'error'}: {problem.message}", file=sys.stderr)
+            return 1
+    print(f"created {user.role} {user.email}")
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -49,11 +105,19 @@ def main() -> None:
         action="store_true",
         help="load even if the database has data, unless a demo record would collide with it",
     )
+    user = commands.add_parser("create-user", help="create an account (e.g. the first ADMIN)")
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--display-name")
+    user.add_argument("--org-unit", help="department code, for an OFFICER")
+    user.add_argument("--partner", help="partner name, for a PARTNER user")
     args = parser.parse_args()
     if args.command == "export-schema":
         export_schema()
     elif args.command == "load-demo":
         sys.exit(asyncio.run(load_demo(args.force)))
+    elif args.command == "create-user":
+        sys.exit(asyncio.run(create_user(args)))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw
 
 from database import Database
-from models import Agreement, OrgUnit, Partner
+from models import Agreement, OrgUnit, Partner, User
 from models.chronology import ChronologyEvent, event, start_of_day
 from models.documents import DocumentRef
 from models.enums import (
@@ -39,16 +39,52 @@ from models.enums import (
     Role,
     Visibility,
 )
-from resolvers import agreements, org_units, partners
+from resolvers import agreements, org_units, partners, users
 from resolvers.context import Context
-from resolvers.viewer import Viewer
+from resolvers.viewer import ANONYMOUS, Viewer
 from settings import get_settings
 
 log = logging.getLogger("sikerma")
 
 # Perwali Kota Bogor No. 38/2018, the city's rule on cooperation.
 SEED = 38
-DEMO_VIEWER = Viewer(id="demo", name="Data demo", role=Role.ADMIN)
+
+# One account per role, for trying the access rules. The passwords are in the README and are
+# for the demo only.
+DEMO_USERS: list[dict[str, Any]] = [
+    {
+        "email": "admin@sikerma.example",
+        "display_name": "Rina Admin (Bagian Kerja Sama)",
+        "role": Role.ADMIN,
+        "password": "Demo-Admin-Sikerma-2026",
+    },
+    {
+        "email": "reviewer@sikerma.example",
+        "display_name": "Hendra Reviewer (TKKSD)",
+        "role": Role.REVIEWER,
+        "password": "Demo-Reviewer-Sikerma-2026",
+    },
+    {
+        "email": "officer@sikerma.example",
+        "display_name": "Sari Officer (Dinas Kesehatan)",
+        "role": Role.OFFICER,
+        "unit": "DINKES",
+        "password": "Demo-Officer-Sikerma-2026",
+    },
+    {
+        "email": "executive@sikerma.example",
+        "display_name": "Bapak Sekda (Pimpinan)",
+        "role": Role.EXECUTIVE,
+        "password": "Demo-Executive-Sikerma-2026",
+    },
+    {
+        "email": "partner@sikerma.example",
+        "display_name": "Dewi Partner (IPB University)",
+        "role": Role.PARTNER,
+        "partner": "ipb",
+        "password": "Demo-Partner-Sikerma-2026",
+    },
+]
 
 Kind = ChronologyKind
 Form = AgreementForm
@@ -1218,10 +1254,12 @@ async def check_conflicts(planned: list[Planned]) -> None:
     codes = [u["code"] for u in ORG_UNITS]
     names = [p.fields["name"].casefold() for p in PARTNERS.values()]
     numbers = [p.number for p in planned]
+    emails = [u["email"] for u in DEMO_USERS]
     taken = [
         *(u.code for u in await OrgUnit.find({"code": {"$in": codes}}).to_list()),
         *(p.name for p in await Partner.find({"name_key": {"$in": names}}).to_list()),
         *(a.number for a in await Agreement.find({"number": {"$in": numbers}}).to_list()),
+        *(u.email for u in await User.find({"email": {"$in": emails}}).to_list()),
     ]
     if taken:
         shown = ", ".join(taken[:5]) + (f" and {len(taken) - 5} more" if len(taken) > 5 else "")
@@ -1233,10 +1271,22 @@ async def load_demo_data(database: Database, *, only_if_empty: bool = True) -> b
     records, unless one of them collides with a demo record (DemoDataConflict)."""
     if only_if_empty and not await is_empty():
         return False
-    ctx = Context(database=database, settings=get_settings(), viewer=DEMO_VIEWER, request_id="demo")
+    # The demo signs nobody in, so it needs no signing key.
+    ctx = Context(
+        database=database,
+        settings=get_settings(),
+        viewer=ANONYMOUS,
+        request_id="demo",
+        signing_key="",
+    )
     rng = random.Random(SEED)
     planned = plan(ctx.today(), rng)
     await check_conflicts(planned)
+    admin = DEMO_USERS[0]
+    user = await users.register_user(
+        ctx, {k: v for k, v in admin.items() if k != "password"}, admin["password"]
+    )
+    ctx.viewer = Viewer(id=str(user.id), name=user.display_name, role=Role.ADMIN)
     await DemoLoader(ctx, rng).load(planned)
     log.info(
         "demo data loaded: %d departments, %d partners, %d agreements",
@@ -1262,6 +1312,13 @@ class DemoLoader:
             self.partners[key] = await partners.create_partner(self.ctx, self.partner_fields(key))
         for item in planned:
             await self.agreement(item)
+        for account in DEMO_USERS[1:]:
+            fields = {k: v for k, v in account.items() if k not in {"password", "unit", "partner"}}
+            if "unit" in account:
+                fields["org_unit_id"] = self.units[account["unit"]].id
+            if "partner" in account:
+                fields["partner_id"] = self.partners[account["partner"]].id
+            await users.register_user(self.ctx, fields, account["password"])
 
     def partner_fields(self, key: str) -> dict[str, Any]:
         partner = PARTNERS[key]
@@ -1443,7 +1500,7 @@ class DemoLoader:
                 event(
                     story.kind,
                     story.title,
-                    DEMO_VIEWER.actor,
+                    self.ctx.viewer.actor,
                     description=story.description,
                     occurred_at=start_of_day(day),
                     document_ids=document_ids,
@@ -1487,7 +1544,7 @@ class DemoLoader:
         coordination meetings, and a hand-over whenever officials changed (every ~5 years)."""
         rng = self.rng
         spec = item.spec
-        actor = DEMO_VIEWER.actor
+        actor = self.ctx.viewer.actor
         first_partner = self.partners[spec.partners[0]].name
         unit = self.units[spec.units[0]].short_name
 

@@ -19,6 +19,7 @@ from beanie import PydanticObjectId
 from bson.errors import InvalidId
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -27,9 +28,8 @@ from strawberry.asgi import GraphQL
 
 from database import Database, connect
 from models.file_store import read_range
-from resolvers import agreements
+from resolvers import agreements, auth
 from resolvers.context import Context
-from resolvers.viewer import DEVELOPMENT_VIEWER, Viewer
 from schema import build_schema
 from settings import Settings, get_settings
 
@@ -40,9 +40,18 @@ RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 MULTIPART_OVERHEAD = 1024 * 1024
 
 
-def resolve_viewer(request: Request) -> Viewer:
-    """The one place that decides who a request acts for."""
-    return DEVELOPMENT_VIEWER
+async def request_context(request: Request) -> Context:
+    """Who the request acts for (the one place that reads credentials) and what it carries."""
+    settings: Settings = request.app.state.settings
+    key: str = request.app.state.signing_key
+    return Context(
+        database=request.app.state.database,
+        settings=settings,
+        viewer=await auth.authenticate(request.headers.get("authorization"), settings, key),
+        request_id=request_id_of(request.scope),
+        signing_key=key,
+        client_address=request.client.host if request.client else None,
+    )
 
 
 def request_id_of(scope: Scope) -> str:
@@ -69,6 +78,43 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class SecurityHeadersMiddleware:
+    """Headers every response carries. GraphiQL's page loads its scripts from a CDN, so only
+    that page goes without the strict content policy."""
+
+    HEADERS = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"strict-transport-security", b"max-age=31536000"),
+    )
+    STRICT_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in self.HEADERS if h[0] not in present)
+                is_html = any(
+                    name.lower() == b"content-type" and value.startswith(b"text/html")
+                    for name, value in headers
+                )
+                if not is_html:
+                    headers.append(self.STRICT_CSP)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def error_response(status: int, code: str, message: str) -> JSONResponse:
@@ -114,12 +160,7 @@ class GraphQLApp(GraphQL[Context, None]):
         return None
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(
-            database=request.app.state.database,
-            settings=self.settings,
-            viewer=resolve_viewer(request),
-            request_id=request_id_of(request.scope),
-        )
+        return await request_context(request)
 
 
 async def healthz(request: Request) -> Response:
@@ -165,14 +206,12 @@ async def download(request: Request) -> Response:
         file_id = PydanticObjectId(request.path_params["file_id"])
     except (InvalidId, TypeError):
         return error_response(404, "NOT_FOUND", "no such file")
-    settings: Settings = request.app.state.settings
-    database: Database = request.app.state.database
-    ctx = Context(
-        database=database,
-        settings=settings,
-        viewer=resolve_viewer(request),
-        request_id=request_id_of(request.scope),
-    )
+    ctx = await request_context(request)
+    if not ctx.viewer.signed_in:
+        return error_response(
+            401, "UNAUTHENTICATED", ctx.viewer.auth_error or "sign in to download files"
+        )
+    database = ctx.database
     found = await agreements.find_document(ctx, file_id)
     grid_out = await database.files.open(file_id) if found else None
     if found is None or grid_out is None:
@@ -186,7 +225,6 @@ async def download(request: Request) -> Response:
         "Content-Disposition": content_disposition(
             doc.filename, request.query_params.get("disposition") == "inline"
         ),
-        "X-Content-Type-Options": "nosniff",
     }
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
@@ -225,6 +263,7 @@ def create_app(
         async with connect(settings, listeners=listeners) as database:
             app.state.database = database
             app.state.settings = settings
+            app.state.signing_key = await auth.signing_key(settings)
             grace = timedelta(minutes=settings.orphan_file_grace_minutes)
             removed = await database.files.sweep_unattached(grace, agreements.is_file_referenced)
             if removed:
@@ -242,6 +281,15 @@ def create_app(
             Route("/graphql", GraphQLApp(settings)),
         ],
         lifespan=lifespan,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Apollo-Require-Preflight", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Content-Disposition", "ETag", "Content-Range"],
+        max_age=600,
     )
     app.add_middleware(RequestIdMiddleware)
     return app

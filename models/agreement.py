@@ -16,8 +16,9 @@ from pymongo import IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
-from models.base import Record, utcnow
+from models.base import Record
 from models.chronology import GENESIS_HASH, ChronologyEvent, LongText, event, start_of_day
+from models.clock import utcnow
 from models.documents import DocumentRef
 from models.enums import (
     SIGNED_DOCUMENT_TYPE,

@@ -1,6 +1,6 @@
 """What every stored record shares: timestamps and an integer revision for optimistic locking."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar, Self
 
 from beanie import Document, PydanticObjectId
@@ -10,11 +10,9 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
+from models.audit import note_changes
+from models.clock import utcnow
 from models.errors import DomainError, DomainErrors, ErrorCode
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Record(Document):
@@ -24,12 +22,19 @@ class Record(Document):
 
     # Which unique index a duplicate-key error means, to name the field in the error.
     unique_fields: ClassVar[dict[str, str]] = {}
+    # Fields whose values the audit trail must not copy.
+    secret_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def audit_name(self) -> str:
+        return f"{type(self).__name__}:{self.id}"
 
     async def create_checked(self, session: AsyncClientSession | None = None) -> Self:
         try:
             await self.insert(session=session)
         except DuplicateKeyError as error:
             raise self.duplicate_error(error) from None
+        note_changes(self.audit_name, {}, {"created": True})
         return self
 
     @classmethod
@@ -88,7 +93,18 @@ class Record(Document):
             raise self.duplicate_error(error) from None
         if raw is None:
             raise stale(type(self).__name__)
-        return self.model_validate(raw)
+        stored = self.model_validate(raw)
+        self._note(stored, update)
+        return stored
+
+    def _note(self, stored: Self, update: dict[str, Any]) -> None:
+        names = set(update.get("$set", {})) - {"updated_at"}
+        before = {n: Encoder().encode(getattr(self, n)) for n in names}
+        after = {n: Encoder().encode(getattr(stored, n)) for n in names}
+        for name, pushed in update.get("$push", {}).items():
+            items = pushed["$each"] if isinstance(pushed, dict) and "$each" in pushed else [pushed]
+            after[name] = {"added": items}
+        note_changes(self.audit_name, before, after, self.secret_fields)
 
     @classmethod
     def duplicate_error(cls, error: DuplicateKeyError) -> DomainError:

@@ -13,7 +13,7 @@ from beanie import PydanticObjectId
 from pydantic import BaseModel, Field, StringConstraints
 
 from models.actor import ActorRef
-from models.base import utcnow
+from models.clock import utcnow
 from models.enums import ChronologyKind
 from models.org_unit import Text
 

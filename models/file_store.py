@@ -21,7 +21,7 @@ from gridfs.errors import NoFile
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from models.base import utcnow
+from models.clock import utcnow
 from models.documents import ACCEPTED_CONTENT_TYPES, StoredFile
 from models.errors import DomainError, ErrorCode
 

@@ -13,7 +13,12 @@ from models.chronology import ChronologyEvent, start_of_day
 from models.documents import DocumentRef
 from models.enums import AgreementForm, AgreementStatus, CooperationType, DocumentType
 from models.errors import DomainError, DomainErrors, ErrorCode
-from resolvers.access import agreement_scope, can_read_agreement, require_agreement_writer
+from resolvers.access import (
+    agreement_scope,
+    can_read_agreement,
+    require_agreement_contributor,
+    require_agreement_editor,
+)
 from resolvers.context import Context
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 
@@ -105,6 +110,7 @@ async def list_agreements(
 
 async def get_agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement | None:
     """The agreement if it exists and the viewer may see it (otherwise: not found)."""
+    agreement_scope(ctx.viewer)  # anonymous: UNAUTHENTICATED, not "not found"
     agreement = await ctx.loaders.agreement.load(agreement_id)
     if agreement is None or not can_read_agreement(ctx.viewer, agreement):
         return None
@@ -144,11 +150,22 @@ def chronology_page(agreement: Agreement, request: PageRequest) -> Page[Chronolo
     )
 
 
-async def _require(ctx: Context, agreement_id: PydanticObjectId, field: str) -> Agreement:
+async def _readable(ctx: Context, agreement_id: PydanticObjectId, field: str) -> Agreement:
     agreement = await Agreement.get(agreement_id)
     if agreement is None or not can_read_agreement(ctx.viewer, agreement):
         raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", field)
-    require_agreement_writer(ctx.viewer, agreement)
+    return agreement
+
+
+async def _require(ctx: Context, agreement_id: PydanticObjectId, field: str) -> Agreement:
+    """An agreement the viewer may edit (checked before it is even loaded)."""
+    require_agreement_editor(ctx.viewer)
+    return await _readable(ctx, agreement_id, field)
+
+
+async def _contributable(ctx: Context, agreement_id: PydanticObjectId) -> Agreement:
+    agreement = await _readable(ctx, agreement_id, "agreementId")
+    require_agreement_contributor(ctx.viewer, agreement)
     return agreement
 
 
@@ -171,7 +188,7 @@ async def _check_references(fields: dict[str, Any]) -> None:
 
 
 async def create_agreement(ctx: Context, fields: dict[str, Any]) -> Agreement:
-    require_agreement_writer(ctx.viewer)
+    require_agreement_editor(ctx.viewer)
     agreement = Agreement.build(**fields)
     await _check_references(fields)
     if agreement.parent_id is not None:
@@ -289,7 +306,7 @@ async def upload_document(
     filename: str,
     supersedes: PydanticObjectId | None,
 ) -> tuple[DocumentRef, Agreement]:
-    agreement = await _require(ctx, agreement_id, "agreementId")
+    agreement = await _contributable(ctx, agreement_id)
     agreement.next_document(supersedes, doc_type)
     DocumentRef.model_validate(  # title and filename rules, before any byte is stored
         {
@@ -321,7 +338,7 @@ async def upload_document(
             except DomainError as error:
                 if error.code != ErrorCode.CONFLICT or error.field != "revision":
                     raise
-                agreement = await _require(ctx, agreement_id, "agreementId")
+                agreement = await _contributable(ctx, agreement_id)
         else:
             raise stale("Agreement")
     except BaseException:

@@ -19,6 +19,8 @@ class Context:
     settings: Settings
     viewer: Viewer
     request_id: str
+    signing_key: str
+    client_address: str | None = None
     loaders: Loaders = field(default_factory=Loaders)
 
     def today(self) -> date:

@@ -8,9 +8,9 @@ from beanie import PydanticObjectId
 
 from models import OrgUnit
 from models.errors import DomainError, ErrorCode
-from resolvers.access import require_admin
+from resolvers.access import org_unit_scope, require_admin
 from resolvers.context import Context
-from resolvers.pagination import Page, PageRequest, SortKey, paginate
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 
 
 @dataclass
@@ -35,7 +35,7 @@ async def list_org_units(
 ) -> Page[OrgUnit]:
     return await paginate(
         OrgUnit,
-        org_unit_query(flt),
+        combine(org_unit_scope(ctx.viewer), org_unit_query(flt)),
         key,
         request,
         default_size=ctx.settings.default_page_size,
@@ -56,3 +56,8 @@ async def update_org_unit(
     if unit is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such department", "id")
     return await unit.update_fields(changes, expected_revision=revision)
+
+
+async def get_org_unit(ctx: Context, org_unit_id: PydanticObjectId) -> OrgUnit | None:
+    org_unit_scope(ctx.viewer)
+    return await ctx.loaders.org_unit.load(org_unit_id)

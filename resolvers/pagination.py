@@ -12,10 +12,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from beanie import Document
 from beanie.odm.utils.encoder import Encoder
 from bson import json_util
 
-from models.base import Record
 from models.errors import DomainError, ErrorCode
 
 
@@ -111,7 +111,7 @@ def _beyond(key: SortKey, value: Any, row_id: Any, forward: bool) -> dict[str, A
     return {"$or": after}
 
 
-async def paginate[R: Record](
+async def paginate[R: Document](
     model: type[R],
     query: dict[str, Any],
     key: SortKey,

@@ -9,9 +9,9 @@ from beanie import PydanticObjectId
 from models import Partner
 from models.enums import PartnerKind
 from models.errors import DomainError, ErrorCode
-from resolvers.access import require_admin
+from resolvers.access import can_read_partner, partner_scope, require_admin
 from resolvers.context import Context
-from resolvers.pagination import Page, PageRequest, SortKey, paginate
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 
 
 @dataclass
@@ -39,7 +39,7 @@ async def list_partners(
 ) -> Page[Partner]:
     return await paginate(
         Partner,
-        partner_query(flt),
+        combine(partner_scope(ctx.viewer), partner_query(flt)),
         key,
         request,
         default_size=ctx.settings.default_page_size,
@@ -65,3 +65,10 @@ async def require_partner(partner_id: PydanticObjectId) -> Partner:
     if partner is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such partner", "id")
     return partner
+
+
+async def get_partner(ctx: Context, partner_id: PydanticObjectId) -> Partner | None:
+    partner_scope(ctx.viewer)
+    if not can_read_partner(ctx.viewer, partner_id):
+        return None
+    return await ctx.loaders.partner.load(partner_id)

@@ -1,8 +1,4 @@
-"""Who is asking. Every resolver receives the viewer through the request context.
-
-Until sign-in exists, requests act as a built-in development administrator; the server's
-`resolve_viewer` is the one place that will read the credentials instead.
-"""
+"""Who is asking. Every resolver receives the viewer through the request context."""
 
 from dataclasses import dataclass
 
@@ -10,19 +6,42 @@ from beanie import PydanticObjectId
 
 from models.actor import ActorRef
 from models.enums import Role
+from models.errors import DomainError, ErrorCode
 
 
 @dataclass(frozen=True)
 class Viewer:
-    id: str
-    name: str
-    role: Role
+    """A signed-in user (through a session or an API token), or nobody (`role` None)."""
+
+    id: str | None = None
+    name: str = ""
+    role: Role | None = None
     org_unit_id: PydanticObjectId | None = None
     partner_id: PydanticObjectId | None = None
+    session_id: PydanticObjectId | None = None
+    api_token_id: PydanticObjectId | None = None
+    # API tokens are read-only unless an ADMIN granted write.
+    can_write: bool = True
+    # Why the credentials the request carried were refused, if it carried any.
+    auth_error: str | None = None
+
+    @property
+    def signed_in(self) -> bool:
+        return self.role is not None
+
+    @property
+    def user_id(self) -> PydanticObjectId:
+        if self.id is None:
+            raise DomainError(ErrorCode.UNAUTHENTICATED, self.auth_error or "sign in first")
+        return PydanticObjectId(self.id)
 
     @property
     def actor(self) -> ActorRef:
-        return ActorRef(id=self.id, name=self.name)
+        return ActorRef(id=str(self.user_id), name=self.name)
 
 
-DEVELOPMENT_VIEWER = Viewer(id="development", name="Pengembang (development)", role=Role.ADMIN)
+ANONYMOUS = Viewer()
+
+
+def refused(reason: str) -> Viewer:
+    return Viewer(auth_error=reason)

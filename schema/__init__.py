@@ -6,14 +6,21 @@ from strawberry.tools import merge_types
 
 from schema.agreement_mutations import AgreementMutations
 from schema.agreements import AgreementQueries
+from schema.audit import AuditQueries
 from schema.extensions import ShapeErrors
+from schema.identity import IdentityMutations, IdentityQueries
 from schema.nodes import NodeQueries
 from schema.org_units import OrgUnitMutations, OrgUnitQueries
 from schema.partners import PartnerMutations, PartnerQueries
 from settings import Settings
 
-Query = merge_types("Query", (NodeQueries, AgreementQueries, PartnerQueries, OrgUnitQueries))
-Mutation = merge_types("Mutation", (AgreementMutations, PartnerMutations, OrgUnitMutations))
+Query = merge_types(
+    "Query",
+    (NodeQueries, IdentityQueries, AgreementQueries, PartnerQueries, OrgUnitQueries, AuditQueries),
+)
+Mutation = merge_types(
+    "Mutation", (IdentityMutations, AgreementMutations, PartnerMutations, OrgUnitMutations)
+)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

@@ -13,6 +13,7 @@ from models import Agreement
 from models.documents import DocumentRef
 from resolvers import agreements
 from schema.agreements import AgreementType, DocumentRefType
+from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import (
     AgreementFormEnum,
@@ -177,7 +178,7 @@ def safe_filename(name: str | None) -> str:
 
 @strawberry.type
 class AgreementMutations:
-    @strawberry.mutation(description="Record an agreement (status DRAFT).")
+    @audited_mutation(description="Record an agreement (status DRAFT).")
     async def create_agreement(self, info: Info, input: CreateAgreementInput) -> AgreementPayload:
         async def run() -> Agreement:
             fields = with_ids(provided(input), AGREEMENT_REFERENCES)
@@ -185,7 +186,7 @@ class AgreementMutations:
 
         return _payload(*await attempt(run()))
 
-    @strawberry.mutation(description="Change an agreement's data; the chronology records it.")
+    @audited_mutation(description="Change an agreement's data; the chronology records it.")
     async def update_agreement(self, info: Info, input: UpdateAgreementInput) -> AgreementPayload:
         async def run() -> Agreement:
             agreement_id = decode_id(input.id, "Agreement", "id")
@@ -197,7 +198,7 @@ class AgreementMutations:
 
         return _payload(*await attempt(run()))
 
-    @strawberry.mutation(description="DRAFT → ACTIVE; needs the signed scan and signedOn.")
+    @audited_mutation(description="DRAFT → ACTIVE; needs the signed scan and signedOn.")
     async def activate_agreement(
         self, info: Info, input: ActivateAgreementInput
     ) -> AgreementPayload:
@@ -207,7 +208,7 @@ class AgreementMutations:
 
         return _payload(*await attempt(run()))
 
-    @strawberry.mutation(description="ACTIVE → EXPIRED, once the end date has passed.")
+    @audited_mutation(description="ACTIVE → EXPIRED, once the end date has passed.")
     async def expire_agreement(self, info: Info, input: ExpireAgreementInput) -> AgreementPayload:
         async def run() -> Agreement:
             agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
@@ -215,7 +216,7 @@ class AgreementMutations:
 
         return _payload(*await attempt(run()))
 
-    @strawberry.mutation(description="ACTIVE → TERMINATED early; a reason is required.")
+    @audited_mutation(description="ACTIVE → TERMINATED early; a reason is required.")
     async def terminate_agreement(
         self, info: Info, input: TerminateAgreementInput
     ) -> AgreementPayload:
@@ -227,7 +228,7 @@ class AgreementMutations:
 
         return _payload(*await attempt(run()))
 
-    @strawberry.mutation(description="ACTIVE/EXPIRED → EXTENDED, linked to its renewal.")
+    @audited_mutation(description="ACTIVE/EXPIRED → EXTENDED, linked to its renewal.")
     async def extend_agreement(
         self, info: Info, input: ExtendAgreementInput
     ) -> ExtendAgreementPayload:
@@ -251,7 +252,7 @@ class AgreementMutations:
             errors=errors,
         )
 
-    @strawberry.mutation(description="Record an addendum of an ACTIVE agreement.")
+    @audited_mutation(description="Record an addendum of an ACTIVE agreement.")
     async def add_agreement_amendment(
         self, info: Info, input: AddAgreementAmendmentInput
     ) -> AgreementPayload:
@@ -266,7 +267,7 @@ class AgreementMutations:
 
         return _payload(*await attempt(run()))
 
-    @strawberry.mutation(
+    @audited_mutation(
         description="Store a scan (multipart request; send the Apollo-Require-Preflight header)."
     )
     async def upload_agreement_document(

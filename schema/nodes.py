@@ -9,10 +9,11 @@ from beanie import PydanticObjectId
 from strawberry import relay
 
 from models.errors import DomainError, ErrorCode
-from resolvers import agreements, nodes
+from resolvers import agreements, org_units, partners, users
 from schema.agreements import AgreementType, DocumentRefType
 from schema.context import Info
 from schema.errors import query
+from schema.identity import UserType
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
 from schema.relay import parse_global_id
@@ -26,12 +27,12 @@ async def _agreement(info: Info, raw: PydanticObjectId) -> Any:
 
 
 async def _partner(info: Info, raw: PydanticObjectId) -> Any:
-    found = await nodes.get_partner(info.context, raw)
+    found = await partners.get_partner(info.context, raw)
     return PartnerType.from_model(found) if found else None
 
 
 async def _org_unit(info: Info, raw: PydanticObjectId) -> Any:
-    found = await nodes.get_org_unit(info.context, raw)
+    found = await org_units.get_org_unit(info.context, raw)
     return OrgUnitType.from_model(found) if found else None
 
 
@@ -40,11 +41,17 @@ async def _document(info: Info, raw: PydanticObjectId) -> Any:
     return DocumentRefType.from_model(*found) if found else None
 
 
+async def _user(info: Info, raw: PydanticObjectId) -> Any:
+    found = await users.get_user(info.context, raw)
+    return UserType.from_model(found) if found else None
+
+
 RESOLVERS: dict[str, Callable[[Info, PydanticObjectId], Awaitable[Any]]] = {
     "Agreement": _agreement,
     "Partner": _partner,
     "OrgUnit": _org_unit,
     "DocumentRef": _document,
+    "User": _user,
 }
 
 

@@ -9,6 +9,7 @@ from strawberry import relay
 from models import OrgUnit
 from resolvers import org_units
 from resolvers.pagination import SortKey
+from schema.audit import audited_mutation
 from schema.context import Info
 from schema.errors import UserError, attempt, query
 from schema.inputs import provided
@@ -114,11 +115,11 @@ class OrgUnitQueries:
 
 @strawberry.type
 class OrgUnitMutations:
-    @strawberry.mutation
+    @audited_mutation
     async def create_org_unit(self, info: Info, input: CreateOrgUnitInput) -> OrgUnitPayload:
         return _payload(*await attempt(org_units.create_org_unit(info.context, provided(input))))
 
-    @strawberry.mutation
+    @audited_mutation
     async def update_org_unit(self, info: Info, input: UpdateOrgUnitInput) -> OrgUnitPayload:
         async def run() -> OrgUnit:
             unit_id = decode_id(input.id, "OrgUnit", "id")

@@ -9,6 +9,7 @@ from strawberry import relay
 from models import Partner
 from resolvers import partners
 from resolvers.pagination import SortKey
+from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import PartnerKindEnum
 from schema.errors import UserError, attempt, query
@@ -160,11 +161,11 @@ class PartnerQueries:
 
 @strawberry.type
 class PartnerMutations:
-    @strawberry.mutation
+    @audited_mutation
     async def create_partner(self, info: Info, input: CreatePartnerInput) -> PartnerPayload:
         return _payload(*await attempt(partners.create_partner(info.context, provided(input))))
 
-    @strawberry.mutation
+    @audited_mutation
     async def update_partner(self, info: Info, input: UpdatePartnerInput) -> PartnerPayload:
         async def run() -> Partner:
             partner_id = decode_id(input.id, "Partner", "id")

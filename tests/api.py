@@ -11,17 +11,39 @@ from database import Database
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
 
+ADMIN_EMAIL = "admin@kotabogor.example"
+ADMIN_PASSWORD = "Kebun-Raya-1817-Bogor"
+
+
 @dataclass
 class Api:
+    """Requests carry `token` (an access or API token) unless it is None (anonymous)."""
+
     client: httpx.AsyncClient
     database: Database
     commands: Any
+    token: str | None = None
     counter: dict[str, int] = field(default_factory=dict)
 
-    async def raw(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = await self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}
+    def as_(self, token: str | None) -> "Api":
+        return Api(self.client, self.database, self.commands, token, self.counter)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    async def get(self, url: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        return await self.client.get(url, headers={**self.headers, **(headers or {})})
+
+    async def post(
+        self, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        return await self.client.post(
+            "/graphql", json=body, headers={**self.headers, **(headers or {})}
         )
+
+    async def raw(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = await self.post({"query": query, "variables": variables or {}})
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -105,7 +127,10 @@ class Api:
             "/graphql",
             data=data,
             files={"0": (filename, content, content_type)},
-            headers={"Apollo-Require-Preflight": "true"} if headers is None else headers,
+            headers={
+                **self.headers,
+                **({"Apollo-Require-Preflight": "true"} if headers is None else headers),
+            },
         )
 
     async def uploaded(self, agreement_id: str, content: bytes = PDF, **kw: Any) -> dict[str, Any]:
@@ -114,6 +139,34 @@ class Api:
         payload = response.json()["data"]["uploadAgreementDocument"]
         assert payload["errors"] == [], payload["errors"]
         return payload
+
+    async def login(self, email: str, password: str) -> dict[str, Any]:
+        """Sign in; the payload (tokens and errors)."""
+        return await self.mutate(
+            "login",
+            "accessToken refreshToken expiresIn retryAfterSeconds user { id email role }",
+            {"email": email, "password": password},
+        )
+
+    async def signed_in(self, email: str, password: str) -> "Api":
+        payload = await self.login(email, password)
+        assert payload["errors"] == [], payload["errors"]
+        return self.as_(payload["accessToken"])
+
+    async def user(self, role: str, **fields: Any) -> tuple[dict[str, Any], "Api"]:
+        """A new account of `role`, and a client signed in as it."""
+        n = self._next("user")
+        email = f"{role.lower()}{n}@kotabogor.example"
+        password = f"Hujan-Sore-di-Bogor-{n}"
+        data = {
+            "email": email,
+            "displayName": f"Pengguna {role} {n}",
+            "role": role,
+            "password": password,
+            **fields,
+        }
+        created = await self.ok("createUser", "user { id email role }", data)
+        return created["user"], await self.signed_in(email, password)
 
     async def count(self, collection: str, query: dict[str, Any] | None = None) -> int:
         return await self.database.db[collection].count_documents(query or {})

@@ -15,11 +15,16 @@ import pytest
 from pymongo import monitoring
 
 from database import embedded_engine
+from models import User
+from models.credentials import hash_password
+from models.enums import Role
 from server import create_app
 from settings import Settings
-from tests.api import Api
+from tests.api import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 
 TEST_DATABASE = "sikerma_test"
+# Hashed once: every test starts with this administrator signed in.
+ADMIN_HASH = hash_password(ADMIN_PASSWORD)
 
 
 class CommandLog(monitoring.CommandListener):
@@ -88,13 +93,21 @@ async def app_client(
 
 
 @pytest.fixture
-async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> AsyncIterator[Api]:
+async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> Api:
     database = app_client.app.state.database  # type: ignore[attr-defined]
     for name in await database.db.list_collection_names():
         if not name.startswith("system."):
             await database.db[name].delete_many({})
+    await User(
+        email=ADMIN_EMAIL,
+        display_name="Admin Bagian Kerja Sama",
+        role=Role.ADMIN,
+        password_hash=ADMIN_HASH,
+    ).insert()
+    anonymous = Api(app_client, database, command_log)
+    admin = await anonymous.signed_in(ADMIN_EMAIL, ADMIN_PASSWORD)
     command_log.reset()
-    return Api(app_client, database, command_log)
+    return admin
 
 
 @pytest.fixture

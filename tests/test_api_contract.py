@@ -73,15 +73,14 @@ async def test_nested_page_costs_a_bounded_number_of_commands(api: Api) -> None:
     ],
 )
 async def test_request_errors_are_coded(api: Api, query: str, code: str) -> None:
-    body = await api.client.post("/graphql", json={"query": query})
+    body = await api.post({"query": query})
     errors = body.json()["errors"]
     assert errors[0]["extensions"]["code"] == code, errors
 
 
 async def test_bad_variable_value_is_coded(api: Api) -> None:
-    response = await api.client.post(
-        "/graphql",
-        json={
+    response = await api.post(
+        {
             "query": "query($d: Date) { agreements(filter: {endsBefore: $d}) { totalCount } }",
             "variables": {"d": "not-a-date"},
         },
@@ -107,9 +106,8 @@ async def test_graphiql_is_served(api: Api) -> None:
 async def test_unexpected_errors_are_masked_with_the_request_id(api: Api) -> None:
     """A stored record that no longer fits the model (damaged by hand) is a server fault."""
     await api.database.db.agreements.insert_one({"number": "RUSAK/1", "title_key": "rusak"})
-    response = await api.client.post(
-        "/graphql",
-        json={"query": "{ agreements { nodes { number } } }"},
+    response = await api.post(
+        {"query": "{ agreements { nodes { number } } }"},
         headers={"X-Request-ID": "trace-42"},
     )
     [error] = response.json()["errors"]

@@ -117,10 +117,10 @@ async def test_new_version_supersedes_and_old_stays_downloadable(api: Api) -> No
         {"id": first["id"], "version": 1, "isCurrent": False},
         {"id": doc["id"], "version": 2, "isCurrent": True},
     ]
-    old = await api.client.get(first["downloadUrl"])
+    old = await api.get(first["downloadUrl"])
     assert old.status_code == 200
     assert old.content == PDF
-    new = await api.client.get(doc["downloadUrl"])
+    new = await api.get(doc["downloadUrl"])
     assert new.content == second_bytes
 
     branch = await api.upload(agreement["id"], PDF, supersedes_id=first["id"])
@@ -138,7 +138,7 @@ async def test_download_headers_range_and_etag(api: Api) -> None:
     ]
     url = doc["downloadUrl"]
 
-    full = await api.client.get(url)
+    full = await api.get(url)
     assert full.status_code == 200
     assert full.content == content
     assert full.headers["content-type"] == "application/pdf"
@@ -150,29 +150,29 @@ async def test_download_headers_range_and_etag(api: Api) -> None:
         in full.headers["content-disposition"]
     )
 
-    part = await api.client.get(url, headers={"Range": "bytes=10-19"})
+    part = await api.get(url, headers={"Range": "bytes=10-19"})
     assert part.status_code == 206
     assert part.content == content[10:20]
     assert part.headers["content-range"] == f"bytes 10-19/{len(content)}"
 
-    tail = await api.client.get(url, headers={"Range": "bytes=-5"})
+    tail = await api.get(url, headers={"Range": "bytes=-5"})
     assert tail.status_code == 206
     assert tail.content == content[-5:]
 
-    beyond = await api.client.get(url, headers={"Range": f"bytes={len(content)}-"})
+    beyond = await api.get(url, headers={"Range": f"bytes={len(content)}-"})
     assert beyond.status_code == 416
     assert beyond.headers["content-range"] == f"bytes */{len(content)}"
 
-    cached = await api.client.get(url, headers={"If-None-Match": full.headers["etag"]})
+    cached = await api.get(url, headers={"If-None-Match": full.headers["etag"]})
     assert cached.status_code == 304
 
-    inline = await api.client.get(url + "?disposition=inline")
+    inline = await api.get(url + "?disposition=inline")
     assert inline.headers["content-disposition"].startswith("inline;")
 
 
 async def test_download_of_unknown_or_malformed_file_is_404(api: Api) -> None:
     for path in ("/files/650000000000000000000000", "/files/not-an-id"):
-        response = await api.client.get(path)
+        response = await api.get(path)
         assert response.status_code == 404
         assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
@@ -211,4 +211,4 @@ async def test_unattached_files_are_swept(api: Api) -> None:
 
     assert await store.sweep_unattached(timedelta(0), referenced) == 1
     assert await store.open(orphan.file_id) is None
-    assert (await api.client.get(kept["downloadUrl"])).status_code == 200
+    assert (await api.get(kept["downloadUrl"])).status_code == 200
