@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(default=14, ge=1)
     password_min_length: int = Field(default=10, ge=8)
     # After this many failed sign-ins, each further failure blocks the account (or address)
-    # for base × 2^n seconds, up to the maximum. An address shared by a whole office gets more.
+    # for base * 2^n seconds, up to the maximum. An address shared by a whole office gets more.
     login_free_attempts: int = 5
     login_free_attempts_per_address: int = 20
     login_base_delay_seconds: float = 1.0

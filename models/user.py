@@ -1,4 +1,4 @@
-"""User: someone who signs in, with one role and, for some roles, the unit or partner they act for."""
+"""User: an account, with one role and, for two roles, the unit or partner they act for."""
 
 from typing import Annotated, ClassVar, Self
 

@@ -2,6 +2,7 @@
 tokens for machine clients, and throttling of failed sign-ins."""
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -54,10 +55,9 @@ async def signing_key(settings: Settings) -> str:
     """JWT_SECRET, or the key every API process shares through the database (made once)."""
     if settings.jwt_secret:
         return settings.jwt_secret
-    try:
+    # If another process made it first, the insert fails and theirs is used.
+    with contextlib.suppress(DuplicateKeyError):
         await ServerSecret(id="jwt", value=new_secret()).insert()
-    except DuplicateKeyError:
-        pass  # another process made it first; use theirs
     stored = await ServerSecret.get("jwt")
     assert stored is not None
     return stored.value
