@@ -151,6 +151,7 @@ def chronology_page(agreement: Agreement, request: PageRequest) -> Page[Chronolo
 
 
 async def _readable(ctx: Context, agreement_id: PydanticObjectId, field: str) -> Agreement:
+    agreement_scope(ctx.viewer)  # anonymous: UNAUTHENTICATED, not "not found"
     agreement = await Agreement.get(agreement_id)
     if agreement is None or not can_read_agreement(ctx.viewer, agreement):
         raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", field)

@@ -115,3 +115,16 @@ async def test_unexpected_errors_are_masked_with_the_request_id(api: Api) -> Non
     assert "trace-42" in error["message"]
     assert "validation" not in error["message"].lower()
     assert "Traceback" not in response.text
+
+
+async def test_security_headers_and_cors(api: Api) -> None:
+    response = await api.post({"query": "{ viewer { id } }"})
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    # No origin is allowed unless configured: a foreign page gets no CORS grant.
+    preflight = await api.client.options(
+        "/graphql",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in preflight.headers

@@ -51,18 +51,36 @@ def running_server(data_dir: Path, *args: str) -> Iterator[str]:
         process.wait(timeout=60)
 
 
-def graphql(base: str, query: str) -> dict:
-    response = httpx.post(f"{base}/graphql", json={"query": query}, timeout=60)
+def graphql(base: str, query: str, token: str | None = None) -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = httpx.post(f"{base}/graphql", json={"query": query}, headers=headers, timeout=60)
     body = response.json()
     assert "errors" not in body, body
     return body["data"]
 
 
-def test_data_survives_a_restart_and_the_data_dir_has_one_owner(tmp_path: Path) -> None:
-    with running_server(tmp_path) as base:
+def sign_in(base: str) -> str:
+    data = graphql(
+        base,
+        'mutation { login(input: {email: "admin@sikerma.example", '
+        'password: "Demo-Admin-Sikerma-2026"}) { accessToken errors { code } } }',
+    )
+    assert data["login"]["errors"] == []
+    return str(data["login"]["accessToken"])
+
+
+def test_demo_start_data_survives_a_restart_and_the_data_dir_has_one_owner(
+    tmp_path: Path,
+) -> None:
+    with running_server(tmp_path, "--demo") as base:
+        token = sign_in(base)
+        counted = graphql(base, "{ agreements { totalCount } }", token)
+        assert counted["agreements"]["totalCount"] == 30
         created = graphql(
             base,
-            'mutation { createOrgUnit(input: {code: "BAPPEDA", name: "Bappeda"}) { errors { code } } }',
+            'mutation { createOrgUnit(input: {code: "BARU", name: "Dinas Baru"}) '
+            "{ errors { code } } }",
+            token,
         )
         assert created["createOrgUnit"]["errors"] == []
         second = subprocess.run(
@@ -75,6 +93,12 @@ def test_data_survives_a_restart_and_the_data_dir_has_one_owner(tmp_path: Path) 
         assert second.returncode == 1
         assert "another engine owns" in second.stderr
     assert (tmp_path / "sikerma.sqlite").exists()
-    with running_server(tmp_path) as base:
-        data = graphql(base, "{ orgUnits { nodes { code name } } }")
-        assert data["orgUnits"]["nodes"] == [{"code": "BAPPEDA", "name": "Bappeda"}]
+    with running_server(tmp_path, "--demo") as base:
+        token = sign_in(base)
+        data = graphql(
+            base,
+            '{ agreements { totalCount } orgUnits(filter: {text: "baru"}) { nodes { code } } }',
+            token,
+        )
+        assert data["agreements"]["totalCount"] == 30  # not loaded twice
+        assert data["orgUnits"]["nodes"] == [{"code": "BARU"}]
