@@ -1,5 +1,6 @@
 from models.agreement import Agreement
 from models.audit import AuditEntry
+from models.notification import Notification
 from models.org_unit import OrgUnit
 from models.partner import Partner
 from models.sessions import ApiToken, LoginThrottle, ServerSecret, Session
@@ -15,6 +16,7 @@ DOCUMENT_MODELS = [
     LoginThrottle,
     ServerSecret,
     AuditEntry,
+    Notification,
 ]
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "LoginThrottle",
+    "Notification",
     "OrgUnit",
     "Partner",
     "ServerSecret",

@@ -10,16 +10,32 @@ from schema.audit import AuditQueries
 from schema.extensions import ShapeErrors
 from schema.identity import IdentityMutations, IdentityQueries
 from schema.nodes import NodeQueries
+from schema.notifications import NotificationMutations, NotificationQueries
 from schema.org_units import OrgUnitMutations, OrgUnitQueries
 from schema.partners import PartnerMutations, PartnerQueries
 from settings import Settings
 
 Query = merge_types(
     "Query",
-    (NodeQueries, IdentityQueries, AgreementQueries, PartnerQueries, OrgUnitQueries, AuditQueries),
+    (
+        NodeQueries,
+        IdentityQueries,
+        AgreementQueries,
+        PartnerQueries,
+        OrgUnitQueries,
+        AuditQueries,
+        NotificationQueries,
+    ),
 )
 Mutation = merge_types(
-    "Mutation", (IdentityMutations, AgreementMutations, PartnerMutations, OrgUnitMutations)
+    "Mutation",
+    (
+        IdentityMutations,
+        AgreementMutations,
+        PartnerMutations,
+        OrgUnitMutations,
+        NotificationMutations,
+    ),
 )
 
 

@@ -1,0 +1,101 @@
+"""Notifying users, and reading one's own notifications."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from beanie import PydanticObjectId
+from pymongo.errors import BulkWriteError
+
+from models import Notification, User
+from models.clock import utcnow
+from models.enums import Role
+from models.notification import EmailStatus
+from resolvers.access import require_signed_in
+from resolvers.context import Context
+from resolvers.pagination import Page, PageRequest, SortKey, paginate
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    title: str
+    body: str = ""
+    subject_id: str | None = None
+
+
+async def notify(
+    user_ids: Iterable[PydanticObjectId],
+    message: Message,
+    *,
+    email: bool,
+    dedupe_key: str | None = None,
+) -> int:
+    """Store one notification per user; with `email`, also queue it for mail. With a
+    `dedupe_key`, a notification already made for that key and user is not made again.
+    Returns how many were made."""
+    now = utcnow()
+    rows = [
+        Notification(
+            user_id=user_id,
+            kind=message.kind,
+            title=message.title,
+            body=message.body,
+            subject_id=message.subject_id,
+            dedupe_key=f"{dedupe_key}:{user_id}" if dedupe_key else None,
+            email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
+            email_next_attempt_at=now if email else None,
+        )
+        for user_id in dict.fromkeys(user_ids)
+    ]
+    if not rows:
+        return 0
+    try:
+        await Notification.insert_many(rows, ordered=False)
+    except BulkWriteError as error:
+        # Duplicates of an already-notified key are expected; anything else is not.
+        if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
+            raise
+        return int(error.details.get("nInserted", 0))
+    return len(rows)
+
+
+async def users_with_role(role: Role) -> list[PydanticObjectId]:
+    found = await User.find({"role": role.value, "active": True}).to_list()
+    return [u.id for u in found if u.id is not None]
+
+
+async def my_notifications(
+    ctx: Context, unread_only: bool, request: PageRequest
+) -> Page[Notification]:
+    require_signed_in(ctx.viewer)
+    query: dict[str, Any] = {"user_id": ctx.viewer.user_id}
+    if unread_only:
+        query["read_at"] = None
+    return await paginate(
+        Notification,
+        query,
+        SortKey("created_at", descending=True),
+        request,
+        default_size=ctx.settings.default_page_size,
+        max_size=ctx.settings.max_page_size,
+    )
+
+
+async def unread_count(ctx: Context) -> int:
+    require_signed_in(ctx.viewer)
+    return await Notification.get_pymongo_collection().count_documents(
+        {"user_id": ctx.viewer.user_id, "read_at": None}
+    )
+
+
+async def mark_read(ctx: Context, ids: list[PydanticObjectId] | None) -> int:
+    """Mark the given notifications of the viewer (or all of them) read; how many changed."""
+    require_signed_in(ctx.viewer)
+    query: dict[str, Any] = {"user_id": ctx.viewer.user_id, "read_at": None}
+    if ids is not None:
+        query["_id"] = {"$in": ids}
+    result = await Notification.get_pymongo_collection().update_many(
+        query, {"$set": {"read_at": utcnow()}}
+    )
+    return result.modified_count
