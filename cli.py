@@ -95,6 +95,18 @@ async def create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+async def run_reminders() -> int:
+    """Turn new alerts into notifications once (for cron; the server also does it)."""
+    from resolvers.reminders import run_reminders as remind
+
+    settings = get_settings()
+    # Connecting binds the models the job reads and writes.
+    async with database.connect(settings):
+        outcome = await remind(settings)
+    print(f"{outcome.alerts} alerts; {outcome.notifications} new notifications")
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +116,9 @@ def main() -> None:
         "--force",
         action="store_true",
         help="load even if the database has data, unless a demo record would collide with it",
+    )
+    commands.add_parser(
+        "run-reminders", help="notify new alerts once (cron; each alert is notified only once)"
     )
     user = commands.add_parser("create-user", help="create an account (e.g. the first ADMIN)")
     user.add_argument("--email", required=True)
@@ -116,6 +131,8 @@ def main() -> None:
         export_schema()
     elif args.command == "load-demo":
         sys.exit(asyncio.run(load_demo(args.force)))
+    elif args.command == "run-reminders":
+        sys.exit(asyncio.run(run_reminders()))
     elif args.command == "create-user":
         sys.exit(asyncio.run(create_user(args)))
 

@@ -15,9 +15,10 @@ import io
 import itertools
 import logging
 import random
+import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -26,21 +27,27 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw
 
 from database import Database
-from models import Agreement, OrgUnit, Partner, User
+from models import Agreement, FaqEntry, OrgUnit, Partner, Procedure, Template, User
 from models.chronology import ChronologyEvent, event, start_of_day
 from models.documents import DocumentRef
 from models.enums import (
     SIGNED_DOCUMENT_TYPE,
     AgreementForm,
+    AgreementStatus,
     ChronologyKind,
     CooperationType,
     DocumentType,
+    Indicator,
     PartnerKind,
+    Recommendation,
+    ReviewRecommendation,
     Role,
     Visibility,
 )
-from resolvers import agreements, org_units, partners, users
-from resolvers.context import Context
+from resolvers import agreements, evaluations, org_units, partners, proposals, public, users
+from resolvers.context import CITY_TIMEZONE, Context
+from resolvers.loaders import Loaders
+from resolvers.monitoring import was_in_force
 from resolvers.viewer import ANONYMOUS, Viewer
 from settings import get_settings
 
@@ -1091,6 +1098,18 @@ EVALUATION_FINDINGS = (
     "Koordinasi antarpihak baik; perlu indikator keluaran yang lebih terukur.",
     "Target keluaran tercapai; rekomendasi monev sebelumnya telah ditindaklanjuti.",
 )
+EVALUATION_OBSTACLES = (
+    "Pergantian pejabat penghubung di pihak mitra memperlambat pelaporan.",
+    "Anggaran kegiatan baru tersedia pada triwulan kedua.",
+    "Data capaian belum dihimpun dalam satu format yang sama.",
+    "",
+)
+FOLLOW_UPS = (
+    ("Menyampaikan laporan capaian semester secara tertulis", "Mitra kerja sama"),
+    ("Menyusun jadwal rapat koordinasi triwulanan", "Perangkat Daerah pengampu"),
+    ("Melengkapi dokumentasi kegiatan dan daftar hadir", "Perangkat Daerah pengampu"),
+    ("Mengkaji kebutuhan adendum ruang lingkup", "Bagian Kerja Sama"),
+)
 MEETING_AGENDAS = (
     "Membahas capaian, kendala lapangan dan rencana kegiatan berikutnya.",
     "Menyepakati pembagian tugas tim teknis dan jadwal pelaporan.",
@@ -1200,8 +1219,9 @@ def pdf_scan(heading: str, lines: Sequence[str], on: date, pages: int = 1) -> by
     return bytes(pdf.output())
 
 
-def jpeg_photo(rng: random.Random, caption: str) -> bytes:
-    """A small field photo: sky, ground, a few buildings and trees, and a caption band."""
+def jpeg_photo(rng: random.Random, caption: str, taken: datetime | None = None) -> bytes:
+    """A small field photo: sky, ground, a few buildings and trees, and a caption band;
+    with `taken`, the EXIF time and Balai Kota Bogor's position, as a phone camera writes."""
     width, height = 480, 320
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
@@ -1219,8 +1239,15 @@ def jpeg_photo(rng: random.Random, caption: str) -> bytes:
         draw.ellipse([x - r, horizon - 3 * r, x + r, horizon - r], fill=(30, 110, 40))
     draw.rectangle([0, height - 24, width, height], fill=(0, 0, 0))
     draw.text((8, height - 19), caption, fill=(255, 255, 255))
+    exif = Image.Exif()
+    if taken is not None:
+        exif.get_ifd(0x8769)[0x9003] = taken.strftime("%Y:%m:%d %H:%M:%S")
+        exif.get_ifd(0x8769)[0x9011] = taken.strftime("%z")[:3] + ":" + taken.strftime("%z")[3:]
+        gps = exif.get_ifd(0x8825)
+        gps[1], gps[2] = "S", (6.0, 35.0, 42.0)
+        gps[3], gps[4] = "E", (106.0, 47.0, 50.0)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=70)
+    image.save(out, "JPEG", quality=70, exif=exif)
     return out.getvalue()
 
 
@@ -1236,6 +1263,105 @@ def file_stem(number: str) -> str:
 
 
 # --- loading ----------------------------------------------------------------------------------
+
+
+# Menu 2: proposals at every stage of the review (the demo partner's and the demo officer's).
+DEMO_PROPOSALS: list[dict[str, Any]] = [
+    {
+        "by": "partner",
+        "status": "SUBMITTED",
+        "unit": "DLH",
+        "partners": ["ipb"],
+        "fields": {
+            "title": "Pemetaan Ruang Terbuka Hijau dengan Citra Satelit",
+            "purpose": "Menyediakan peta ruang terbuka hijau Kota Bogor yang mutakhir tiap tahun.",
+            "scope": "Pengolahan citra satelit, survei lapangan, dan pelatihan staf DLH.",
+            "benefits": "Dasar perencanaan RTH 30 persen yang terukur.",
+            "field": "Lingkungan Hidup",
+            "cooperation_type": CooperationType.KSDPK,
+            "form": AgreementForm.KSB,
+            "duration_months": 36,
+            "funding_source": "Dana penelitian IPB",
+        },
+    },
+    {
+        "by": "partner",
+        "status": "REVISION_REQUESTED",
+        "unit": "DINKOPUKM",
+        "partners": ["ipb"],
+        "note": "Mohon lengkapi rincian pembiayaan dan jadwal kegiatan dalam KAK.",
+        "fields": {
+            "title": "Inkubator Usaha Pangan Lokal Berbasis Talas Bogor",
+            "purpose": "Mendampingi pelaku UMKM pangan olahan talas naik kelas.",
+            "scope": "Pelatihan produksi, sertifikasi halal dan PIRT, serta pemasaran daring.",
+            "field": "Koperasi dan UMKM",
+            "cooperation_type": CooperationType.KSDPK,
+            "form": AgreementForm.KSB,
+            "duration_months": 24,
+        },
+    },
+    {
+        "by": "partner",
+        "status": "VERIFIED",
+        "unit": "DISDIK",
+        "partners": ["ipb"],
+        "fields": {
+            "title": "Sekolah Lapang Pertanian Perkotaan",
+            "purpose": "Mengenalkan pertanian perkotaan kepada siswa SMP di Kota Bogor.",
+            "scope": "Kebun sekolah, modul ajar, dan pendampingan guru oleh mahasiswa.",
+            "field": "Pendidikan",
+            "cooperation_type": CooperationType.KSDPK,
+            "form": AgreementForm.KSB,
+            "duration_months": 36,
+        },
+    },
+    {
+        "by": "officer",
+        "status": "IN_REVIEW",
+        "unit": "DINKES",
+        "partners": ["unpak"],
+        "note": "Selaras dengan program kesehatan jiwa remaja dalam RPJMD; lanjutkan.",
+        "fields": {
+            "title": "Skrining Kesehatan Jiwa Remaja di Sekolah",
+            "purpose": "Menemukan sejak dini remaja yang membutuhkan dukungan kesehatan jiwa.",
+            "scope": "Skrining oleh mahasiswa psikologi, rujukan ke puskesmas, pelatihan guru BK.",
+            "field": "Kesehatan",
+            "cooperation_type": CooperationType.KSDPK,
+            "form": AgreementForm.KSB,
+            "duration_months": 24,
+            "funding_source": "APBD Kota Bogor",
+        },
+    },
+    {
+        "by": "officer",
+        "status": "REJECTED",
+        "unit": "DINKES",
+        "partners": ["bpjs"],
+        "note": "Sudah tercakup dalam kerja sama yang berlaku dengan BPJS Kesehatan.",
+        "fields": {
+            "title": "Pendataan Bersama Peserta JKN di Posyandu",
+            "purpose": "Memutakhirkan data kepesertaan JKN warga melalui posyandu.",
+            "scope": "Pendataan oleh kader posyandu dan pemadanan data kependudukan.",
+            "field": "Kesehatan",
+            "cooperation_type": CooperationType.SINERGI,
+            "form": AgreementForm.NK,
+            "duration_months": 12,
+        },
+    },
+    {
+        "by": "officer",
+        "status": "DRAFT",
+        "unit": "DINKES",
+        "partners": ["bpjs"],
+        "fields": {
+            "title": "Telekonsultasi Puskesmas dengan Rumah Sakit Rujukan",
+            "purpose": "Mempercepat konsultasi dokter puskesmas kepada dokter spesialis.",
+            "scope": "",
+            "field": "Kesehatan",
+            "cooperation_type": CooperationType.SINERGI,
+        },
+    },
+]
 
 
 class DemoDataConflict(RuntimeError):
@@ -1288,6 +1414,7 @@ async def load_demo_data(database: Database, *, only_if_empty: bool = True) -> b
     )
     ctx.viewer = Viewer(id=str(user.id), name=user.display_name, role=Role.ADMIN)
     await DemoLoader(ctx, rng).load(planned)
+    await load_public_information(ctx)
     log.info(
         "demo data loaded: %d departments, %d partners, %d agreements",
         len(ORG_UNITS),
@@ -1319,6 +1446,94 @@ class DemoLoader:
             if "partner" in account:
                 fields["partner_id"] = self.partners[account["partner"]].id
             await users.register_user(self.ctx, fields, account["password"])
+        await self.evaluations()
+        await self.proposals()
+
+    async def evaluations(self) -> None:
+        """Monitoring: most ACTIVE agreements were evaluated last period (most of those
+        reviewed, with follow-up actions, some done); every fifth was not, so its evaluation
+        is overdue; and a visit to a Dinas Kesehatan agreement is under way this period."""
+        ctx, rng = self.ctx, self.rng
+        current = evaluations.current_period(ctx)
+        previous = current.previous()
+        today = ctx.today()
+        active = Agreement.find({"status": AgreementStatus.ACTIVE.value}).sort("number")
+        for n, agreement in enumerate(await active.to_list()):
+            assert agreement.id is not None
+            if not was_in_force(agreement, previous) or n % 5 == 4:
+                continue
+            visit = min(previous.start + timedelta(days=rng.randint(20, 150)), previous.end)
+            actions = [
+                {
+                    "what": what,
+                    "owner": owner,
+                    "due_on": visit + timedelta(days=rng.randint(60, 240)),
+                }
+                for what, owner in rng.sample(FOLLOW_UPS, rng.randint(1, 2))
+            ]
+            score = [{"indicator": i, "score": rng.choice((3, 4, 4, 5, 2))} for i in Indicator]
+            created = await evaluations.create_evaluation(
+                ctx,
+                agreement.id,
+                {
+                    "period": previous.code,
+                    "visit_date": visit,
+                    "scores": score,
+                    "findings": rng.choice(EVALUATION_FINDINGS),
+                    "obstacles": rng.choice(EVALUATION_OBSTACLES),
+                    "recommendation": rng.choice(
+                        (Recommendation.CONTINUE,) * 4
+                        + (Recommendation.EXPAND, Recommendation.REVISE)
+                    ),
+                    "follow_up_actions": actions,
+                },
+                None,
+            )
+            assert created.id is not None
+            submitted = await evaluations.submit_evaluation(ctx, created.id, None)
+            if n % 3 != 2:
+                await evaluations.review_evaluation(ctx, created.id, "Hasil monev diterima.", None)
+            first = submitted.follow_up_actions[0]
+            if n % 2 == 0 and first.due_on <= today:
+                await evaluations.complete_follow_up(
+                    ctx, created.id, first.id, "Sudah dilaksanakan.", None
+                )
+        dinkes = (
+            await Agreement.find(
+                {
+                    "status": AgreementStatus.ACTIVE.value,
+                    "lead_org_unit_ids": self.units["DINKES"].id,
+                }
+            )
+            .sort("number")
+            .first_or_none()
+        )
+        if dinkes is None or dinkes.id is None or not was_in_force(dinkes, current):
+            return
+        visit = max(current.start, today - timedelta(days=3))
+        draft = await evaluations.create_evaluation(
+            ctx,
+            dinkes.id,
+            {
+                "period": current.code,
+                "visit_date": visit,
+                "scores": [{"indicator": Indicator.GOAL_FIT, "score": 4}],
+                "findings": "Kunjungan ke lokasi kegiatan; laporan sedang disusun.",
+            },
+            None,
+        )
+        assert draft.id is not None
+        taken = datetime.combine(visit, time(10, 15), tzinfo=CITY_TIMEZONE)
+        await evaluations.upload_evidence(
+            ctx,
+            draft.id,
+            evaluations.EvidenceUpload(
+                io.BytesIO(jpeg_photo(rng, f"Kunjungan monev {indonesian_date(visit)}", taken)),
+                f"monev-{visit.isoformat()}.jpg",
+                caption="Kunjungan lapangan tim monev",
+            ),
+            None,
+        )
 
     def partner_fields(self, key: str) -> dict[str, Any]:
         partner = PARTNERS[key]
@@ -1628,3 +1843,596 @@ class DemoLoader:
                     )
                 )
         return events
+
+    async def proposals(self) -> None:
+        """Menu 2: proposals from the demo partner (IPB) and the demo officer (Dinas
+        Kesehatan) at every stage of the review, none approved yet (so the archive keeps its
+        30 agreements)."""
+        actors = {}
+        for key in ("partner", "officer", "reviewer"):
+            user = await User.find_one({"email": f"{key}@sikerma.example"})
+            assert user is not None
+            viewer = Viewer(
+                id=str(user.id),
+                name=user.display_name,
+                role=user.role,
+                org_unit_id=user.org_unit_id,
+                partner_id=user.partner_id,
+            )
+            actors[key] = replace(self.ctx, viewer=viewer, loaders=Loaders())
+        admin = self.ctx
+        for spec in DEMO_PROPOSALS:
+            ctx = actors[spec["by"]]
+            fields = {
+                **spec["fields"],
+                "org_unit_id": self.units[spec["unit"]].id,
+                "partner_ids": [self.partners[k].id for k in spec["partners"]],
+            }
+            proposal = await proposals.create_proposal(ctx, fields)
+            assert proposal.id is not None
+            pid = proposal.id
+            papers = [(DocumentType.REQUEST_LETTER, "Surat permohonan kerja sama")]
+            if spec["status"] != "DRAFT":
+                papers.append((DocumentType.TOR, "Kerangka acuan kerja (KAK)"))
+            for doc_type, title in papers:
+                lines = [
+                    f"Perihal: {title}",
+                    f"Usulan: {spec['fields']['title']}",
+                    f"Maksud dan tujuan: {spec['fields']['purpose']}",
+                    f"Ruang lingkup: {spec['fields']['scope']}",
+                ]
+                content = pdf_scan(title, lines, self.ctx.today())
+                filename = f"{doc_type.value.lower()}_{pid}.pdf"
+                await proposals.upload_attachment(
+                    ctx, pid, doc_type, title, io.BytesIO(content), filename, None
+                )
+            if spec["status"] == "DRAFT":
+                continue
+            await proposals.submit_proposal(ctx, pid, None)
+            if spec["status"] == "REVISION_REQUESTED":
+                await proposals.request_revision(admin, pid, spec["note"], None)
+            elif spec["status"] == "REJECTED":
+                await proposals.reject_proposal(admin, pid, spec["note"], None)
+            elif spec["status"] in {"VERIFIED", "IN_REVIEW"}:
+                await proposals.verify_proposal(admin, pid, "Berkas lengkap.", None)
+                if spec["status"] == "IN_REVIEW":
+                    await proposals.record_review(
+                        actors["reviewer"], pid, spec["note"], ReviewRecommendation.APPROVE, None
+                    )
+
+
+# --- public information (menu 5): procedures, FAQ and templates ------------------------------
+
+LEGAL_DOMESTIC = (
+    "Peraturan Pemerintah Nomor 28 Tahun 2018 tentang Kerja Sama Daerah; Peraturan Menteri "
+    "Dalam Negeri Nomor 22 Tahun 2020 tentang Tata Cara Kerja Sama Daerah dengan Daerah Lain "
+    "dan Kerja Sama Daerah dengan Pihak Ketiga; Peraturan Wali Kota Bogor Nomor 38 Tahun 2018."
+)
+LEGAL_FOREIGN = (
+    "Peraturan Pemerintah Nomor 28 Tahun 2018 tentang Kerja Sama Daerah; Peraturan Menteri "
+    "Dalam Negeri Nomor 25 Tahun 2020 tentang Tata Cara Kerja Sama Daerah dengan Pemerintah "
+    "Daerah di Luar Negeri dan Kerja Sama Daerah dengan Lembaga di Luar Negeri; Peraturan Wali "
+    "Kota Bogor Nomor 38 Tahun 2018."
+)
+
+
+def _step(title: str, description: str, actor: str, duration: str) -> dict[str, str]:
+    return {"title": title, "description": description, "actor": actor, "duration": duration}
+
+
+def _doc(
+    title: str, description: str, doc_type: DocumentType | None, required: bool = True
+) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": description,
+        "document_type": doc_type,
+        "required": required,
+    }
+
+
+REQUEST_LETTER = _doc(
+    "Surat permohonan/penawaran kerja sama",
+    "Ditujukan kepada Wali Kota Bogor, ditandatangani pimpinan lembaga pemohon, memuat maksud, "
+    "tujuan, dan objek kerja sama.",
+    DocumentType.REQUEST_LETTER,
+)
+TOR = _doc(
+    "Kerangka Acuan Kerja (KAK/TOR)",
+    "Latar belakang, maksud dan tujuan, ruang lingkup, hak dan kewajiban, jangka waktu, "
+    "pembiayaan, serta manfaat bagi masyarakat Kota Bogor.",
+    DocumentType.TOR,
+)
+PROFILE = _doc(
+    "Profil dan dokumen legalitas lembaga",
+    "Akta pendirian beserta perubahannya, NIB/NPWP, dan surat keterangan domisili.",
+    DocumentType.OTHER,
+)
+
+DEMO_PROCEDURES: dict[CooperationType, dict[str, Any]] = {
+    Coop.KSDPK: {
+        "title": "Kerja Sama Daerah dengan Pihak Ketiga (KSDPK)",
+        "summary": "Untuk perusahaan, BUMN/BUMD, perguruan tinggi swasta, lembaga pendidikan, "
+        "dan organisasi kemasyarakatan yang ingin bekerja sama dengan Pemerintah Kota Bogor.",
+        "steps": [
+            _step(
+                "Penyampaian surat penawaran",
+                "Pemohon mengirim surat penawaran beserta KAK kepada Wali Kota Bogor melalui "
+                "Bagian Kerja Sama Setda atau mengunggahnya di SIKERMA.",
+                "Pemohon",
+                "1 hari kerja",
+            ),
+            _step(
+                "Verifikasi kelengkapan berkas",
+                "Bagian Kerja Sama memeriksa kelengkapan dan keabsahan dokumen; berkas yang "
+                "belum lengkap dikembalikan dengan catatan perbaikan.",
+                "Bagian Kerja Sama",
+                "5 hari kerja",
+            ),
+            _step(
+                "Pembahasan oleh TKKSD",
+                "Tim Koordinasi Kerja Sama Daerah menilai kelayakan, manfaat, risiko, dan "
+                "kesesuaian dengan RPJMD serta menunjuk Perangkat Daerah pengampu.",
+                "TKKSD",
+                "14 hari kerja",
+            ),
+            _step(
+                "Penyusunan rancangan naskah",
+                "Rancangan Kesepakatan Bersama dan/atau Perjanjian Kerja Sama dibahas bersama "
+                "mitra, Perangkat Daerah pengampu, dan Bagian Hukum.",
+                "Bagian Kerja Sama, Perangkat Daerah, mitra",
+                "30 hari kerja",
+            ),
+            _step(
+                "Penandatanganan",
+                "Naskah ditandatangani Wali Kota Bogor (atau pejabat yang ditunjuk) dan "
+                "pimpinan mitra, lalu dicatat dan dipindai ke dalam arsip SIKERMA.",
+                "Wali Kota dan pimpinan mitra",
+                "Sesuai jadwal",
+            ),
+            _step(
+                "Pelaksanaan, pelaporan, dan monev",
+                "Perangkat Daerah pengampu melaksanakan kerja sama dan melaporkannya; Bagian "
+                "Kerja Sama melakukan monitoring dan evaluasi setiap semester.",
+                "Perangkat Daerah pengampu",
+                "Selama jangka waktu kerja sama",
+            ),
+        ],
+        "required_documents": [
+            REQUEST_LETTER,
+            TOR,
+            PROFILE,
+            _doc(
+                "Kajian kelayakan",
+                "Wajib bila kerja sama menggunakan aset daerah, membebani APBD, atau bernilai "
+                "investasi.",
+                DocumentType.FEASIBILITY_STUDY,
+                required=False,
+            ),
+        ],
+        "legal_basis": LEGAL_DOMESTIC,
+        "estimated_duration": "45-60 hari kerja sampai penandatanganan",
+    },
+    Coop.KSDD: {
+        "title": "Kerja Sama Daerah dengan Daerah Lain (KSDD)",
+        "summary": "Untuk pemerintah provinsi, kabupaten, atau kota lain di Indonesia, misalnya "
+        "kerja sama wilayah perbatasan, pengelolaan sampah, atau transportasi.",
+        "steps": [
+            _step(
+                "Surat usulan kepala daerah",
+                "Kepala daerah mitra menyampaikan surat usulan kepada Wali Kota Bogor disertai "
+                "KAK dan rencana kerja.",
+                "Pemerintah daerah mitra",
+                "1 hari kerja",
+            ),
+            _step(
+                "Verifikasi dan pembahasan TKKSD",
+                "Bagian Kerja Sama memverifikasi berkas; TKKSD kedua daerah membahas objek, "
+                "pembiayaan, dan pembagian peran.",
+                "Bagian Kerja Sama, TKKSD",
+                "14 hari kerja",
+            ),
+            _step(
+                "Persetujuan DPRD (bila diperlukan)",
+                "Kerja sama yang membebani masyarakat atau APBD yang belum dianggarkan "
+                "memerlukan persetujuan DPRD Kota Bogor.",
+                "Wali Kota dan DPRD",
+                "30-45 hari kerja",
+            ),
+            _step(
+                "Penandatanganan KSB dan PKS",
+                "Kesepakatan Bersama ditandatangani kedua kepala daerah; Perjanjian Kerja Sama "
+                "oleh kepala Perangkat Daerah pengampu.",
+                "Kepala daerah, Perangkat Daerah",
+                "Sesuai jadwal",
+            ),
+            _step(
+                "Pelaporan kepada Gubernur",
+                "Kerja sama yang telah ditandatangani dilaporkan kepada Gubernur Jawa Barat "
+                "dan Menteri Dalam Negeri.",
+                "Bagian Kerja Sama",
+                "14 hari kerja setelah penandatanganan",
+            ),
+        ],
+        "required_documents": [
+            REQUEST_LETTER,
+            TOR,
+            _doc("Rencana kerja", "Kegiatan, jadwal, dan pembagian biaya.", DocumentType.OTHER),
+            _doc(
+                "Persetujuan DPRD",
+                "Hanya bila kerja sama membebani masyarakat atau APBD yang belum dianggarkan.",
+                DocumentType.OTHER,
+                required=False,
+            ),
+        ],
+        "legal_basis": LEGAL_DOMESTIC,
+        "estimated_duration": "60-90 hari kerja",
+    },
+    Coop.KSDPL: {
+        "title": "Kerja Sama dengan Pemerintah Daerah di Luar Negeri (KSDPL)",
+        "summary": "Kerja sama kota kembar (sister city) dan kerja sama teknis dengan pemerintah "
+        "daerah di negara lain.",
+        "steps": [
+            _step(
+                "Surat minat (letter of intent)",
+                "Pemerintah daerah luar negeri menyampaikan surat minat, dapat melalui Kedutaan "
+                "Besar atau Kementerian Luar Negeri.",
+                "Mitra luar negeri",
+                "-",
+            ),
+            _step(
+                "Rencana kerja sama dan pembahasan TKKSD",
+                "Bagian Kerja Sama menyusun rencana kerja sama bersama Perangkat Daerah terkait "
+                "dan membahasnya di TKKSD.",
+                "Bagian Kerja Sama, TKKSD",
+                "30 hari kerja",
+            ),
+            _step(
+                "Persetujuan DPRD dan Menteri",
+                "Rencana kerja sama dimintakan persetujuan DPRD, pertimbangan Menteri Luar "
+                "Negeri, dan persetujuan Menteri Dalam Negeri.",
+                "Wali Kota, DPRD, Kemendagri, Kemenlu",
+                "3-6 bulan",
+            ),
+            _step(
+                "Penandatanganan",
+                "Naskah dalam Bahasa Indonesia dan bahasa mitra ditandatangani kedua kepala "
+                "daerah.",
+                "Wali Kota dan kepala daerah mitra",
+                "Sesuai jadwal",
+            ),
+        ],
+        "required_documents": [
+            _doc("Surat minat (letter of intent)", "", DocumentType.REQUEST_LETTER),
+            _doc(
+                "Rencana kerja sama",
+                "Latar belakang, manfaat, bidang, dan jangka waktu.",
+                DocumentType.TOR,
+            ),
+            _doc("Persetujuan DPRD", "", DocumentType.OTHER),
+        ],
+        "legal_basis": LEGAL_FOREIGN,
+        "estimated_duration": "6-12 bulan",
+    },
+    Coop.KSDLL: {
+        "title": "Kerja Sama dengan Lembaga di Luar Negeri (KSDLL)",
+        "summary": "Kerja sama dengan universitas, lembaga donor, atau organisasi nonpemerintah "
+        "di luar negeri.",
+        "steps": [
+            _step(
+                "Surat penawaran lembaga",
+                "Lembaga luar negeri menyampaikan surat penawaran beserta KAK dan profil lembaga.",
+                "Lembaga luar negeri",
+                "-",
+            ),
+            _step(
+                "Pembahasan TKKSD",
+                "TKKSD menilai manfaat dan risiko, termasuk pendanaan hibah dan alih teknologi.",
+                "TKKSD",
+                "30 hari kerja",
+            ),
+            _step(
+                "Persetujuan Menteri Dalam Negeri",
+                "Rencana kerja sama disampaikan kepada Menteri Dalam Negeri dengan tembusan "
+                "Menteri Luar Negeri.",
+                "Bagian Kerja Sama",
+                "2-4 bulan",
+            ),
+            _step(
+                "Penandatanganan dan pelaporan",
+                "Naskah ditandatangani dan dilaporkan kepada Menteri Dalam Negeri.",
+                "Wali Kota dan pimpinan lembaga",
+                "Sesuai jadwal",
+            ),
+        ],
+        "required_documents": [REQUEST_LETTER, TOR, PROFILE],
+        "legal_basis": LEGAL_FOREIGN,
+        "estimated_duration": "4-8 bulan",
+    },
+    Coop.SINERGI: {
+        "title": "Sinergi dengan Kementerian/Lembaga, PTN, dan TNI/Polri",
+        "summary": "Nota Kesepakatan dengan kementerian, lembaga pemerintah nonkementerian, "
+        "perguruan tinggi negeri, serta TNI dan Polri.",
+        "steps": [
+            _step(
+                "Surat permohonan",
+                "Instansi menyampaikan surat permohonan kepada Wali Kota Bogor beserta "
+                "rancangan Nota Kesepakatan.",
+                "Instansi pemohon",
+                "1 hari kerja",
+            ),
+            _step(
+                "Telaah dan pembahasan",
+                "Bagian Kerja Sama dan Perangkat Daerah terkait menelaah rancangan; TKKSD "
+                "memberi rekomendasi.",
+                "Bagian Kerja Sama, TKKSD",
+                "10 hari kerja",
+            ),
+            _step(
+                "Penandatanganan Nota Kesepakatan",
+                "Nota Kesepakatan ditandatangani Wali Kota dan pimpinan instansi; pelaksanaannya "
+                "dapat dituangkan dalam PKS.",
+                "Wali Kota dan pimpinan instansi",
+                "Sesuai jadwal",
+            ),
+        ],
+        "required_documents": [
+            REQUEST_LETTER,
+            _doc("Rancangan Nota Kesepakatan", "", DocumentType.DRAFT),
+        ],
+        "legal_basis": LEGAL_DOMESTIC,
+        "estimated_duration": "20-30 hari kerja",
+    },
+}
+
+DEMO_FAQ: list[tuple[str, str, str]] = [
+    (
+        "Umum",
+        "Siapa yang dapat mengajukan kerja sama dengan Pemerintah Kota Bogor?",
+        "Pemerintah daerah lain, kementerian/lembaga, perguruan tinggi, badan usaha, organisasi "
+        "kemasyarakatan, serta pemerintah daerah dan lembaga di luar negeri. Perangkat Daerah "
+        "di lingkungan Pemerintah Kota Bogor juga dapat mengusulkan kerja sama.",
+    ),
+    (
+        "Umum",
+        "Apa beda Kesepakatan Bersama (KSB) dan Perjanjian Kerja Sama (PKS)?",
+        "KSB memuat kesepakatan umum antara kepala daerah dan pimpinan mitra. PKS adalah "
+        "perjanjian pelaksanaan yang lebih rinci (kegiatan, biaya, hak dan kewajiban) dan "
+        "biasanya ditandatangani kepala Perangkat Daerah di bawah sebuah KSB.",
+    ),
+    (
+        "Pengajuan",
+        "Bagaimana cara mengajukan kerja sama secara daring?",
+        "Daftarkan lembaga Anda di SIKERMA, lalu buat pengajuan dengan melampirkan surat "
+        "permohonan dan KAK. Status pengajuan dapat dipantau setiap saat dengan kode pelacakan.",
+    ),
+    (
+        "Pengajuan",
+        "Berapa lama proses pengajuan sampai penandatanganan?",
+        "Untuk kerja sama dengan pihak ketiga umumnya 45-60 hari kerja sejak berkas lengkap. "
+        "Kerja sama luar negeri lebih lama karena memerlukan persetujuan DPRD dan kementerian.",
+    ),
+    (
+        "Dokumen",
+        "Apakah ada format baku surat permohonan dan KAK?",
+        "Ada. Unduh templat surat permohonan, KAK, dan rancangan naskah pada bagian Templat. "
+        "Format lain tetap diterima selama memuat unsur yang diminta.",
+    ),
+    (
+        "Dokumen",
+        "Apakah pengajuan dikenai biaya?",
+        "Tidak. Pengajuan dan pembahasan kerja sama tidak dipungut biaya apa pun.",
+    ),
+    (
+        "Informasi publik",
+        "Di mana saya dapat melihat daftar kerja sama yang sudah berjalan?",
+        "Katalog publik SIKERMA menampilkan kerja sama yang dinyatakan terbuka untuk umum: "
+        "nomor, judul, mitra, perangkat daerah pengampu, jenis, bidang, masa berlaku, dan status. "
+        "Data yang sama tersedia sebagai data terbuka berformat OCDS.",
+    ),
+    (
+        "Informasi publik",
+        "Bagaimana menyampaikan pertanyaan atau pengaduan tentang kerja sama?",
+        "Hubungi Bagian Kerja Sama Sekretariat Daerah Kota Bogor, Jl. Ir. H. Juanda No. 10, "
+        "Bogor, pada hari dan jam kerja.",
+    ),
+]
+
+
+def docx(title: str, paragraphs: Sequence[str]) -> bytes:
+    """A small Word document (the parts Word needs and nothing else), the same bytes on every
+    load (fixed dates inside the archive)."""
+    from xml.sax.saxutils import escape
+
+    def paragraph(text: str, *, heading: bool = False) -> str:
+        props = '<w:pPr><w:jc w:val="center"/></w:pPr>' if heading else ""
+        run = "<w:rPr><w:b/></w:rPr>" if heading else ""
+        return f'<w:p>{props}<w:r>{run}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
+
+    body = "".join(
+        [
+            paragraph("PEMERINTAH KOTA BOGOR", heading=True),
+            paragraph(title.upper(), heading=True),
+            *(paragraph(p) for p in paragraphs),
+        ]
+    )
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+        ),
+        "word/document.xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f"<w:body>{body}"
+            '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" '
+            'w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/>'
+            "</w:sectPr></w:body></w:document>"
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 2, 0, 0, 0)), text)
+    return buffer.getvalue()
+
+
+BLANK = "...................................................."
+DEMO_TEMPLATES: list[dict[str, Any]] = [
+    {
+        "title": "Surat Permohonan Kerja Sama",
+        "description": "Surat dari pimpinan lembaga kepada Wali Kota Bogor.",
+        "document_type": DocumentType.REQUEST_LETTER,
+        "cooperation_types": [],
+        "filename": "templat-surat-permohonan-kerja-sama.docx",
+        "paragraphs": [
+            f"Nomor: {BLANK}",
+            "Perihal: Permohonan Kerja Sama",
+            "Yth. Wali Kota Bogor, melalui Kepala Bagian Kerja Sama Sekretariat Daerah Kota Bogor",
+            f"Dengan hormat, kami {BLANK} bermaksud mengajukan kerja sama di bidang {BLANK} "
+            "dengan Pemerintah Kota Bogor. Bersama ini kami lampirkan Kerangka Acuan Kerja dan "
+            "profil lembaga.",
+            f"Narahubung: {BLANK} (telepon/surel {BLANK})",
+            "Hormat kami, Pimpinan Lembaga",
+        ],
+    },
+    {
+        "title": "Kerangka Acuan Kerja (KAK)",
+        "description": "Isi minimal KAK yang dibahas TKKSD.",
+        "document_type": DocumentType.TOR,
+        "cooperation_types": [],
+        "filename": "templat-kerangka-acuan-kerja.docx",
+        "paragraphs": [
+            "A. Latar Belakang",
+            "B. Maksud dan Tujuan",
+            "C. Ruang Lingkup dan Objek Kerja Sama",
+            "D. Hak dan Kewajiban Para Pihak",
+            "E. Jangka Waktu",
+            "F. Pembiayaan",
+            "G. Manfaat bagi Masyarakat Kota Bogor",
+            "H. Rencana Kegiatan dan Jadwal",
+        ],
+    },
+    {
+        "title": "Rancangan Kesepakatan Bersama",
+        "description": "Kerangka naskah KSB antara Pemerintah Kota Bogor dan mitra.",
+        "document_type": DocumentType.DRAFT,
+        "cooperation_types": [Coop.KSDD, Coop.KSDPK],
+        "filename": "templat-rancangan-kesepakatan-bersama.docx",
+        "paragraphs": [
+            f"KESEPAKATAN BERSAMA ANTARA PEMERINTAH KOTA BOGOR DAN {BLANK}",
+            f"TENTANG {BLANK}",
+            "Pasal 1 Maksud dan Tujuan",
+            "Pasal 2 Ruang Lingkup",
+            "Pasal 3 Pelaksanaan",
+            "Pasal 4 Pembiayaan",
+            "Pasal 5 Jangka Waktu",
+            "Pasal 6 Penyelesaian Perselisihan",
+            "Pasal 7 Penutup",
+        ],
+    },
+    {
+        "title": "Rancangan Perjanjian Kerja Sama",
+        "description": "Kerangka naskah PKS sebagai pelaksanaan sebuah KSB.",
+        "document_type": DocumentType.DRAFT,
+        "cooperation_types": [Coop.KSDD, Coop.KSDPK],
+        "filename": "templat-rancangan-perjanjian-kerja-sama.docx",
+        "paragraphs": [
+            f"PERJANJIAN KERJA SAMA ANTARA {BLANK} DAN {BLANK}",
+            f"Sebagai pelaksanaan Kesepakatan Bersama Nomor {BLANK}",
+            "Pasal 1 Objek",
+            "Pasal 2 Hak dan Kewajiban",
+            "Pasal 3 Pembiayaan dan Tata Cara Pembayaran",
+            "Pasal 4 Monitoring, Evaluasi, dan Pelaporan",
+            "Pasal 5 Keadaan Kahar",
+            "Pasal 6 Jangka Waktu dan Pengakhiran",
+        ],
+    },
+    {
+        "title": "Rancangan Nota Kesepakatan",
+        "description": "Untuk sinergi dengan kementerian/lembaga, PTN, dan TNI/Polri.",
+        "document_type": DocumentType.DRAFT,
+        "cooperation_types": [Coop.SINERGI],
+        "filename": "templat-rancangan-nota-kesepakatan.docx",
+        "paragraphs": [
+            f"NOTA KESEPAKATAN ANTARA PEMERINTAH KOTA BOGOR DAN {BLANK}",
+            "Pasal 1 Tujuan",
+            "Pasal 2 Ruang Lingkup",
+            "Pasal 3 Pelaksanaan",
+            "Pasal 4 Jangka Waktu",
+        ],
+    },
+]
+CHECKLIST_LINES = [
+    "1. Surat permohonan/penawaran kepada Wali Kota Bogor (wajib).",
+    "2. Kerangka Acuan Kerja (KAK) (wajib).",
+    "3. Profil dan dokumen legalitas lembaga (pihak ketiga).",
+    "4. Kajian kelayakan, bila menggunakan aset daerah atau membebani APBD.",
+    "5. Persetujuan DPRD, bila dipersyaratkan.",
+    "Berkas dapat diunggah di SIKERMA atau diserahkan ke Bagian Kerja Sama Setda Kota Bogor.",
+]
+
+
+async def load_public_information(ctx: Context) -> None:
+    """Procedures, FAQ and templates, through the use cases; one procedure and one template
+    have a second version, so their history shows."""
+    for model in (Procedure, FaqEntry, Template):
+        if await model.find_one({}) is not None:
+            log.info("public information already present; demo procedures not loaded")
+            return
+    for cooperation_type, content in DEMO_PROCEDURES.items():
+        await public.update_procedure(ctx, cooperation_type, content, "Versi awal", None)
+    first = DEMO_PROCEDURES[Coop.KSDPK]
+    revised = {**first, "estimated_duration": "40-60 hari kerja sampai penandatanganan"}
+    await public.update_procedure(
+        ctx, Coop.KSDPK, revised, "Verifikasi berkas dipersingkat sejak SIKERMA berjalan", None
+    )
+    for position, (category, question, answer) in enumerate(DEMO_FAQ):
+        fields = {"category": category, "question": question, "answer": answer}
+        await public.create_faq_entry(ctx, {**fields, "position": position * 10}, "")
+    templates = []
+    for spec in DEMO_TEMPLATES:
+        fields = {k: v for k, v in spec.items() if k not in {"filename", "paragraphs"}}
+        word = docx(spec["title"], spec["paragraphs"])
+        templates.append(
+            await public.upload_template(
+                ctx, None, fields, io.BytesIO(word), spec["filename"], "Versi awal", None
+            )
+        )
+    checklist = pdf_scan("Daftar Periksa Kelengkapan Berkas", CHECKLIST_LINES, date(2024, 1, 2))
+    await public.upload_template(
+        ctx,
+        None,
+        {
+            "title": "Daftar Periksa Kelengkapan Berkas",
+            "description": "Dokumen yang perlu disiapkan sebelum mengajukan kerja sama.",
+            "document_type": DocumentType.OTHER,
+        },
+        io.BytesIO(checklist),
+        "daftar-periksa-kelengkapan-berkas.pdf",
+        "",
+        None,
+    )
+    letter = DEMO_TEMPLATES[0]
+    contact = f"Alamat surel dan nomor telepon narahubung: {BLANK}"
+    assert templates[0].id is not None
+    await public.upload_template(
+        ctx,
+        templates[0].id,
+        {},
+        io.BytesIO(docx(letter["title"], [*letter["paragraphs"][:4], contact, "Hormat kami"])),
+        letter["filename"],
+        "Kolom narahubung diperjelas",
+        None,
+    )

@@ -5,12 +5,15 @@ the demo data.
 """
 
 import argparse
+import asyncio
+import contextlib
 import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -27,10 +30,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from database import Database, connect
-from models.file_store import read_range
-from resolvers import agreements, auth
+from models.errors import DomainError, DomainErrors, ErrorCode
+from resolvers import agreements, auth, evaluations, handover, ocds, proposals, public, reminders
 from resolvers.context import Context
-from schema import build_schema
+from resolvers.mailer import MailSender
+from resolvers.rate_limit import RateLimiter
+from schema import build_schema, exports
 from settings import Settings, get_settings
 
 log = logging.getLogger("sikerma")
@@ -44,10 +49,14 @@ async def request_context(request: Request) -> Context:
     """Who the request acts for (the one place that reads credentials) and what it carries."""
     settings: Settings = request.app.state.settings
     key: str = request.app.state.signing_key
+    # Checked once per request: the rate limit already knows who it is.
+    viewer = request.scope.get("state", {}).get("viewer")
+    if viewer is None:
+        viewer = await auth.authenticate(request.headers.get("authorization"), settings, key)
     return Context(
         database=request.app.state.database,
         settings=settings,
-        viewer=await auth.authenticate(request.headers.get("authorization"), settings, key),
+        viewer=viewer,
         request_id=request_id_of(request.scope),
         signing_key=key,
         client_address=request.client.host if request.client else None,
@@ -115,6 +124,48 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class AnonymousRateLimit:
+    """Requests without valid credentials are limited per client address (this process's
+    count; see the README); over the limit they get 429 RATE_LIMITED with Retry-After.
+    Health checks are never limited."""
+
+    EXEMPT = frozenset({"/healthz"})
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.EXEMPT:
+            await self.app(scope, receive, send)
+            return
+        state = scope["app"].state
+        request = Request(scope)
+        viewer = await auth.authenticate(
+            request.headers.get("authorization"), state.settings, state.signing_key
+        )
+        scope.setdefault("state", {})["viewer"] = viewer
+        limiter: RateLimiter | None = state.rate_limiter
+        wait = None
+        if limiter is not None and not viewer.signed_in:
+            wait = limiter.take(request.client.host if request.client else "-")
+        if wait is None:
+            await self.app(scope, receive, send)
+            return
+        response = JSONResponse(
+            {
+                "errors": [
+                    {
+                        "message": f"too many requests without sign-in; try again in {wait} s",
+                        "extensions": {"code": "RATE_LIMITED", "retryAfterSeconds": wait},
+                    }
+                ]
+            },
+            status_code=429,
+            headers={"Retry-After": str(wait)},
+        )
+        await response(scope, receive, send)
 
 
 def error_response(status: int, code: str, message: str) -> JSONResponse:
@@ -207,14 +258,22 @@ async def download(request: Request) -> Response:
     except (InvalidId, TypeError):
         return error_response(404, "NOT_FOUND", "no such file")
     ctx = await request_context(request)
-    if not ctx.viewer.signed_in:
+    # Templates are public information: their current files need no sign-in.
+    found = await public.find_template_file(ctx, file_id)
+    if found is None and not ctx.viewer.signed_in:
         return error_response(
             401, "UNAUTHENTICATED", ctx.viewer.auth_error or "sign in to download files"
         )
     database = ctx.database
-    found = await agreements.find_document(ctx, file_id)
-    grid_out = await database.files.open(file_id) if found else None
-    if found is None or grid_out is None:
+    # A proposal's files are referenced by the agreement it led to: either owner may grant.
+    found = (
+        found
+        or await agreements.find_document(ctx, file_id)
+        or await proposals.find_attachment(ctx, file_id)
+        or await evaluations.find_evidence(ctx, file_id)
+    )
+    layout = await database.files.stat(file_id) if found else None
+    if found is None or layout is None:
         return error_response(404, "NOT_FOUND", "no such file")
     _, doc = found
     etag = f'"{doc.sha256}"'
@@ -228,7 +287,7 @@ async def download(request: Request) -> Response:
     }
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-    size = grid_out.length
+    size = layout.length
     wanted = byte_range(request.headers.get("range"), size)
     if_range = request.headers.get("if-range")
     if if_range is not None and if_range != etag:
@@ -240,14 +299,85 @@ async def download(request: Request) -> Response:
     if status == 206:
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     headers["Content-Length"] = str(end - start + 1)
-
-    async def body() -> AsyncIterator[bytes]:
-        async for chunk in read_range(grid_out, start, end - start + 1):
-            yield chunk
-
     return StreamingResponse(
-        body(), status_code=status, headers=headers, media_type=doc.content_type
+        database.files.read_range(layout, start, end - start + 1),
+        status_code=status,
+        headers=headers,
+        media_type=doc.content_type,
     )
+
+
+# How a refused export is answered (anything else the filter refuses is a 400).
+EXPORT_STATUS = {
+    ErrorCode.UNAUTHENTICATED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.NOT_FOUND: 404,
+}
+
+
+async def export(request: Request) -> Response:
+    """Stream an export (schema/exports.py) of what the viewer may read, under its filter."""
+    ctx = await request_context(request)
+    try:
+        found = await exports.open_export(ctx, request.path_params["name"], request.query_params)
+    except (DomainError, DomainErrors) as error:
+        first = error.errors[0] if isinstance(error, DomainErrors) else error
+        response = error_response(EXPORT_STATUS.get(first.code, 400), first.code, first.message)
+        if first.code == ErrorCode.UNAUTHENTICATED:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    if found is None:
+        return error_response(404, "NOT_FOUND", "no such export")
+    filename = f"sikerma-{ctx.today().isoformat()}-{found.filename}"
+    headers = {
+        "Content-Disposition": content_disposition(filename, inline=False),
+        "Cache-Control": "private, no-store",
+    }
+    return StreamingResponse(found.body, media_type=found.media_type, headers=headers)
+
+
+async def open_data(request: Request) -> Response:
+    """The public catalogue as an OCDS record package (no sign-in; any origin may read it)."""
+    ctx = await request_context(request)
+    body = ocds.record_package(ctx, str(request.url.replace(query="")))
+    headers = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
+    return StreamingResponse(body, media_type="application/json", headers=headers)
+
+
+async def is_file_referenced(file_id: PydanticObjectId) -> bool:
+    """Whether any record holds the file (for the sweep of interrupted uploads)."""
+    return (
+        await agreements.is_file_referenced(file_id)
+        or await proposals.is_file_referenced(file_id)
+        or await public.is_template_file(file_id)
+        or await evaluations.is_file_referenced(file_id)
+    )
+
+
+async def handover_document(request: Request) -> Response:
+    """The hand-over briefing of a department as a printable PDF; the same access rule as
+    the `handoverBriefing` query."""
+    try:
+        org_unit_id = PydanticObjectId(request.path_params["org_unit_id"])
+    except (InvalidId, TypeError):
+        return error_response(404, "NOT_FOUND", "no such department")
+    ctx = await request_context(request)
+    try:
+        briefing = await handover.handover_briefing(ctx, org_unit_id)
+    except (DomainError, DomainErrors) as error:
+        first = error.errors[0] if isinstance(error, DomainErrors) else error
+        return error_response(EXPORT_STATUS.get(first.code, 400), first.code, first.message)
+    from resolvers.handover_document import render_pdf
+
+    # Laying out a long briefing takes a while: not on the event loop.
+    content = await asyncio.to_thread(render_pdf, briefing)
+    filename = f"serah-terima-{briefing.org_unit.code}-{briefing.today.isoformat()}.pdf"
+    inline = request.query_params.get("disposition") == "inline"
+    headers = {
+        "Content-Disposition": content_disposition(filename, inline),
+        "Cache-Control": "private, no-store",
+    }
+    return Response(content, media_type="application/pdf", headers=headers)
 
 
 def create_app(
@@ -265,23 +395,54 @@ def create_app(
             app.state.settings = settings
             app.state.signing_key = await auth.signing_key(settings)
             grace = timedelta(minutes=settings.orphan_file_grace_minutes)
-            removed = await database.files.sweep_unattached(grace, agreements.is_file_referenced)
+            removed = await database.files.sweep_unattached(grace, is_file_referenced)
             if removed:
                 log.warning("removed %d unattached files left by interrupted uploads", removed)
             if load_demo:
                 from demo_data import load_demo_data
 
                 await load_demo_data(database, only_if_empty=True)
-            yield
+            # Without SMTP settings notifications are stored and shown, but not emailed.
+            sender = MailSender(settings) if settings.smtp_host else None
+            if sender is not None:
+                sender.start()
+            interval = settings.reminder_interval_seconds
+            reminder = (
+                asyncio.create_task(
+                    reminders.remind_periodically(
+                        interval, partial(reminders.run_reminders, settings)
+                    )
+                )
+                if interval > 0
+                else None
+            )
+            try:
+                yield
+            finally:
+                if reminder is not None:
+                    reminder.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await reminder
+                if sender is not None:
+                    await sender.stop()
 
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/files/{file_id}", download, methods=["GET", "HEAD"]),
+            Route("/briefings/handover/{org_unit_id}", handover_document),
             Route("/graphql", GraphQLApp(settings)),
+            Route("/exports/{name}", export),
+            Route("/open-data/ocds.json", open_data),
         ],
         lifespan=lifespan,
     )
+    app.state.rate_limiter = (
+        RateLimiter(settings.anonymous_requests_per_minute, settings.anonymous_burst)
+        if settings.anonymous_requests_per_minute
+        else None
+    )
+    app.add_middleware(AnonymousRateLimit)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         CORSMiddleware,

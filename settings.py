@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,14 @@ class Settings(BaseSettings):
     # removed once they are older than this.
     orphan_file_grace_minutes: int = Field(default=60, ge=1)
 
+    # Monitoring: every ACTIVE agreement is due one evaluation per period (SEMESTER: 2026-S1,
+    # QUARTER: 2026-Q1). Change it only before the first evaluation is recorded.
+    evaluation_period: Literal["SEMESTER", "QUARTER"] = "SEMESTER"
+    # How often the server turns new alerts into notifications (0: never; then run
+    # `python cli.py run-reminders` from cron). Every API process may run it: each alert is
+    # notified once however many run.
+    reminder_interval_seconds: float = Field(default=3600.0, ge=0)
+
     # Sign-in. JWT_SECRET empty: a key made once and kept in the database, shared by every
     # API process; set it to rotate or to keep it outside the database.
     jwt_secret: str = ""
@@ -35,6 +44,33 @@ class Settings(BaseSettings):
     login_free_attempts_per_address: int = 20
     login_base_delay_seconds: float = 1.0
     login_max_delay_seconds: float = 900.0
+    # Failures older than this (since the last one) no longer count.
+    login_failure_window_minutes: float = 15.0
+    # Online partner registration (anonymous): each one from a client address counts, and
+    # after this many each further one blocks that address like a failed sign-in does.
+    registration_free_per_address: int = 10
+
+    # Mail. SMTP_HOST empty: notifications are stored and shown in the app, but not emailed.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    # STARTTLS on a plain connection (port 587), or TLS from the start (SMTP_TLS, port 465).
+    smtp_starttls: bool = True
+    smtp_tls: bool = False
+    smtp_from: str = "SIKERMA Kota Bogor <sikerma@localhost>"
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    # The sender looks for queued mail this often, and retries a failed delivery after
+    # base * 2^(attempt-1) seconds (capped), giving up after the last attempt.
+    mail_poll_seconds: float = Field(default=5.0, gt=0)
+    mail_max_attempts: int = Field(default=6, ge=1)
+    mail_retry_base_seconds: float = Field(default=60.0, gt=0)
+    mail_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    # A sender that claimed a message and died lets another one take it after this long.
+    mail_lease_seconds: float = Field(default=300.0, gt=0)
+    # Mail queued longer ago than this (e.g. before SMTP was set up) is not sent any more.
+    mail_max_age_hours: float = Field(default=48.0, gt=0)
+
     # Browser origins allowed to call the API (CORS), e.g. ["https://sikerma.kotabogor.go.id"].
     cors_origins: list[str] = []
 
@@ -43,6 +79,28 @@ class Settings(BaseSettings):
     max_tokens: int = 5000
     max_page_size: int = 100
     default_page_size: int = 20
+    # The cost of a query: each field 1, each connection's children times its first/last (a
+    # full page when neither is given). A costlier query is refused before it runs.
+    max_query_cost: int = Field(default=10_000, ge=1)
+
+    # Requests without valid credentials, per client address, counted by each API process on
+    # its own (see the README on several processes). 0 turns the limit off.
+    anonymous_requests_per_minute: int = Field(default=120, ge=0)
+    anonymous_burst: int = Field(default=60, ge=1)
+    # Automatic Persisted Queries: documents kept in memory by each process (all are in the
+    # database), and whether anonymous clients may only run documents already registered.
+    persisted_query_cache_size: int = Field(default=1000, ge=1)
+    persisted_queries_only_for_anonymous: bool = False
+
+    # Exports stream this many records per database round trip.
+    export_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # Open data (OCDS). The ocid prefix is registered with the Open Contracting Partnership;
+    # the default is a placeholder until the city has its own.
+    ocds_ocid_prefix: str = "ocds-213czf"
+    ocds_publisher_name: str = "Pemerintah Kota Bogor - Bagian Kerja Sama Sekretariat Daerah"
+    ocds_publisher_uri: str = ""
+    # The licence the city publishes its open data under (a URL); empty: none stated.
+    ocds_license: str = ""
 
     @property
     def max_upload_bytes(self) -> int:

@@ -1,8 +1,14 @@
 from models.agreement import Agreement
 from models.audit import AuditEntry
+from models.evaluation import Evaluation
+from models.idempotency import IdempotencyKey
 from models.notification import Notification
 from models.org_unit import OrgUnit
 from models.partner import Partner
+from models.persisted_query import PersistedQuery
+from models.proposal import Proposal
+from models.public_content import FaqEntry, Procedure, Template
+from models.sequence import Counter
 from models.sessions import ApiToken, LoginThrottle, ServerSecret, Session
 from models.user import User
 
@@ -17,6 +23,14 @@ DOCUMENT_MODELS = [
     ServerSecret,
     AuditEntry,
     Notification,
+    Proposal,
+    Counter,
+    Procedure,
+    FaqEntry,
+    Template,
+    PersistedQuery,
+    Evaluation,
+    IdempotencyKey,
 ]
 
 __all__ = [
@@ -24,11 +38,19 @@ __all__ = [
     "Agreement",
     "ApiToken",
     "AuditEntry",
+    "Counter",
+    "Evaluation",
+    "FaqEntry",
+    "IdempotencyKey",
     "LoginThrottle",
     "Notification",
     "OrgUnit",
     "Partner",
+    "PersistedQuery",
+    "Procedure",
+    "Proposal",
     "ServerSecret",
     "Session",
+    "Template",
     "User",
 ]

@@ -5,19 +5,32 @@ commit. Each change is committed together with its chronology events in one atom
 compare-and-set write.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Self
 
 import pymongo
 from beanie import DecimalAnnotation, PydanticObjectId
 from beanie.odm.utils.encoder import Encoder
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, StringConstraints, model_validator
 from pymongo import IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
 from models.base import Record
-from models.chronology import GENESIS_HASH, ChronologyEvent, LongText, event, start_of_day
+from models.chronology import (
+    EARLIEST_EVENT,
+    GENESIS_HASH,
+    MANUAL_KINDS,
+    MAX_EVENT_DOCUMENTS,
+    ChronologyEvent,
+    Correction,
+    EventView,
+    LongText,
+    corrected_views,
+    event,
+    start_of_day,
+)
 from models.clock import utcnow
 from models.documents import DocumentRef
 from models.enums import (
@@ -115,6 +128,7 @@ class Agreement(Record):
     documents: list[DocumentRef] = []
     chronology: list[ChronologyEvent] = []
     title_key: str = ""
+    _views: dict[PydanticObjectId, EventView] | None = PrivateAttr(default=None)
 
     unique_fields: ClassVar[dict[str, str]] = {"number": "number"}
 
@@ -174,6 +188,35 @@ class Agreement(Record):
     def last_hash(self) -> str:
         return self.chronology[-1].hash if self.chronology else GENESIS_HASH
 
+    def event_views(self) -> dict[PydanticObjectId, EventView]:
+        """The chronology in its corrected view, by event id (computed once per instance: a
+        stored agreement is never changed in place, a write returns a new instance)."""
+        if self._views is None:
+            self._views = corrected_views(self.chronology)
+        return self._views
+
+    def find_event(self, event_id: PydanticObjectId) -> ChronologyEvent:
+        for item in self.chronology:
+            if item.id == event_id:
+                return item
+        raise DomainError(ErrorCode.NOT_FOUND, "no such event in this chronology", "eventId")
+
+    def _check_event_documents(
+        self,
+        document_ids: list[PydanticObjectId],
+        field: str,
+        arriving: Sequence[DocumentRef] = (),
+    ) -> None:
+        if len(document_ids) > MAX_EVENT_DOCUMENTS:
+            raise DomainError(
+                ErrorCode.INVALID, f"an event names at most {MAX_EVENT_DOCUMENTS} documents", field
+            )
+        if len(set(document_ids)) != len(document_ids):
+            raise DomainError(ErrorCode.INVALID, "a document is listed twice", field)
+        known = {d.id for d in [*self.documents, *arriving]}
+        if any(i not in known for i in document_ids):
+            raise DomainError(ErrorCode.NOT_FOUND, "no such document on this agreement", field)
+
     # --- rules across records -----------------------------------------------------------
 
     def check_parent(self, parent: "Agreement | None") -> None:
@@ -195,6 +238,30 @@ class Agreement(Record):
     async def record(self, actor: ActorRef, session: AsyncClientSession | None = None) -> Self:
         created = event(ChronologyKind.CREATED, "Data kerja sama dicatat", actor)
         self.chronology = [created.sealed(GENESIS_HASH)]
+        return await self.create_checked(session=session)
+
+    async def record_with_history(
+        self,
+        earlier: list[ChronologyEvent],
+        actor: ActorRef,
+        title: str,
+        *,
+        description: str = "",
+        occurred_at: datetime | None = None,
+        session: AsyncClientSession | None = None,
+    ) -> Self:
+        """Record a new agreement whose chronology starts with what happened before it was
+        recorded here (e.g. the proposal it came from), then its CREATED event."""
+        created = event(
+            ChronologyKind.CREATED, title, actor, description=description, occurred_at=occurred_at
+        )
+        chain = []
+        previous = GENESIS_HASH
+        for item in [*sorted(earlier, key=lambda e: e.occurred_at), created]:
+            item = item.sealed(previous)
+            chain.append(item)
+            previous = item.hash
+        self.chronology = chain
         return await self.create_checked(session=session)
 
     async def edit(
@@ -400,6 +467,83 @@ class Agreement(Record):
         )
         return await self.commit({}, [added], push={"documents": Encoder().encode(doc)})
 
+    # --- history entered by hand -----------------------------------------------------------
+
+    def check_manual_event(
+        self, item: ChronologyEvent, now: datetime, arriving: Sequence[DocumentRef] = ()
+    ) -> None:
+        """A hand-entered event: a manual kind, a real date, documents of this agreement (or
+        `arriving` with it)."""
+        if item.kind not in MANUAL_KINDS:
+            allowed = ", ".join(sorted(MANUAL_KINDS))
+            raise DomainError(
+                ErrorCode.INVALID,
+                f"only {allowed} events are recorded by hand; the others are written by the "
+                "acts they describe",
+                "kind",
+            )
+        check_occurred_at(item.occurred_at, now, "occurredAt")
+        self._check_event_documents(item.document_ids, "documentIds", arriving)
+
+    async def record_event(
+        self,
+        item: ChronologyEvent,
+        new_documents: list[DocumentRef],
+        now: datetime,
+        *,
+        session: AsyncClientSession | None = None,
+    ) -> Self:
+        """Append a hand-entered event, with the files uploaded for it, in one write."""
+        self.check_manual_event(item, now, new_documents)
+        push = {"documents": {"$each": [Encoder().encode(d) for d in new_documents]}}
+        return await self.commit({}, [item], push=push if new_documents else None, session=session)
+
+    async def correct_event(
+        self,
+        target_id: PydanticObjectId,
+        correction: Correction,
+        reason: str,
+        actor: ActorRef,
+        now: datetime,
+        expected_revision: int | None,
+    ) -> Self:
+        """Append a CORRECTION of an event; the event itself stays as it was recorded."""
+        target = self.find_event(target_id)
+        if target.kind == ChronologyKind.CORRECTION:
+            raise DomainError(
+                ErrorCode.INVALID,
+                "a correction is not corrected itself; correct the original event again",
+                "eventId",
+            )
+        reason = reason.strip()
+        if not reason:
+            raise DomainError(ErrorCode.REQUIRED, "say why the event is corrected", "reason")
+        if correction.occurred_at is not None:
+            check_occurred_at(correction.occurred_at, now, "occurredAt")
+        if correction.document_ids is not None:
+            self._check_event_documents(correction.document_ids, "documentIds")
+        current = self.event_views()[target_id]
+        changed = Correction(
+            title=_differs(correction.title, current.title),
+            description=_differs(correction.description, current.description),
+            occurred_at=_differs(correction.occurred_at, current.occurred_at),
+            document_ids=_differs(correction.document_ids, current.document_ids),
+        )
+        if changed == Correction():
+            raise DomainError(
+                ErrorCode.INVALID, "the correction changes nothing the event says", "eventId"
+            )
+        fix = event(
+            ChronologyKind.CORRECTION,
+            f"Koreksi: {current.title}"[:300],
+            actor,
+            description=reason,
+            occurred_at=now,
+            corrects=target_id,
+            correction=changed,
+        )
+        return await self.commit({}, [fix], expected_revision=expected_revision)
+
     # --- the one write path ------------------------------------------------------------------
 
     def _check_move(self, target: AgreementStatus) -> None:
@@ -433,3 +577,16 @@ class Agreement(Record):
             expected_revision=expected_revision,
             session=session,
         )
+
+
+def check_occurred_at(moment: datetime, now: datetime, field: str) -> None:
+    if moment.tzinfo is None:
+        raise DomainError(ErrorCode.INVALID, "give the time with its UTC offset", field)
+    if moment > now:
+        raise DomainError(ErrorCode.INVALID, "an event cannot lie in the future", field)
+    if moment < EARLIEST_EVENT:
+        raise DomainError(ErrorCode.INVALID, "an event cannot lie before 1900", field)
+
+
+def _differs[T](wanted: T | None, current: T) -> T | None:
+    return wanted if wanted is not None and wanted != current else None

@@ -5,7 +5,7 @@ from typing import Any, ClassVar, Self
 
 from beanie import Document, PydanticObjectId
 from beanie.odm.utils.encoder import Encoder
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
@@ -40,10 +40,7 @@ class Record(Document):
     @classmethod
     def build(cls, **fields: Any) -> Self:
         """Validate a new record; every broken field rule becomes a coded error."""
-        try:
-            return cls.model_validate(fields)
-        except ValidationError as error:
-            raise validation_errors(error) from None
+        return checked(cls, fields)
 
     def revised(self, changes: dict[str, Any]) -> tuple[Self, dict[str, Any]]:
         """The record with `changes` applied and validated, and the `$set` that stores them."""
@@ -128,6 +125,14 @@ def parse_object_id(value: str, field: str = "id") -> PydanticObjectId:
         return PydanticObjectId(value)
     except Exception:
         raise DomainError(ErrorCode.INVALID_ID, f"{value!r} is not a valid id", field) from None
+
+
+def checked[M: BaseModel](model: type[M], data: dict[str, Any]) -> M:
+    """Validate `data` as a `model`; every broken field rule becomes a coded error."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise validation_errors(error) from None
 
 
 def validation_errors(error: ValidationError) -> DomainErrors:

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 
 from argon2 import PasswordHasher
@@ -23,6 +24,15 @@ def check_password_rules(password: str, min_length: int, hints: list[str]) -> No
         raise DomainError(
             ErrorCode.WEAK_PASSWORD,
             f"the password needs at least {min_length} characters",
+            "password",
+        )
+    rest = password.casefold()
+    for word in sorted(hints, key=len, reverse=True):
+        rest = rest.replace(word.casefold(), "")
+    if len(re.sub(r"[\W\d_]+", "", rest)) < 4:
+        raise DomainError(
+            ErrorCode.WEAK_PASSWORD,
+            "the password must not be built from your name or email",
             "password",
         )
     verdict = zxcvbn(password[:100], user_inputs=hints)

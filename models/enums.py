@@ -90,3 +90,75 @@ class Role(StrEnum):
     OFFICER = "OFFICER"
     EXECUTIVE = "EXECUTIVE"
     PARTNER = "PARTNER"
+
+
+class PartnerStatus(StrEnum):
+    """Whether the cooperation unit has checked who a partner is. A partner recorded by an
+    ADMIN is VERIFIED; one that registered itself online waits as UNVERIFIED."""
+
+    UNVERIFIED = "UNVERIFIED"
+    VERIFIED = "VERIFIED"
+    REJECTED = "REJECTED"
+
+
+class ProposalStatus(StrEnum):
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    VERIFIED = "VERIFIED"  # complete and in order (Bagian Kerja Sama)
+    IN_REVIEW = "IN_REVIEW"  # the TKKSD has reviewed it at least once
+    REVISION_REQUESTED = "REVISION_REQUESTED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class ReviewRecommendation(StrEnum):
+    """What a TKKSD reviewer advises; the decision stays with the cooperation unit."""
+
+    APPROVE = "APPROVE"
+    REVISE = "REVISE"
+    REJECT = "REJECT"
+
+
+class EvaluationStatus(StrEnum):
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"  # the evaluator's findings are final
+    REVIEWED = "REVIEWED"  # the cooperation unit has read and accepted them
+
+
+class Recommendation(StrEnum):
+    CONTINUE = "CONTINUE"
+    EXPAND = "EXPAND"
+    REVISE = "REVISE"
+    TERMINATE = "TERMINATE"
+
+
+class Indicator(StrEnum):
+    """The eight things a monitoring visit scores, 1 (poor) to 5 (very good)."""
+
+    GOAL_FIT = "GOAL_FIT"  # kesesuaian dengan tujuan
+    TIMELINESS = "TIMELINESS"  # ketepatan waktu
+    PARTNER_CONTRIBUTION = "PARTNER_CONTRIBUTION"  # kontribusi mitra
+    COORDINATION = "COORDINATION"  # koordinasi
+    OUTPUT_ACHIEVEMENT = "OUTPUT_ACHIEVEMENT"  # capaian keluaran
+    BENEFIT = "BENEFIT"  # manfaat
+    DOCUMENT_COMPLETENESS = "DOCUMENT_COMPLETENESS"  # kelengkapan dokumen
+    REGULAR_REPORTING = "REGULAR_REPORTING"  # pelaporan berkala
+
+
+class PeriodLength(StrEnum):
+    SEMESTER = "SEMESTER"  # 2026-S1, 2026-S2
+    QUARTER = "QUARTER"  # 2026-Q1 … 2026-Q4
+
+
+class AlertKind(StrEnum):
+    EXPIRING = "EXPIRING"  # ACTIVE and ending within the window
+    PAST_END = "PAST_END"  # past its end date, still ACTIVE
+    EVALUATION_OVERDUE = "EVALUATION_OVERDUE"  # the last period ended without an evaluation
+    FOLLOW_UP_OVERDUE = "FOLLOW_UP_OVERDUE"  # a follow-up action past its due date
+
+
+class AlertSeverity(StrEnum):
+    INFO = "INFO"
+    WARNING = "WARNING"
+    CRITICAL = "CRITICAL"

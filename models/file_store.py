@@ -10,13 +10,13 @@ import contextlib
 import hashlib
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import BinaryIO
 
 import puremagic
 from beanie import PydanticObjectId
 from gridfs import AsyncGridFSBucket
-from gridfs.asynchronous.grid_file import AsyncGridOut
 from gridfs.errors import NoFile
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -26,6 +26,8 @@ from models.documents import ACCEPTED_CONTENT_TYPES, StoredFile
 from models.errors import DomainError, ErrorCode
 
 CHUNK_SIZE = 1024 * 1024
+# GridFS stores 255 KiB chunks; 16 of them (4 MiB) per query when reading.
+CHUNKS_PER_READ = 16
 SNIFF_BYTES = 8192
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
@@ -63,12 +65,20 @@ def _office_type(file: BinaryIO) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class FileLayout:
+    file_id: PydanticObjectId
+    length: int
+    chunk_size: int
+
+
 class FileStore:
     """One GridFS bucket, and its files collection for the bookkeeping GridFS has no call for."""
 
     def __init__(self, db: AsyncDatabase, bucket_name: str) -> None:
         self.bucket = AsyncGridFSBucket(db, bucket_name)
         self.files: AsyncCollection = db[f"{bucket_name}.files"]
+        self.chunks: AsyncCollection = db[f"{bucket_name}.chunks"]
 
     async def store(
         self, file: BinaryIO, filename: str, *, max_bytes: int, field: str = "file"
@@ -122,11 +132,37 @@ class FileStore:
         with contextlib.suppress(NoFile):
             await self.bucket.delete(file_id)
 
-    async def open(self, file_id: PydanticObjectId) -> AsyncGridOut | None:
-        try:
-            return await self.bucket.open_download_stream(file_id)
-        except NoFile:
+    async def stat(self, file_id: PydanticObjectId) -> FileLayout | None:
+        row = await self.files.find_one({"_id": file_id}, {"length": 1, "chunkSize": 1})
+        if row is None:
             return None
+        return FileLayout(file_id=file_id, length=row["length"], chunk_size=row["chunkSize"])
+
+    async def read_range(self, layout: FileLayout, start: int, length: int) -> AsyncIterator[bytes]:
+        """Yield `length` bytes from `start`, reading a few chunks per query: memory stays
+        flat for any size, and no reply grows past the wire's message limit (the embedded
+        engine would put every chunk of a cursor into one reply)."""
+        if length <= 0:
+            return
+        first = start // layout.chunk_size
+        last = (start + length - 1) // layout.chunk_size
+        for window in range(first, last + 1, CHUNKS_PER_READ):
+            rows = (
+                await self.chunks.find(
+                    {
+                        "files_id": layout.file_id,
+                        "n": {"$gte": window, "$lte": min(window + CHUNKS_PER_READ - 1, last)},
+                    }
+                )
+                .sort("n", 1)
+                .to_list()
+            )
+            for row in rows:
+                offset = row["n"] * layout.chunk_size
+                data = bytes(row["data"])
+                low = max(start - offset, 0)
+                high = min(start + length - offset, len(data))
+                yield data[low:high]
 
     async def sweep_unattached(
         self,
@@ -148,15 +184,3 @@ class FileStore:
                 await self.delete(file_id)
                 removed += 1
         return removed
-
-
-async def read_range(grid_out: AsyncGridOut, start: int, length: int) -> AsyncIterator[bytes]:
-    """Yield `length` bytes from `start`, one chunk at a time."""
-    await grid_out.seek(start)
-    remaining = length
-    while remaining > 0:
-        chunk = await grid_out.read(min(CHUNK_SIZE, remaining))
-        if not chunk:
-            break
-        remaining -= len(chunk)
-        yield chunk

@@ -8,10 +8,16 @@ from beanie import PydanticObjectId
 
 from models import Agreement, OrgUnit, Partner
 from models.agreement import Amendment
-from models.base import stale
+from models.base import checked, stale
 from models.chronology import ChronologyEvent, start_of_day
 from models.documents import DocumentRef
-from models.enums import AgreementForm, AgreementStatus, CooperationType, DocumentType
+from models.enums import (
+    AgreementForm,
+    AgreementStatus,
+    CooperationType,
+    DocumentType,
+    PartnerStatus,
+)
 from models.errors import DomainError, DomainErrors, ErrorCode
 from resolvers.access import (
     agreement_scope,
@@ -127,8 +133,13 @@ def chronology_page(agreement: Agreement, request: PageRequest) -> Page[Chronolo
     size, backwards = request.size(default=50, maximum=100)
     if backwards:
         raise DomainError(ErrorCode.INVALID, "the chronology pages forwards only", "last")
+    views = agreement.event_views()  # a corrected date moves the event
+    # Events of the same moment keep the order they were appended in (newest first).
+    position = {e.id: n for n, e in enumerate(agreement.chronology)}
     events = sorted(
-        agreement.chronology, key=lambda e: (e.occurred_at, e.recorded_at), reverse=True
+        agreement.chronology,
+        key=lambda e: (views[e.id].occurred_at, e.recorded_at, position[e.id]),
+        reverse=True,
     )
     start = 0
     if request.after is not None:
@@ -182,8 +193,19 @@ async def _check_references(fields: dict[str, Any]) -> None:
         if len(set(ids)) != len(ids):
             problems.append(DomainError(ErrorCode.INVALID, "an id is listed twice", label))
             continue
-        if await model.find({"_id": {"$in": ids}}).count() != len(ids):
+        found = await model.find({"_id": {"$in": ids}}).to_list()
+        if len(found) != len(ids):
             problems.append(DomainError(ErrorCode.NOT_FOUND, "an id names no record", label))
+        elif any(
+            getattr(r, "registration_status", PartnerStatus.VERIFIED) != PartnerStatus.VERIFIED
+            for r in found
+        ):
+            # An agreement is signed with a party the cooperation unit has checked.
+            problems.append(
+                DomainError(
+                    ErrorCode.PARTNER_NOT_VERIFIED, "verify the partner's registration first", label
+                )
+            )
     if problems:
         raise DomainErrors(problems)
 
@@ -292,7 +314,7 @@ async def amend_agreement(
     ctx: Context, agreement_id: PydanticObjectId, fields: dict[str, Any], revision: int | None
 ) -> Agreement:
     agreement = await _require(ctx, agreement_id, "agreementId")
-    amendment = Amendment.model_validate({**fields, "recorded_by": ctx.viewer.actor})
+    amendment = checked(Amendment, {**fields, "recorded_by": ctx.viewer.actor})
     if amendment.signed_on > ctx.today():
         raise DomainError(ErrorCode.INVALID, "signedOn cannot be in the future", "signedOn")
     return await agreement.amend(amendment, ctx.viewer.actor, revision)
@@ -309,7 +331,8 @@ async def upload_document(
 ) -> tuple[DocumentRef, Agreement]:
     agreement = await _contributable(ctx, agreement_id)
     agreement.next_document(supersedes, doc_type)
-    DocumentRef.model_validate(  # title and filename rules, before any byte is stored
+    checked(  # title and filename rules, before any byte is stored
+        DocumentRef,
         {
             "type": doc_type,
             "title": title,
@@ -319,7 +342,7 @@ async def upload_document(
             "size": 0,
             "sha256": "",
             "uploaded_by": ctx.viewer.actor,
-        }
+        },
     )
     files = ctx.database.files
     stored = await files.store(file, filename, max_bytes=ctx.settings.max_upload_bytes)

@@ -10,6 +10,7 @@ from typing import Any
 import jwt
 from beanie import PydanticObjectId
 from bson.errors import InvalidId
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from models import ApiToken, LoginThrottle, ServerSecret, Session, User
@@ -148,21 +149,36 @@ async def _check_throttle(keys: list[tuple[str, int]]) -> None:
 
 async def _record_failure(keys: list[tuple[str, int]], settings: Settings) -> None:
     now = utcnow()
+    throttle = LoginThrottle.get_pymongo_collection()
+    quiet = now - timedelta(minutes=settings.login_failure_window_minutes)
     for key, free in keys:
-        raw = await LoginThrottle.get_pymongo_collection().find_one_and_update(
+        # Failures long past are forgiven: an office's shared address is not blocked for good.
+        await throttle.update_one(
+            {"_id": key, "last_failure_at": {"$lt": quiet}},
+            {"$set": {"failures": 0, "blocked_until": None}},
+        )
+        raw = await throttle.find_one_and_update(
             {"_id": key},
             {"$inc": {"failures": 1}, "$set": {"last_failure_at": now}},
             upsert=True,
-            return_document=True,
+            return_document=ReturnDocument.AFTER,
         )
-        beyond = raw["failures"] - free
+        beyond = int(raw["failures"]) - free if raw else 0
         if beyond >= 0:
             delay = min(
                 settings.login_base_delay_seconds * 2**beyond, settings.login_max_delay_seconds
             )
-            await LoginThrottle.get_pymongo_collection().update_one(
+            await throttle.update_one(
                 {"_id": key}, {"$set": {"blocked_until": now + timedelta(seconds=delay)}}
             )
+
+
+async def count_attempt(key: str, free: int, settings: Settings) -> None:
+    """Throttle another act like failed sign-ins (e.g. anonymous registrations per address):
+    refuse while `key` is blocked, otherwise count this attempt against it."""
+    keys = [(key, free)]
+    await _check_throttle(keys)
+    await _record_failure(keys, settings)
 
 
 async def login(ctx: Context, email: str, password: str) -> SignedIn:

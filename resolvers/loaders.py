@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from beanie import PydanticObjectId
 from strawberry.dataloader import DataLoader
 
-from models import Agreement, OrgUnit, Partner
+from models import Agreement, Evaluation, OrgUnit, Partner
 from models.base import Record
 
 
@@ -37,6 +37,32 @@ async def _children(parent_ids: Sequence[PydanticObjectId]) -> list[list[Agreeme
     return [grouped[i] for i in parent_ids]
 
 
+async def _evaluations_by_id(ids: Sequence[PydanticObjectId]) -> list[Evaluation | None]:
+    return await _by_id(Evaluation, ids)
+
+
+async def _evaluations(agreement_ids: Sequence[PydanticObjectId]) -> list[list[Evaluation]]:
+    grouped: dict[PydanticObjectId, list[Evaluation]] = defaultdict(list)
+    query = Evaluation.find({"agreement_id": {"$in": list(agreement_ids)}}).sort("-period")
+    for evaluation in await query.to_list():
+        grouped[evaluation.agreement_id].append(evaluation)
+    return [grouped[i] for i in agreement_ids]
+
+
+async def _evaluation_in_period(
+    keys: Sequence[tuple[PydanticObjectId, str]],
+) -> list[Evaluation | None]:
+    """The evaluation of (agreement, period), if one was started."""
+    query = Evaluation.find(
+        {
+            "agreement_id": {"$in": list({a for a, _ in keys})},
+            "period": {"$in": list({p for _, p in keys})},
+        }
+    )
+    found = {(e.agreement_id, e.period): e for e in await query.to_list()}
+    return [found.get(k) for k in keys]
+
+
 @dataclass
 class Loaders:
     agreement: DataLoader[PydanticObjectId, Agreement | None] = field(
@@ -50,6 +76,15 @@ class Loaders:
     )
     children: DataLoader[PydanticObjectId, list[Agreement]] = field(
         default_factory=lambda: DataLoader(load_fn=_children)
+    )
+    evaluation: DataLoader[PydanticObjectId, Evaluation | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_evaluations_by_id)
+    )
+    evaluations: DataLoader[PydanticObjectId, list[Evaluation]] = field(
+        default_factory=lambda: DataLoader(load_fn=_evaluations)
+    )
+    evaluation_in_period: DataLoader[tuple[PydanticObjectId, str], Evaluation | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_evaluation_in_period)
     )
 
     def prime(self, agreements: Sequence[Agreement]) -> None:

@@ -1,11 +1,13 @@
 """Notifying users, and reading one's own notifications."""
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from beanie import PydanticObjectId
 from pymongo.errors import BulkWriteError
+from strawberry import relay
 
 from models import Notification, User
 from models.clock import utcnow
@@ -14,6 +16,8 @@ from models.notification import EmailStatus
 from resolvers.access import require_signed_in
 from resolvers.context import Context
 from resolvers.pagination import Page, PageRequest, SortKey, paginate
+
+log = logging.getLogger("sikerma")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,22 @@ async def notify(
             raise
         return int(error.details.get("nInserted", 0))
     return len(rows)
+
+
+def subject(type_name: str, raw_id: Any) -> str:
+    """The global id a notification names its subject by (what `node(id:)` takes)."""
+    return str(relay.GlobalID(type_name, str(raw_id)))
+
+
+async def notify_safely(
+    user_ids: Iterable[PydanticObjectId], message: Message, *, email: bool
+) -> None:
+    """Notify about an act already stored: a failure here is logged, never turned into a
+    failure of the act."""
+    try:
+        await notify(user_ids, message, email=email)
+    except Exception:
+        log.exception("could not store the %s notification", message.kind)
 
 
 async def users_with_role(role: Role) -> list[PydanticObjectId]:

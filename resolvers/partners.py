@@ -7,7 +7,7 @@ from typing import Any
 from beanie import PydanticObjectId
 
 from models import Partner
-from models.enums import PartnerKind
+from models.enums import PartnerKind, PartnerStatus
 from models.errors import DomainError, ErrorCode
 from resolvers.access import can_read_partner, partner_scope, require_admin
 from resolvers.context import Context
@@ -19,6 +19,7 @@ class PartnerFilter:
     text: str | None = None
     kind: list[PartnerKind] | None = None
     country: str | None = None
+    registration_status: list[PartnerStatus] | None = None
 
 
 def partner_query(flt: PartnerFilter | None) -> dict[str, Any]:
@@ -31,6 +32,11 @@ def partner_query(flt: PartnerFilter | None) -> dict[str, Any]:
         query["kind"] = {"$in": [k.value for k in flt.kind]}
     if flt.country:
         query["country"] = flt.country
+    if flt.registration_status:
+        wanted: list[str | None] = [s.value for s in flt.registration_status]
+        if PartnerStatus.VERIFIED in flt.registration_status:
+            wanted.append(None)  # recorded before registration existed: verified by an ADMIN
+        query["registration_status"] = {"$in": wanted}
     return query
 
 

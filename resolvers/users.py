@@ -1,6 +1,7 @@
 """Managing accounts: the cooperation unit creates users, changes roles, deactivates and
 resets; everyone changes their own password."""
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +29,11 @@ class UserFilter:
 
 
 def _hints(fields: dict[str, Any]) -> list[str]:
-    """Words a password must not be built from: the user's own name and email."""
-    words = [str(fields.get("email", "")), str(fields.get("display_name", ""))]
-    return [w for w in words if w] + str(fields.get("email", "")).split("@")
+    """Words a password must not be built from: the user's own name and email, whole and in
+    parts ("Siti Aminah" gives "siti" and "aminah")."""
+    text = f"{fields.get('email', '')} {fields.get('display_name', '')}"
+    parts = re.split(r"[^\w]+", text.casefold())
+    return [w for w in [text.strip(), *parts] if len(w) > 2]
 
 
 async def _check_links(fields: dict[str, Any]) -> None:

@@ -4,15 +4,25 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from resolvers.persisted_queries import PersistedQueryStore
 from schema.agreement_mutations import AgreementMutations
 from schema.agreements import AgreementQueries
 from schema.audit import AuditQueries
+from schema.chronology import ChronologyMutations, ChronologyQueries
+from schema.cost import QueryCost
+from schema.evaluations import EvaluationMutations, EvaluationQueries
 from schema.extensions import ShapeErrors
 from schema.identity import IdentityMutations, IdentityQueries
+from schema.monitoring import MonitoringQueries
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
 from schema.org_units import OrgUnitMutations, OrgUnitQueries
+from schema.partner_registration import PartnerRegistrationMutations
 from schema.partners import PartnerMutations, PartnerQueries
+from schema.persisted_queries import PersistedQueries
+from schema.proposals import ProposalMutations, ProposalQueries
+from schema.public import PublicMutations, PublicQueries
+from schema.stats import StatsQueries
 from settings import Settings
 
 Query = merge_types(
@@ -25,6 +35,12 @@ Query = merge_types(
         OrgUnitQueries,
         AuditQueries,
         NotificationQueries,
+        ProposalQueries,
+        PublicQueries,
+        StatsQueries,
+        ChronologyQueries,
+        EvaluationQueries,
+        MonitoringQueries,
     ),
 )
 Mutation = merge_types(
@@ -35,18 +51,29 @@ Mutation = merge_types(
         PartnerMutations,
         OrgUnitMutations,
         NotificationMutations,
+        PartnerRegistrationMutations,
+        ProposalMutations,
+        PublicMutations,
+        ChronologyMutations,
+        EvaluationMutations,
     ),
 )
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    # One store per schema (per process): its cache is in front of the shared collection.
+    persisted = PersistedQueryStore(settings.persisted_query_cache_size)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         extensions=[
             ShapeErrors,
+            lambda: PersistedQueries(
+                store=persisted, only_for_anonymous=settings.persisted_queries_only_for_anonymous
+            ),
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: QueryCost(limit=settings.max_query_cost, full_page=settings.max_page_size),
         ],
     )

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from beanie import PydanticObjectId
@@ -11,9 +12,9 @@ from strawberry import relay
 from models import Agreement
 from models.actor import ActorRef
 from models.agreement import Amendment
-from models.chronology import ChronologyEvent
+from models.chronology import ChronologyEvent, Correction
 from models.documents import DocumentRef
-from resolvers import agreements
+from resolvers import agreements, evaluations
 from resolvers.pagination import Page, PageRequest, SortKey
 from schema.context import Info
 from schema.enums import (
@@ -28,6 +29,9 @@ from schema.errors import query
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
 from schema.relay import Connection, SortDirection, decode_id, page_request
+
+if TYPE_CHECKING:
+    from schema.evaluations import EvaluationType
 
 DOWNLOAD_PATH = "/files/{file_id}"
 
@@ -126,7 +130,28 @@ class AmendmentType:
         )
 
 
-@strawberry.type(name="ChronologyEvent", description="One step in an agreement's history.")
+@strawberry.type(description="What an event says: as first recorded, or as a correction sets it.")
+class ChronologyEventContent:
+    title: str | None
+    description: str | None
+    occurred_at: datetime | None
+    owner: strawberry.Private[Agreement]
+    document_ids: strawberry.Private[list[PydanticObjectId] | None]
+
+    @strawberry.field
+    def documents(self) -> list[DocumentRefType] | None:
+        if self.document_ids is None:
+            return None
+        return [
+            DocumentRefType.from_model(self.owner.document(i), self.owner)
+            for i in self.document_ids
+        ]
+
+
+@strawberry.type(
+    name="ChronologyEvent",
+    description="One step in an agreement's history, as it reads after its corrections.",
+)
 class ChronologyEventType:
     id: strawberry.ID
     kind: ChronologyKindEnum  # type: ignore[valid-type]
@@ -135,10 +160,13 @@ class ChronologyEventType:
     occurred_at: datetime = strawberry.field(description="When it really happened.")
     recorded_at: datetime = strawberry.field(description="When it was entered here.")
     recorded_by: Actor
-    hash: str
+    hash: str = strawberry.field(description="SHA-256 over the event as recorded and prevHash.")
+    prev_hash: str
+    corrected: bool = strawberry.field(description="A CORRECTION changed what it says.")
     owner: strawberry.Private[Agreement]
+    event: strawberry.Private[ChronologyEvent]
     document_ids: strawberry.Private[list[PydanticObjectId]]
-    corrects_id: strawberry.Private[PydanticObjectId | None]
+    fixes: strawberry.Private[list[ChronologyEvent]]
 
     @strawberry.field
     def documents(self) -> list[DocumentRefType]:
@@ -149,23 +177,60 @@ class ChronologyEventType:
 
     @strawberry.field(description="The event this one corrects (for CORRECTION events).")
     def corrects(self) -> strawberry.ID | None:
-        return strawberry.ID(str(self.corrects_id)) if self.corrects_id else None
+        return strawberry.ID(str(self.event.corrects)) if self.event.corrects else None
 
-    @classmethod
-    def from_model(cls, item: ChronologyEvent, owner: Agreement) -> "ChronologyEventType":
-        return cls(
-            id=strawberry.ID(str(item.id)),
-            kind=item.kind,
+    @strawberry.field(description="For a CORRECTION: the values it sets (null: unchanged).")
+    def correction(self) -> ChronologyEventContent | None:
+        return _content(self.event.correction, self.owner) if self.event.correction else None
+
+    @strawberry.field(description="The CORRECTION events of this event, oldest first.")
+    def corrected_by(self) -> list["ChronologyEventType"]:
+        return [ChronologyEventType.from_model(f, self.owner) for f in self.fixes]
+
+    @strawberry.field(description="What the event said when it was recorded.")
+    def original(self) -> ChronologyEventContent:
+        item = self.event
+        return ChronologyEventContent(
             title=item.title,
             description=item.description,
             occurred_at=item.occurred_at,
+            owner=self.owner,
+            document_ids=item.document_ids,
+        )
+
+    @strawberry.field
+    def agreement(self) -> "AgreementType":
+        return AgreementType.from_model(self.owner)
+
+    @classmethod
+    def from_model(cls, item: ChronologyEvent, owner: Agreement) -> "ChronologyEventType":
+        view = owner.event_views()[item.id]
+        return cls(
+            id=strawberry.ID(str(item.id)),
+            kind=item.kind,
+            title=view.title,
+            description=view.description,
+            occurred_at=view.occurred_at,
             recorded_at=item.recorded_at,
             recorded_by=Actor.from_model(item.recorded_by),
             hash=item.hash,
+            prev_hash=item.prev_hash,
+            corrected=bool(view.corrections),
             owner=owner,
-            document_ids=item.document_ids,
-            corrects_id=item.corrects,
+            event=item,
+            document_ids=view.document_ids,
+            fixes=view.corrections,
         )
+
+
+def _content(correction: Correction, owner: Agreement) -> ChronologyEventContent:
+    return ChronologyEventContent(
+        title=correction.title,
+        description=correction.description,
+        occurred_at=correction.occurred_at,
+        owner=owner,
+        document_ids=correction.document_ids,
+    )
 
 
 @strawberry.type(name="Agreement", description="A cooperation of the city (Kerja Sama Daerah).")
@@ -268,6 +333,17 @@ class AgreementType(relay.Node):
     @strawberry.field
     def amendments(self) -> list[AmendmentType]:
         return [AmendmentType.from_model(a, self.model) for a in self.model.amendments]
+
+    @strawberry.field(
+        description="Monitoring evaluations, newest period first (none for partners: internal)."
+    )
+    async def evaluations(
+        self, info: Info
+    ) -> list[Annotated["EvaluationType", strawberry.lazy("schema.evaluations")]]:
+        from schema.evaluations import EvaluationType
+
+        found = await evaluations.evaluations_of(info.context, self.model)
+        return [EvaluationType.from_model(e) for e in found]
 
     @strawberry.field(description="The history, newest first (by when it happened).")
     def chronology(

@@ -9,6 +9,9 @@ from models.enums import (
     CooperationType,
     DocumentType,
     PartnerKind,
+    PartnerStatus,
+    ProposalStatus,
+    ReviewRecommendation,
     Visibility,
 )
 
@@ -21,3 +24,12 @@ VisibilityEnum = strawberry.enum(Visibility, name="Visibility")
 PartnerKindEnum = strawberry.enum(PartnerKind, name="PartnerKind")
 DocumentTypeEnum = strawberry.enum(DocumentType, name="DocumentType")
 ChronologyKindEnum = strawberry.enum(ChronologyKind, name="ChronologyKind")
+PartnerStatusEnum = strawberry.enum(
+    PartnerStatus,
+    name="PartnerStatus",
+    description="UNVERIFIED: registered itself online, not yet checked by the cooperation unit.",
+)
+ProposalStatusEnum = strawberry.enum(ProposalStatus, name="ProposalStatus")
+ReviewRecommendationEnum = strawberry.enum(
+    ReviewRecommendation, name="ReviewRecommendation", description="A TKKSD reviewer's advice."
+)

@@ -8,14 +8,18 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
+from models import FaqEntry, Procedure, Template
 from models.errors import DomainError, ErrorCode
-from resolvers import agreements, org_units, partners, users
+from resolvers import agreements, evaluations, org_units, partners, proposals, public, users
 from schema.agreements import AgreementType, DocumentRefType
 from schema.context import Info
 from schema.errors import query
+from schema.evaluations import EvaluationType
 from schema.identity import UserType
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
+from schema.proposals import ProposalAttachmentType, ProposalType
+from schema.public import FaqEntryType, ProcedureType, PublicAgreement, TemplateType
 from schema.relay import parse_global_id
 
 MAX_NODES = 100
@@ -46,12 +50,54 @@ async def _user(info: Info, raw: PydanticObjectId) -> Any:
     return UserType.from_model(found) if found else None
 
 
+async def _public_agreement(info: Info, raw: PydanticObjectId) -> Any:
+    found = await public.get_public_agreement(info.context, raw)
+    return PublicAgreement.from_model(found) if found else None
+
+
+async def _procedure(info: Info, raw: PydanticObjectId) -> Any:
+    found = await public.get_item(info.context, Procedure, raw)
+    return ProcedureType.from_model(found) if found else None
+
+
+async def _faq_entry(info: Info, raw: PydanticObjectId) -> Any:
+    found = await public.get_item(info.context, FaqEntry, raw)
+    return FaqEntryType.from_model(found) if found else None
+
+
+async def _template(info: Info, raw: PydanticObjectId) -> Any:
+    found = await public.get_item(info.context, Template, raw)
+    return TemplateType.from_model(found) if found else None
+
+
+async def _proposal(info: Info, raw: PydanticObjectId) -> Any:
+    found = await proposals.get_proposal(info.context, raw)
+    return ProposalType.from_model(found) if found else None
+
+
+async def _proposal_attachment(info: Info, raw: PydanticObjectId) -> Any:
+    found = await proposals.find_attachment_by_id(info.context, raw)
+    return ProposalAttachmentType.from_model(*found) if found else None
+
+
+async def _evaluation(info: Info, raw: PydanticObjectId) -> Any:
+    found = await evaluations.get_evaluation(info.context, raw)
+    return EvaluationType.from_model(found) if found else None
+
+
 RESOLVERS: dict[str, Callable[[Info, PydanticObjectId], Awaitable[Any]]] = {
     "Agreement": _agreement,
     "Partner": _partner,
     "OrgUnit": _org_unit,
     "DocumentRef": _document,
     "User": _user,
+    "Proposal": _proposal,
+    "ProposalAttachment": _proposal_attachment,
+    "PublicAgreement": _public_agreement,
+    "Procedure": _procedure,
+    "FaqEntry": _faq_entry,
+    "Template": _template,
+    "Evaluation": _evaluation,
 }
 
 

@@ -11,7 +11,7 @@ from resolvers import partners
 from resolvers.pagination import SortKey
 from schema.audit import audited_mutation
 from schema.context import Info
-from schema.enums import PartnerKindEnum
+from schema.enums import PartnerKindEnum, PartnerStatusEnum
 from schema.errors import UserError, attempt, query
 from schema.inputs import provided
 from schema.relay import Connection, SortDirection, decode_id, page_request
@@ -42,6 +42,8 @@ class PartnerType(relay.Node):
     address: str
     contacts: list[Contact]
     identifiers: list[Identifier]
+    registration_status: PartnerStatusEnum  # type: ignore[valid-type]
+    rejection_reason: str = strawberry.field(description="Why its registration was rejected.")
     revision: int
     created_at: datetime
     updated_at: datetime
@@ -58,6 +60,8 @@ class PartnerType(relay.Node):
             address=partner.address,
             contacts=[Contact(**c.model_dump()) for c in partner.contacts],
             identifiers=[Identifier(**i.model_dump()) for i in partner.identifiers],
+            registration_status=partner.registration_status,
+            rejection_reason=partner.rejection_reason,
             revision=partner.revision,
             created_at=partner.created_at,
             updated_at=partner.updated_at,
@@ -81,6 +85,9 @@ class PartnerFilter:
     text: str | None = strawberry.field(default=None, description="Part of the name.")
     kind: list[PartnerKindEnum] | None = None  # type: ignore[valid-type]
     country: str | None = None
+    registration_status: list[PartnerStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="e.g. [UNVERIFIED]: registrations waiting for a decision."
+    )
 
 
 @strawberry.input

@@ -7,7 +7,7 @@ interface, lifespan included.
 
 import os
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -76,6 +76,10 @@ def settings(database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         database_name=TEST_DATABASE,
         data_dir=Path(tmp_path_factory.mktemp("data")),
         max_upload_mb=1,
+        # Every test signs in anonymously from one address; test_rate_limit.py sets its own.
+        anonymous_requests_per_minute=0,
+        # No background reminder runs: they would add commands to the round-trip counts.
+        reminder_interval_seconds=0,
     )
 
 
@@ -85,7 +89,6 @@ async def app_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, listeners=[command_log])
     async with app.router.lifespan_context(app):
-        app.state_ready = True
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             client.app = app  # type: ignore[attr-defined]
@@ -108,8 +111,3 @@ async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> Api:
     admin = await anonymous.signed_in(ADMIN_EMAIL, ADMIN_PASSWORD)
     command_log.reset()
     return admin
-
-
-@pytest.fixture
-def anyio_backend() -> Iterator[str]:
-    return "asyncio"

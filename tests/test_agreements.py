@@ -312,3 +312,23 @@ async def test_dates_before_the_agreement_began_are_refused(api: Api) -> None:
         {"agreementId": agreement["id"], "number": "A", "title": "x", "signedOn": "2019-01-01"},
     )
     assert early_amendment["errors"][0]["field"] == "signedOn"
+
+
+async def test_unverified_partner_cannot_be_a_party_yet(api: Api) -> None:
+    partner = await api.partner()
+    await api.database.db.partners.update_one({}, {"$set": {"registration_status": "UNVERIFIED"}})
+    unit = await api.org_unit()
+    payload = await api.mutate(
+        "createAgreement",
+        "agreement { id }",
+        {
+            "number": "U/1",
+            "title": "T",
+            "form": "KSB",
+            "cooperationType": "KSDPK",
+            "partnerIds": [partner["id"]],
+            "leadOrgUnitIds": [unit["id"]],
+        },
+    )
+    assert payload["errors"][0]["code"] == "PARTNER_NOT_VERIFIED"
+    assert await api.count("agreements") == 0

@@ -210,5 +210,28 @@ async def test_unattached_files_are_swept(api: Api) -> None:
         return await Agreement.find({"documents.file_id": file_id}).count() > 0
 
     assert await store.sweep_unattached(timedelta(0), referenced) == 1
-    assert await store.open(orphan.file_id) is None
+    assert await store.stat(orphan.file_id) is None
     assert (await api.get(kept["downloadUrl"])).status_code == 200
+
+
+async def test_blank_title_is_refused_before_storing(api: Api) -> None:
+    agreement = await api.agreement()
+    response = await api.upload(agreement["id"], PDF, title="   ")
+    payload = response.json()["data"]["uploadAgreementDocument"]
+    assert payload["errors"][0]["code"] == "REQUIRED"
+    assert payload["errors"][0]["field"] == "title"
+    assert await api.count("files.files") == 0
+
+
+async def test_ranges_across_chunk_boundaries(api: Api) -> None:
+    """GridFS keeps 255 KiB chunks; the route reads them a few at a time."""
+    agreement = await api.agreement()
+    content = PDF + bytes((i * 7) % 251 for i in range(1000 * 1024 - len(PDF)))
+    doc = (await api.uploaded(agreement["id"], content))["document"]
+    whole = await api.get(doc["downloadUrl"])
+    assert whole.content == content
+    boundary = 255 * 1024
+    for first, last in [(boundary - 10, boundary + 9), (0, 0), (3 * boundary, len(content) - 1)]:
+        part = await api.get(doc["downloadUrl"], headers={"Range": f"bytes={first}-{last}"})
+        assert part.status_code == 206
+        assert part.content == content[first : last + 1]

@@ -7,12 +7,11 @@ from tests.api import Api
 
 
 async def test_notifications_are_per_user_and_deduplicated(api: Api) -> None:
-
-    user, other = await api.user("REVIEWER")
-    admin_id = PydanticObjectId((await api.database.db.users.find_one({"role": "ADMIN"}))["_id"])
-    reviewer_id = PydanticObjectId(
-        (await api.database.db.users.find_one({"email": user["email"]}))["_id"]
-    )
+    _, other = await api.user("REVIEWER")
+    admin_id, reviewer_id = [
+        PydanticObjectId(row["_id"])
+        for row in await api.database.db.users.find({}, {"_id": 1}).sort("created_at").to_list()
+    ]
     message = Message(kind="AGREEMENT_EXPIRING", title="Kerja sama segera berakhir")
     assert await notify([admin_id, reviewer_id], message, email=False, dedupe_key="exp:1") == 2
     assert await notify([admin_id, reviewer_id], message, email=False, dedupe_key="exp:1") == 0

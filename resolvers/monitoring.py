@@ -1,0 +1,699 @@
+"""Monitoring across agreements: evaluations due, alerts and the dashboard.
+
+Each is one aggregation over the agreements (a `$facet` with a branch per figure, the
+evaluations joined with `$lookup`), whatever the number of agreements. Only the results
+(counts, alert rows) come back to Python. The pipelines avoid what the embedded engine does
+slowly: `$addToSet`, long `$in`/`$nin` lists and `$lookup` sub-pipelines.
+"""
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from beanie import PydanticObjectId
+
+from models import Agreement
+from models.chronology import start_of_day
+from models.enums import AgreementStatus, AlertKind, AlertSeverity, EvaluationStatus, PeriodLength
+from models.errors import DomainError, ErrorCode
+from models.periods import Period
+from resolvers.access import monitoring_scope
+from resolvers.agreements import AgreementFilter, agreement_query
+from resolvers.context import Context
+from resolvers.pagination import (
+    Page,
+    PageRequest,
+    combine,
+    decode_cursor,
+    encode_cursor,
+)
+
+DONE = [EvaluationStatus.SUBMITTED.value, EvaluationStatus.REVIEWED.value]
+ACTIVE = AgreementStatus.ACTIVE.value
+MAX_WITHIN_DAYS = 3650
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
+def tanggal(day: date) -> str:
+    """A date as Bogor's letters write it: 12 Desember 2026."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Where today falls in the evaluation calendar."""
+
+    today: date
+    current: Period
+    previous: Period
+
+    @classmethod
+    def of(cls, today: date, length: PeriodLength) -> "Schedule":
+        current = Period.containing(today, length)
+        return cls(today, current, current.previous())
+
+
+def schedule(ctx: Context) -> Schedule:
+    return Schedule.of(ctx.today(), PeriodLength(ctx.settings.evaluation_period))
+
+
+def in_force(period: Period) -> dict[str, Any]:
+    """A query: agreements (with `starts` projected) in force at some time in `period`."""
+    return {
+        # `$ne: None` spelled out for the embedded engine, whose ranges can match nulls.
+        "starts": {"$lte": start_of_day(period.end), "$ne": None},
+        "$or": [{"ends_on": None}, {"ends_on": {"$gte": start_of_day(period.start)}}],
+    }
+
+
+def in_force_expression(period: Period) -> dict[str, Any]:
+    """`in_force` as an aggregation expression (a null sorts before any date: checked)."""
+    return {
+        "$and": [
+            {"$ne": [{"$ifNull": ["$starts", None]}, None]},
+            {"$lte": ["$starts", start_of_day(period.end)]},
+            {
+                "$or": [
+                    {"$eq": [{"$ifNull": ["$ends_on", None]}, None]},
+                    {"$gte": ["$ends_on", start_of_day(period.start)]},
+                ]
+            },
+        ]
+    }
+
+
+STARTS = {"$ifNull": ["$starts_on", "$signed_on"]}
+# Each agreement with its evaluations (all periods: a handful per agreement).
+WITH_EVALUATIONS = {
+    "$lookup": {
+        "from": "evaluations",
+        "localField": "_id",
+        "foreignField": "agreement_id",
+        "as": "evaluations",
+    }
+}
+
+
+def evaluated(period: Period, statuses: list[str]) -> dict[str, Any]:
+    """An expression: the joined evaluations include one of `period` in `statuses`."""
+    matching = {
+        "$filter": {
+            "input": "$evaluations",
+            "cond": {
+                "$and": [
+                    {"$eq": ["$$this.period", period.code]},
+                    {"$in": ["$$this.status", statuses]},
+                ]
+            },
+        }
+    }
+    return {"$gt": [{"$size": matching}, 0]}
+
+
+def was_in_force(agreement: Agreement, period: Period) -> bool:
+    """`in_force` for one loaded agreement."""
+    starts = agreement.starts_on or agreement.signed_on
+    if starts is None or starts > period.end:
+        return False
+    return agreement.ends_on is None or agreement.ends_on >= period.start
+
+
+def _agreement_scope(ctx: Context, extra: dict[str, Any]) -> dict[str, Any]:
+    query = combine(monitoring_scope(ctx.viewer), extra)
+    if "$text" in query:
+        raise DomainError(
+            ErrorCode.INVALID, "text search is for the agreement list, not here", "text"
+        )
+    return query
+
+
+def _as_day(value: datetime | date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+# --- alerts --------------------------------------------------------------------------------------
+
+SEVERITY_RANK = {AlertSeverity.CRITICAL: 0, AlertSeverity.WARNING: 1, AlertSeverity.INFO: 2}
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: AlertKind
+    severity: AlertSeverity
+    agreement_id: PydanticObjectId
+    number: str
+    agreement_title: str
+    lead_org_unit_ids: tuple[PydanticObjectId, ...]
+    due_on: date  # the end date, the period's end, the action's due date
+    days: int  # until due_on; negative: that many days past it
+    period: str | None = None
+    evaluation_id: PydanticObjectId | None = None
+    action_id: PydanticObjectId | None = None
+    action_what: str = ""
+
+    @property
+    def key(self) -> str:
+        """What the alert is about; it stays the same as long as the condition does."""
+        if self.kind == AlertKind.FOLLOW_UP_OVERDUE:
+            return f"{self.kind}:{self.evaluation_id}:{self.action_id}"
+        if self.kind == AlertKind.EVALUATION_OVERDUE:
+            return f"{self.kind}:{self.agreement_id}:{self.period}"
+        return f"{self.kind}:{self.agreement_id}:{self.due_on.isoformat()}"
+
+    @property
+    def message(self) -> str:
+        if self.kind == AlertKind.EXPIRING:
+            return (
+                f"Kerja sama {self.number} berakhir pada {tanggal(self.due_on)} "
+                f"({self.days} hari lagi)"
+            )
+        if self.kind == AlertKind.PAST_END:
+            return (
+                f"Kerja sama {self.number} telah berakhir pada {tanggal(self.due_on)} "
+                "tetapi masih tercatat aktif"
+            )
+        if self.kind == AlertKind.EVALUATION_OVERDUE:
+            return f"Monev periode {self.period} untuk kerja sama {self.number} belum dilakukan"
+        return (
+            f"Tindak lanjut monev {self.period} kerja sama {self.number} lewat tenggat "
+            f"{tanggal(self.due_on)}: {self.action_what}"
+        )
+
+    def sort_key(self) -> list[Any]:
+        return [SEVERITY_RANK[self.severity], self.due_on.isoformat(), self.key]
+
+
+def severity(kind: AlertKind, days: int) -> AlertSeverity:
+    """How urgent: the closer the end or the longer overdue, the more."""
+    if kind == AlertKind.EXPIRING:
+        if days <= 30:
+            return AlertSeverity.CRITICAL
+        return AlertSeverity.WARNING if days <= 60 else AlertSeverity.INFO
+    if kind == AlertKind.PAST_END:
+        return AlertSeverity.CRITICAL
+    if kind == AlertKind.EVALUATION_OVERDUE:
+        return AlertSeverity.CRITICAL if -days > 90 else AlertSeverity.WARNING
+    return AlertSeverity.CRITICAL if -days > 30 else AlertSeverity.WARNING
+
+
+async def compute_alerts(
+    scope: dict[str, Any],
+    when: Schedule,
+    within_days: int,
+    kinds: frozenset[AlertKind] | None = None,
+) -> list[Alert]:
+    """Every alert on the agreements matching `scope`, most urgent first. One aggregation."""
+    wanted = kinds or frozenset(AlertKind)
+    today = start_of_day(when.today)
+    horizon = start_of_day(when.today + timedelta(days=within_days))
+    plain = {"$project": {"evaluations": 0}}
+    branches: dict[str, list[dict[str, Any]]] = {}
+    if AlertKind.EXPIRING in wanted:
+        branches[AlertKind.EXPIRING] = [
+            {"$match": {"ends_on": {"$gte": today, "$lte": horizon, "$ne": None}}},
+            plain,
+        ]
+    if AlertKind.PAST_END in wanted:
+        branches[AlertKind.PAST_END] = [
+            {"$match": {"ends_on": {"$lt": today, "$ne": None}}},
+            plain,
+        ]
+    if AlertKind.EVALUATION_OVERDUE in wanted:
+        branches[AlertKind.EVALUATION_OVERDUE] = [
+            {"$match": in_force(when.previous)},
+            {"$addFields": {"done": evaluated(when.previous, DONE)}},
+            {"$match": {"done": False}},
+            plain,
+        ]
+    if AlertKind.FOLLOW_UP_OVERDUE in wanted:
+        action = "evaluations.follow_up_actions"
+        branches[AlertKind.FOLLOW_UP_OVERDUE] = [
+            {"$unwind": "$evaluations"},
+            {"$match": {"evaluations.status": {"$in": DONE}}},
+            {"$unwind": f"${action}"},
+            {
+                "$match": {
+                    f"{action}.done_at": None,
+                    f"{action}.due_on": {"$lt": today, "$ne": None},
+                }
+            },
+            {
+                "$project": {
+                    "number": 1,
+                    "title": 1,
+                    "lead_org_unit_ids": 1,
+                    "period": "$evaluations.period",
+                    "evaluation_id": "$evaluations._id",
+                    "action_id": f"${action}.id",
+                    "what": f"${action}.what",
+                    "due_on": f"${action}.due_on",
+                }
+            },
+        ]
+    if not branches:
+        return []
+    pipeline = [
+        {"$match": combine(scope, {"status": ACTIVE})},
+        {
+            "$project": {
+                "number": 1,
+                "title": 1,
+                "lead_org_unit_ids": 1,
+                "ends_on": 1,
+                "starts": STARTS,
+            }
+        },
+        WITH_EVALUATIONS,
+        {"$facet": branches},
+    ]
+    collection = Agreement.get_pymongo_collection()
+    [found] = await (await collection.aggregate(pipeline)).to_list()
+
+    alerts = []
+    for kind_name, rows in found.items():
+        kind = AlertKind(kind_name)
+        for row in rows:
+            base = {
+                "agreement_id": PydanticObjectId(row["_id"]),
+                "number": row["number"],
+                "agreement_title": row["title"],
+                "lead_org_unit_ids": tuple(row.get("lead_org_unit_ids") or ()),
+            }
+            if kind == AlertKind.FOLLOW_UP_OVERDUE:
+                extra = {
+                    "period": row["period"],
+                    "evaluation_id": PydanticObjectId(row["evaluation_id"]),
+                    "action_id": PydanticObjectId(row["action_id"]),
+                    "action_what": row["what"],
+                }
+                alerts.append(_alert(kind, base, _as_day(row["due_on"]), when.today, **extra))
+            elif kind == AlertKind.EVALUATION_OVERDUE:
+                alerts.append(
+                    _alert(kind, base, when.previous.end, when.today, period=when.previous.code)
+                )
+            else:
+                alerts.append(_alert(kind, base, _as_day(row["ends_on"]), when.today))
+    return sorted(alerts, key=Alert.sort_key)
+
+
+def _alert(kind: AlertKind, base: dict[str, Any], due: date, today: date, **extra: Any) -> Alert:
+    days = (due - today).days
+    return Alert(kind=kind, severity=severity(kind, days), due_on=due, days=days, **base, **extra)
+
+
+@dataclass
+class AlertFilter:
+    within_days: int | None = None
+    kinds: list[AlertKind] | None = None
+    severities: list[AlertSeverity] | None = None
+    org_unit_id: PydanticObjectId | None = None
+    agreement_id: PydanticObjectId | None = None
+
+
+async def list_alerts(ctx: Context, flt: AlertFilter | None, request: PageRequest) -> Page[Alert]:
+    """The viewer's alerts, most urgent first."""
+    flt = flt or AlertFilter()
+    extra: dict[str, Any] = {}
+    if flt.org_unit_id is not None:
+        extra["lead_org_unit_ids"] = flt.org_unit_id
+    if flt.agreement_id is not None:
+        extra["_id"] = flt.agreement_id
+    scope = _agreement_scope(ctx, extra)
+    within = ctx.settings.expiring_window_days if flt.within_days is None else flt.within_days
+    if not 0 <= within <= MAX_WITHIN_DAYS:
+        raise DomainError(
+            ErrorCode.INVALID, f"withinDays is between 0 and {MAX_WITHIN_DAYS}", "withinDays"
+        )
+    found = await compute_alerts(
+        scope, schedule(ctx), within, frozenset(flt.kinds) if flt.kinds else None
+    )
+    if flt.severities:
+        found = [a for a in found if a.severity in flt.severities]
+    return page_of(found, request, ctx)
+
+
+def page_of(alerts: list[Alert], request: PageRequest, ctx: Context) -> Page[Alert]:
+    """A page of a list already sorted by `sort_key`; the cursor is the last row's key."""
+    size, backwards = request.size(ctx.settings.default_page_size, ctx.settings.max_page_size)
+    if backwards:
+        raise DomainError(ErrorCode.INVALID, "alerts page forwards only", "last")
+    rows = alerts
+    if request.after is not None:
+        after = _decode_key(request.after)
+        rows = [a for a in alerts if a.sort_key() > after]
+    items = rows[:size]
+    total = len(alerts)
+
+    async def count() -> int:
+        return total
+
+    return Page(
+        items=items,
+        cursors=[_encode_key(a.sort_key()) for a in items],
+        has_next_page=len(rows) > size,
+        has_previous_page=request.after is not None,
+        count=count,
+    )
+
+
+def _encode_key(key: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def _decode_key(cursor: str) -> list[Any]:
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError:
+        key = None
+    if not (isinstance(key, list) and len(key) == 3):
+        raise DomainError(ErrorCode.INVALID_CURSOR, "this cursor is not valid", "after")
+    return key
+
+
+# --- evaluations due -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueEvaluation:
+    agreement_id: PydanticObjectId
+    period: str
+    due_on: date
+    overdue: bool
+
+
+@dataclass
+class DueFilter:
+    org_unit_id: PydanticObjectId | None = None
+    partner_id: PydanticObjectId | None = None
+    agreement_id: PydanticObjectId | None = None
+    overdue_only: bool = False
+
+
+async def evaluations_due(
+    ctx: Context, flt: DueFilter | None, request: PageRequest
+) -> Page[DueEvaluation]:
+    """Each ACTIVE agreement in force in the current period without a submitted evaluation
+    for it (due at the period's end), and those that let the previous period pass without
+    one (overdue); overdue first. Keyset cursors on (due date, agreement id)."""
+    flt = flt or DueFilter()
+    extra: dict[str, Any] = {"status": ACTIVE}
+    if flt.org_unit_id is not None:
+        extra["lead_org_unit_ids"] = flt.org_unit_id
+    if flt.partner_id is not None:
+        extra["partner_ids"] = flt.partner_id
+    if flt.agreement_id is not None:
+        extra["_id"] = flt.agreement_id
+    scope = _agreement_scope(ctx, extra)
+    size, backwards = request.size(ctx.settings.default_page_size, ctx.settings.max_page_size)
+    if backwards:
+        raise DomainError(ErrorCode.INVALID, "this list pages forwards only", "last")
+    when = schedule(ctx)
+
+    def slot(period: Period, flag: str) -> dict[str, Any]:
+        return {"$and": [{"slot.period": period.code, flag: False}, in_force(period)]}
+
+    slots = [
+        {"period": when.previous.code, "due_on": start_of_day(when.previous.end), "overdue": True}
+    ]
+    wanted = [slot(when.previous, "done_previous")]
+    if not flt.overdue_only:
+        slots.append(
+            {
+                "period": when.current.code,
+                "due_on": start_of_day(when.current.end),
+                "overdue": False,
+            }
+        )
+        wanted.append(slot(when.current, "done_current"))
+    stages: list[dict[str, Any]] = [
+        {"$match": scope},
+        {"$project": {"ends_on": 1, "starts": STARTS}},
+        WITH_EVALUATIONS,
+        {
+            "$project": {
+                "ends_on": 1,
+                "starts": 1,
+                "done_previous": evaluated(when.previous, DONE),
+                "done_current": evaluated(when.current, DONE),
+            }
+        },
+        {"$addFields": {"slot": slots}},
+        {"$unwind": "$slot"},
+        {"$match": {"$or": wanted}},
+    ]
+    page_stages = list(stages)
+    if request.after is not None:
+        due_on, agreement_id = decode_cursor(request.after, "after")
+        page_stages.append(
+            {
+                "$match": {
+                    "$or": [
+                        {"slot.due_on": {"$gt": due_on}},
+                        {"slot.due_on": due_on, "_id": {"$gt": agreement_id}},
+                    ]
+                }
+            }
+        )
+    page_stages += [{"$sort": {"slot.due_on": 1, "_id": 1}}, {"$limit": size + 1}]
+    collection = Agreement.get_pymongo_collection()
+    rows = await (await collection.aggregate(page_stages)).to_list()
+    more = len(rows) > size
+    rows = rows[:size]
+
+    async def count() -> int:
+        found = await (await collection.aggregate([*stages, {"$count": "n"}])).to_list()
+        return int(found[0]["n"]) if found else 0
+
+    return Page(
+        items=[
+            DueEvaluation(
+                agreement_id=PydanticObjectId(r["_id"]),
+                period=r["slot"]["period"],
+                due_on=_as_day(r["slot"]["due_on"]),
+                overdue=r["slot"]["overdue"],
+            )
+            for r in rows
+        ],
+        cursors=[encode_cursor(r["slot"]["due_on"], r["_id"]) for r in rows],
+        has_next_page=more,
+        has_previous_page=request.after is not None,
+        count=count,
+    )
+
+
+# --- the dashboard -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Count:
+    key: Any
+    count: int
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    org_unit_id: PydanticObjectId
+    average: float
+    evaluations: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    period: str
+    due: int  # ACTIVE agreements in force this period
+    done: int  # of those, with a submitted (or reviewed) evaluation for it
+    in_progress: int  # with a DRAFT for it
+    overdue_previous: int  # in force last period and never evaluated for it
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    agreements: int
+    by_status: list[Count]
+    by_cooperation_type: list[Count]
+    by_form: list[Count]
+    by_field: list[Count]
+    by_lead_org_unit: list[Count]
+    by_partner_kind: list[Count]
+    by_signing_year: list[Count]
+    expiring_by_month: list[Count]
+    average_score_by_org_unit: list[UnitScore]
+    progress: Progress
+
+
+def _counts(rows: list[dict[str, Any]]) -> list[Count]:
+    found = [Count(r["_id"], int(r["n"])) for r in rows if r["_id"] is not None]
+    return sorted(found, key=lambda c: (-c.count, str(c.key)))
+
+
+def _months(first: date, count: int) -> list[str]:
+    keys = []
+    year, month = first.year, first.month
+    for _ in range(count):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+async def dashboard(
+    ctx: Context, flt: AgreementFilter | None, score_period: str | None
+) -> Dashboard:
+    """The figures of the dashboard, in one aggregation however many agreements."""
+    scope = _agreement_scope(ctx, agreement_query(flt, ctx.today()))
+    when = schedule(ctx)
+    scores_in: dict[str, Any] = {}
+    if score_period:
+        length = PeriodLength(ctx.settings.evaluation_period)
+        scores_in["evaluations.period"] = Period.parse(score_period, length, "period").code
+    months = _months(when.today, 12)
+    year, month = (int(part) for part in months[-1].split("-"))
+    after_last = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    today = start_of_day(when.today)
+    active = {"status": ACTIVE}
+
+    def by(path: Any) -> list[dict[str, Any]]:
+        return [{"$group": {"_id": path, "n": {"$sum": 1}}}]
+
+    def both(*flags: str) -> dict[str, Any]:
+        return {"$sum": {"$cond": [{"$and": [f"${f}" for f in flags]}, 1, 0]}}
+
+    facets: dict[str, list[dict[str, Any]]] = {
+        "total": [{"$count": "n"}],
+        "status": by("$status"),
+        "cooperation_type": by("$cooperation_type"),
+        "form": by("$form"),
+        "field": by("$field"),
+        "unit": [{"$unwind": "$lead_org_unit_ids"}, *by("$lead_org_unit_ids")],
+        # An agreement with two universities counts once for UNIVERSITY.
+        "partner_kind": [
+            {
+                "$lookup": {
+                    "from": "partners",
+                    "localField": "partner_ids",
+                    "foreignField": "_id",
+                    "as": "partners",
+                }
+            },
+            {"$project": {"kinds": {"$setUnion": ["$partners.kind", []]}}},
+            {"$unwind": "$kinds"},
+            *by("$kinds"),
+        ],
+        "signing_year": [
+            {"$match": {"signed_on": {"$ne": None}}},
+            *by({"$year": "$signed_on"}),
+        ],
+        "expiring": [
+            {
+                "$match": {
+                    **active,
+                    "ends_on": {"$gte": today, "$lt": start_of_day(after_last), "$ne": None},
+                }
+            },
+            *by({"$dateToString": {"format": "%Y-%m", "date": "$ends_on"}}),
+        ],
+        "progress": [
+            {"$match": active},
+            {
+                "$project": {
+                    "due": in_force_expression(when.current),
+                    "done": evaluated(when.current, DONE),
+                    "draft": evaluated(when.current, [EvaluationStatus.DRAFT.value]),
+                    "was_due": in_force_expression(when.previous),
+                    "missed": {"$eq": [evaluated(when.previous, DONE), False]},
+                }
+            },
+            {
+                "$group": {
+                    "_id": None,
+                    "due": both("due"),
+                    "done": both("due", "done"),
+                    "in_progress": both("due", "draft"),
+                    "overdue": both("was_due", "missed"),
+                }
+            },
+        ],
+        "scores": [
+            {"$unwind": "$evaluations"},
+            {
+                "$match": {
+                    "evaluations.status": {"$in": DONE},
+                    "evaluations.overall_score": {"$ne": None},
+                    **scores_in,
+                }
+            },
+            {"$unwind": "$lead_org_unit_ids"},
+            {
+                "$group": {
+                    "_id": "$lead_org_unit_ids",
+                    "average": {"$avg": "$evaluations.overall_score"},
+                    "n": {"$sum": 1},
+                }
+            },
+        ],
+    }
+    pipeline = [
+        {"$match": scope},
+        {
+            "$project": {
+                "status": 1,
+                "cooperation_type": 1,
+                "form": 1,
+                "field": 1,
+                "lead_org_unit_ids": 1,
+                "partner_ids": 1,
+                "signed_on": 1,
+                "ends_on": 1,
+                "starts": STARTS,
+            }
+        },
+        WITH_EVALUATIONS,
+        {"$facet": facets},
+    ]
+    collection = Agreement.get_pymongo_collection()
+    [found] = await (await collection.aggregate(pipeline)).to_list()
+
+    expiring = {r["_id"]: int(r["n"]) for r in found["expiring"]}
+    progress = found["progress"][0] if found["progress"] else {}
+    return Dashboard(
+        agreements=int(found["total"][0]["n"]) if found["total"] else 0,
+        by_status=_counts(found["status"]),
+        by_cooperation_type=_counts(found["cooperation_type"]),
+        by_form=_counts(found["form"]),
+        by_field=_counts(found["field"]),
+        by_lead_org_unit=_counts(found["unit"]),
+        by_partner_kind=_counts(found["partner_kind"]),
+        by_signing_year=sorted(
+            (Count(str(r["_id"]), int(r["n"])) for r in found["signing_year"]),
+            key=lambda c: str(c.key),
+        ),
+        expiring_by_month=[Count(m, expiring.get(m, 0)) for m in months],
+        average_score_by_org_unit=sorted(
+            (
+                UnitScore(PydanticObjectId(r["_id"]), round(float(r["average"]), 2), int(r["n"]))
+                for r in found["scores"]
+            ),
+            key=lambda s: (-s.average, str(s.org_unit_id)),
+        ),
+        progress=Progress(
+            period=when.current.code,
+            due=int(progress.get("due", 0)),
+            done=int(progress.get("done", 0)),
+            in_progress=int(progress.get("in_progress", 0)),
+            overdue_previous=int(progress.get("overdue", 0)),
+        ),
+    )

@@ -1,0 +1,520 @@
+"""Use cases of menu 2 (pengajuan kerja sama): propose, attach, submit, review, decide, and
+follow a proposal by its tracking code."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, BinaryIO
+
+from beanie import PydanticObjectId
+from pydantic import ValidationError
+
+from models import Agreement, OrgUnit, Partner, Proposal, User
+from models.base import stale, validation_errors
+from models.documents import DocumentRef
+from models.enums import (
+    CooperationType,
+    DocumentType,
+    ProposalStatus,
+    ReviewRecommendation,
+    Role,
+)
+from models.errors import DomainError, DomainErrors, ErrorCode
+from models.proposal import HistoryEntry
+from resolvers.access import (
+    can_read_partner,
+    can_read_proposal,
+    own_proposal_scope,
+    proposal_queue_scope,
+    require_proposal_decider,
+    require_proposal_proposer,
+    require_proposal_reviewer,
+    require_proposal_screener,
+    require_proposer_role,
+    require_signed_in,
+    sees_review_notes,
+)
+from resolvers.context import CITY_TIMEZONE, Context
+from resolvers.notifications import Message, notify_safely, subject, users_with_role
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
+
+# A concurrent change to the proposal (another upload, an edit) should not fail an upload
+# that does not conflict with it: re-read and re-check this many times before giving up.
+ATTACH_ATTEMPTS = 3
+Status = ProposalStatus
+
+
+@dataclass
+class ProposalFilter:
+    status: list[ProposalStatus] | None = None
+    cooperation_type: list[CooperationType] | None = None
+    org_unit_id: PydanticObjectId | None = None
+    partner_id: PydanticObjectId | None = None
+    submitted_after: date | None = None
+    submitted_before: date | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone holding a tracking code may learn: where the proposal stands, not what
+    it says."""
+
+    tracking_code: str
+    status: ProposalStatus
+    submitted_at: datetime
+    status_changed_at: datetime
+
+
+def _city_midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=CITY_TIMEZONE)
+
+
+def proposal_query(flt: ProposalFilter | None) -> dict[str, Any]:
+    if flt is None:
+        return {}
+    query: dict[str, Any] = {}
+    if flt.text and flt.text.strip():
+        query["$text"] = {"$search": flt.text.strip()}
+    if flt.status:
+        query["status"] = {"$in": [s.value for s in flt.status]}
+    if flt.cooperation_type:
+        query["cooperation_type"] = {"$in": [c.value for c in flt.cooperation_type]}
+    if flt.org_unit_id is not None:
+        query["$or"] = [
+            {"org_unit_id": flt.org_unit_id},
+            {"proposer_org_unit_id": flt.org_unit_id},
+        ]
+    if flt.partner_id is not None:
+        query["partner_ids"] = flt.partner_id
+    submitted: dict[str, Any] = {}
+    # Dates are Bogor's calendar days: after D counts from D 00:00 WIB, before D up to it.
+    if flt.submitted_after is not None:
+        submitted["$gte"] = _city_midnight(flt.submitted_after)
+    if flt.submitted_before is not None:
+        submitted["$lt"] = _city_midnight(flt.submitted_before)
+    if submitted:
+        # Spelled out for the embedded engine, whose range operators can match nulls.
+        query["submitted_at"] = {**submitted, "$ne": None}
+    return query
+
+
+async def _page(
+    ctx: Context,
+    scope: dict[str, Any],
+    flt: ProposalFilter | None,
+    key: SortKey,
+    request: PageRequest,
+) -> Page[Proposal]:
+    return await paginate(
+        Proposal,
+        combine(scope, proposal_query(flt)),
+        key,
+        request,
+        default_size=ctx.settings.default_page_size,
+        max_size=ctx.settings.max_page_size,
+    )
+
+
+async def list_proposals(
+    ctx: Context, flt: ProposalFilter | None, key: SortKey, request: PageRequest
+) -> Page[Proposal]:
+    """The review queue (ADMIN, REVIEWER)."""
+    return await _page(ctx, proposal_queue_scope(ctx.viewer), flt, key, request)
+
+
+async def my_proposals(
+    ctx: Context, flt: ProposalFilter | None, key: SortKey, request: PageRequest
+) -> Page[Proposal]:
+    """The viewer's own proposals: its department's (OFFICER) or its partner's (PARTNER)."""
+    return await _page(ctx, own_proposal_scope(ctx.viewer), flt, key, request)
+
+
+async def get_proposal(ctx: Context, proposal_id: PydanticObjectId) -> Proposal | None:
+    require_signed_in(ctx.viewer)  # anonymous: UNAUTHENTICATED, not "not found"
+    proposal = await Proposal.get(proposal_id)
+    if proposal is None or not can_read_proposal(ctx.viewer, proposal):
+        return None
+    return proposal
+
+
+async def proposal_status(tracking_code: str) -> PublicStatus | None:
+    """Public: the status of the proposal with this tracking code, nothing of its content."""
+    proposal = await Proposal.find_one({"tracking_code": tracking_code.strip().upper()})
+    if proposal is None or proposal.tracking_code is None or proposal.submitted_at is None:
+        return None
+    return PublicStatus(
+        tracking_code=proposal.tracking_code,
+        status=proposal.status,
+        submitted_at=proposal.submitted_at,
+        status_changed_at=proposal.status_changed_at,
+    )
+
+
+def visible_history(ctx: Context, proposal: Proposal) -> list[HistoryEntry]:
+    """The proposal's history as the viewer may read it: the TKKSD's notes and
+    recommendations are internal to the city; the proposer sees that a review took place."""
+    if sees_review_notes(ctx.viewer):
+        return proposal.history
+    return [
+        entry.model_copy(update={"note": "", "recommendation": None})
+        if entry.recommendation is not None
+        else entry
+        for entry in proposal.history
+    ]
+
+
+# --- the proposer's acts ---------------------------------------------------------------------
+
+
+async def _readable(ctx: Context, proposal_id: PydanticObjectId) -> Proposal:
+    proposal = await Proposal.get(proposal_id)
+    if proposal is None or not can_read_proposal(ctx.viewer, proposal):
+        raise DomainError(ErrorCode.NOT_FOUND, "no such proposal", "proposalId")
+    return proposal
+
+
+async def _own(ctx: Context, proposal_id: PydanticObjectId) -> Proposal:
+    require_proposer_role(ctx.viewer)
+    proposal = await _readable(ctx, proposal_id)
+    require_proposal_proposer(ctx.viewer, proposal)
+    return proposal
+
+
+def _as_proposer(ctx: Context, fields: dict[str, Any]) -> dict[str, Any]:
+    """An officer proposes for its own department; a partner is always a party of its own
+    proposal."""
+    viewer = ctx.viewer
+    fields = dict(fields)
+    if viewer.role == Role.OFFICER:
+        if fields.get("org_unit_id") not in (None, viewer.org_unit_id):
+            raise DomainError(
+                ErrorCode.INVALID, "an officer proposes for its own department", "orgUnitId"
+            )
+        if "org_unit_id" in fields:
+            fields["org_unit_id"] = viewer.org_unit_id
+    elif "partner_ids" in fields:
+        fields["partner_ids"] = [viewer.partner_id, *(fields["partner_ids"] or [])]
+    return fields
+
+
+async def _check_references(ctx: Context, fields: dict[str, Any]) -> None:
+    problems = []
+    partner_ids = [p for p in fields.get("partner_ids") or [] if p != ctx.viewer.partner_id]
+    if len(set(partner_ids)) != len(partner_ids):
+        problems.append(DomainError(ErrorCode.INVALID, "an id is listed twice", "partnerIds"))
+    elif partner_ids:
+        # A partner the viewer may not read is, to it, a partner that does not exist.
+        readable = [p for p in partner_ids if can_read_partner(ctx.viewer, p)]
+        found = await Partner.find({"_id": {"$in": readable}}).count()
+        if found != len(partner_ids):
+            problems.append(
+                DomainError(ErrorCode.NOT_FOUND, "an id names no partner", "partnerIds")
+            )
+    unit_id = fields.get("org_unit_id")
+    if unit_id is not None and await OrgUnit.get(unit_id) is None:
+        problems.append(DomainError(ErrorCode.NOT_FOUND, "no such department", "orgUnitId"))
+    if problems:
+        raise DomainErrors(problems)
+
+
+async def create_proposal(ctx: Context, fields: dict[str, Any]) -> Proposal:
+    role = require_proposer_role(ctx.viewer)
+    # On a new proposal a null means "not given": the defaults apply.
+    fields = _as_proposer(ctx, {k: v for k, v in fields.items() if v is not None})
+    if role == Role.OFFICER:
+        fields.setdefault("org_unit_id", ctx.viewer.org_unit_id)
+        fields["proposer_org_unit_id"] = ctx.viewer.org_unit_id
+    else:
+        fields.setdefault("partner_ids", [ctx.viewer.partner_id])
+        fields["partner_ids"] = list(dict.fromkeys(fields["partner_ids"]))
+        fields["proposer_partner_id"] = ctx.viewer.partner_id
+    proposal = Proposal.build(**fields, created_by=ctx.viewer.actor)
+    await _check_references(ctx, fields)
+    return await proposal.create_checked()
+
+
+async def update_proposal(
+    ctx: Context, proposal_id: PydanticObjectId, changes: dict[str, Any], revision: int | None
+) -> Proposal:
+    proposal = await _own(ctx, proposal_id)
+    if "partner_ids" in changes and changes["partner_ids"] is None:
+        changes["partner_ids"] = []
+    changes = _as_proposer(ctx, changes)
+    if "partner_ids" in changes and ctx.viewer.role == Role.PARTNER:
+        changes["partner_ids"] = list(dict.fromkeys(changes["partner_ids"]))
+    await _check_references(ctx, changes)
+    return await proposal.edit(changes, revision)
+
+
+async def upload_attachment(
+    ctx: Context,
+    proposal_id: PydanticObjectId,
+    doc_type: DocumentType,
+    title: str,
+    file: BinaryIO,
+    filename: str,
+    supersedes: PydanticObjectId | None,
+) -> tuple[DocumentRef, Proposal]:
+    proposal = await _own(ctx, proposal_id)
+    proposal.next_attachment(supersedes, doc_type)
+    try:  # title and filename rules, before any byte is stored
+        DocumentRef.model_validate(
+            {
+                "type": doc_type,
+                "title": title,
+                "file_id": PydanticObjectId(),
+                "filename": filename,
+                "content_type": "",
+                "size": 0,
+                "sha256": "",
+                "uploaded_by": ctx.viewer.actor,
+            }
+        )
+    except ValidationError as error:
+        raise validation_errors(error) from None
+    files = ctx.database.files
+    stored = await files.store(file, filename, max_bytes=ctx.settings.max_upload_bytes)
+    try:
+        for _ in range(ATTACH_ATTEMPTS):
+            doc = DocumentRef(
+                **stored.model_dump(),
+                type=doc_type,
+                title=title,
+                version=proposal.next_attachment(supersedes, doc_type),
+                supersedes=supersedes,
+                uploaded_by=ctx.viewer.actor,
+            )
+            try:
+                updated = await proposal.add_attachment(doc)
+                break
+            except DomainError as error:
+                if error.code != ErrorCode.CONFLICT or error.field != "revision":
+                    raise
+                proposal = await _own(ctx, proposal_id)
+        else:
+            raise stale("Proposal")
+    except BaseException:
+        await files.delete(stored.file_id)
+        raise
+    await files.mark_attached(stored.file_id)
+    return doc, updated
+
+
+async def submit_proposal(
+    ctx: Context, proposal_id: PydanticObjectId, revision: int | None
+) -> Proposal:
+    proposal = await _own(ctx, proposal_id)
+    submitted = await proposal.submit(ctx.viewer.actor, ctx.today().year, revision)
+    await _announce(submitted)
+    return submitted
+
+
+async def withdraw_proposal(
+    ctx: Context, proposal_id: PydanticObjectId, note: str, revision: int | None
+) -> Proposal:
+    proposal = await _own(ctx, proposal_id)
+    withdrawn = await proposal.withdraw(ctx.viewer.actor, note, revision)
+    await _announce(withdrawn)
+    return withdrawn
+
+
+# --- the cooperation unit's and the TKKSD's acts ---------------------------------------------
+
+
+async def verify_proposal(
+    ctx: Context, proposal_id: PydanticObjectId, note: str, revision: int | None
+) -> Proposal:
+    require_proposal_decider(ctx.viewer)
+    proposal = await _readable(ctx, proposal_id)
+    verified = await proposal.verify(ctx.viewer.actor, note, revision)
+    await _announce(verified)
+    return verified
+
+
+async def request_revision(
+    ctx: Context, proposal_id: PydanticObjectId, note: str, revision: int | None
+) -> Proposal:
+    require_proposal_screener(ctx.viewer)
+    proposal = await _readable(ctx, proposal_id)
+    asked = await proposal.request_revision(ctx.viewer.actor, note, revision)
+    await _announce(asked)
+    return asked
+
+
+async def record_review(
+    ctx: Context,
+    proposal_id: PydanticObjectId,
+    note: str,
+    recommendation: ReviewRecommendation,
+    revision: int | None,
+) -> Proposal:
+    require_proposal_reviewer(ctx.viewer)
+    proposal = await _readable(ctx, proposal_id)
+    reviewed = await proposal.record_review(ctx.viewer.actor, note, recommendation, revision)
+    if reviewed.status != proposal.status:
+        await _announce(reviewed)
+    return reviewed
+
+
+async def reject_proposal(
+    ctx: Context, proposal_id: PydanticObjectId, reason: str, revision: int | None
+) -> Proposal:
+    require_proposal_decider(ctx.viewer)
+    proposal = await _readable(ctx, proposal_id)
+    rejected = await proposal.reject(ctx.viewer.actor, reason, revision)
+    await _announce(rejected)
+    return rejected
+
+
+async def approve_proposal(
+    ctx: Context,
+    proposal_id: PydanticObjectId,
+    *,
+    number: str | None,
+    org_unit_id: PydanticObjectId | None,
+    note: str,
+    revision: int | None,
+) -> tuple[Proposal, Agreement]:
+    """IN_REVIEW → APPROVED, and the DRAFT agreement it leads to, in one transaction."""
+    require_proposal_decider(ctx.viewer)
+    proposal = await _readable(ctx, proposal_id)
+    if org_unit_id is not None and await OrgUnit.get(org_unit_id) is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such department", "orgUnitId")
+    partners = await Partner.find({"_id": {"$in": proposal.partner_ids}}).to_list()
+    async with ctx.database.client.start_session() as session, await session.start_transaction():
+        approved, agreement = await proposal.approve(
+            ctx.viewer.actor,
+            partners=partners,
+            number=number,
+            org_unit_id=org_unit_id,
+            note=note,
+            expected_revision=revision,
+            session=session,
+        )
+    await _announce(approved)
+    return approved, agreement
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+async def find_attachment(
+    ctx: Context, file_id: PydanticObjectId
+) -> tuple[Proposal, DocumentRef] | None:
+    """The readable proposal attachment stored as this file, if any."""
+    proposal = await Proposal.find_one({"attachments.file_id": file_id})
+    if proposal is None or not can_read_proposal(ctx.viewer, proposal):
+        return None
+    for doc in proposal.attachments:
+        if doc.file_id == file_id:
+            return proposal, doc
+    return None
+
+
+async def find_attachment_by_id(
+    ctx: Context, attachment_id: PydanticObjectId
+) -> tuple[DocumentRef, Proposal] | None:
+    require_signed_in(ctx.viewer)
+    proposal = await Proposal.find_one({"attachments.id": attachment_id})
+    if proposal is None or not can_read_proposal(ctx.viewer, proposal):
+        return None
+    return proposal.attachment(attachment_id), proposal
+
+
+async def is_file_referenced(file_id: PydanticObjectId) -> bool:
+    return await Proposal.find({"attachments.file_id": file_id}).count() > 0
+
+
+# --- who hears of a move ---------------------------------------------------------------------
+
+
+async def proposer_users(proposal: Proposal) -> list[PydanticObjectId]:
+    if proposal.proposer_partner_id is not None:
+        query = {"role": Role.PARTNER.value, "partner_id": proposal.proposer_partner_id}
+    else:
+        query = {"role": Role.OFFICER.value, "org_unit_id": proposal.proposer_org_unit_id}
+    found = await User.find({**query, "active": True}).to_list()
+    return [u.id for u in found if u.id is not None]
+
+
+def _status_message(proposal: Proposal, entry: HistoryEntry) -> Message:
+    code = proposal.tracking_code or "(belum bernomor)"
+    title = proposal.title
+    texts = {
+        Status.SUBMITTED: (
+            f"Pengajuan {code} diterima",
+            f"Pengajuan kerja sama \u201c{title}\u201d telah diterima dengan kode pelacakan "
+            f"{code}. Bagian Kerja Sama akan memeriksa kelengkapannya.",
+        ),
+        Status.VERIFIED: (
+            f"Pengajuan {code} diverifikasi",
+            f"Pengajuan \u201c{title}\u201d lengkap dan kini ditelaah oleh TKKSD.",
+        ),
+        Status.IN_REVIEW: (
+            f"Pengajuan {code} sedang ditelaah TKKSD",
+            f"Tim Koordinasi Kerja Sama Daerah sedang menelaah \u201c{title}\u201d.",
+        ),
+        Status.REVISION_REQUESTED: (
+            f"Pengajuan {code} perlu diperbaiki",
+            f"Mohon perbaiki pengajuan \u201c{title}\u201d lalu ajukan kembali. "
+            f"Catatan: {entry.note}",
+        ),
+        Status.APPROVED: (
+            f"Pengajuan {code} disetujui",
+            f"Pengajuan \u201c{title}\u201d disetujui; rancangan naskah kerja sama sedang "
+            "disiapkan bersama perangkat daerah pengampu.",
+        ),
+        Status.REJECTED: (
+            f"Pengajuan {code} ditolak",
+            f"Pengajuan \u201c{title}\u201d tidak dapat dilanjutkan. Alasan: {entry.note}",
+        ),
+        Status.WITHDRAWN: (
+            f"Pengajuan {code} ditarik kembali",
+            f"Pengajuan \u201c{title}\u201d ditarik kembali oleh pengusul.",
+        ),
+    }
+    heading, body = texts[entry.to_status]
+    if entry.to_status == Status.SUBMITTED and entry.from_status != Status.DRAFT:
+        heading = f"Perbaikan pengajuan {code} diterima"
+    return Message(
+        kind="PROPOSAL_STATUS_CHANGED",
+        title=heading,
+        body=body,
+        subject_id=subject("Proposal", proposal.id),
+    )
+
+
+async def _announce(proposal: Proposal) -> None:
+    """Tell the proposer of every status change; the cooperation unit of each submission (and
+    of a withdrawal it was working on); the TKKSD of a proposal ready for review."""
+    entry = proposal.history[-1]
+    await notify_safely(
+        await proposer_users(proposal), _status_message(proposal, entry), email=True
+    )
+    code = proposal.tracking_code
+    link = subject("Proposal", proposal.id)
+    if entry.to_status == Status.SUBMITTED:
+        again = entry.from_status != Status.DRAFT
+        message = Message(
+            kind="PROPOSAL_SUBMITTED",
+            title=(f"Perbaikan pengajuan {code} masuk" if again else f"Pengajuan baru {code}"),
+            body=f"\u201c{proposal.title}\u201d menunggu pemeriksaan kelengkapan.",
+            subject_id=link,
+        )
+        await notify_safely(await users_with_role(Role.ADMIN), message, email=True)
+    elif entry.to_status == Status.WITHDRAWN and entry.from_status != Status.DRAFT:
+        message = Message(
+            kind="PROPOSAL_WITHDRAWN",
+            title=f"Pengajuan {code} ditarik kembali",
+            body=f"Pengusul menarik kembali \u201c{proposal.title}\u201d.",
+            subject_id=link,
+        )
+        await notify_safely(await users_with_role(Role.ADMIN), message, email=True)
+    elif entry.to_status == Status.VERIFIED:
+        message = Message(
+            kind="PROPOSAL_READY_FOR_REVIEW",
+            title=f"Pengajuan {code} siap ditelaah TKKSD",
+            body=f"\u201c{proposal.title}\u201d telah diverifikasi Bagian Kerja Sama.",
+            subject_id=link,
+        )
+        await notify_safely(await users_with_role(Role.REVIEWER), message, email=True)
