@@ -11,6 +11,7 @@ from beanie import PydanticObjectId
 from pydantic import BaseModel, Field, StringConstraints
 
 from models.actor import ActorRef
+from models.base import checked
 from models.clock import utcnow
 from models.enums import DocumentType
 from models.org_unit import Text
@@ -46,3 +47,22 @@ class DocumentRef(StoredFile):
     supersedes: PydanticObjectId | None = None
     uploaded_by: ActorRef
     uploaded_at: datetime = Field(default_factory=utcnow)
+
+    @classmethod
+    def check_metadata(
+        cls, doc_type: DocumentType, title: str, filename: str, uploaded_by: ActorRef
+    ) -> None:
+        """The title and filename rules, checked before any byte of the file is stored."""
+        checked(
+            cls,
+            {
+                "type": doc_type,
+                "title": title,
+                "file_id": PydanticObjectId(),
+                "filename": filename,
+                "content_type": "",
+                "size": 0,
+                "sha256": "",
+                "uploaded_by": uploaded_by,
+            },
+        )

@@ -331,19 +331,7 @@ async def upload_document(
 ) -> tuple[DocumentRef, Agreement]:
     agreement = await _contributable(ctx, agreement_id)
     agreement.next_document(supersedes, doc_type)
-    checked(  # title and filename rules, before any byte is stored
-        DocumentRef,
-        {
-            "type": doc_type,
-            "title": title,
-            "file_id": PydanticObjectId(),
-            "filename": filename,
-            "content_type": "",
-            "size": 0,
-            "sha256": "",
-            "uploaded_by": ctx.viewer.actor,
-        },
-    )
+    DocumentRef.check_metadata(doc_type, title, filename, ctx.viewer.actor)
     files = ctx.database.files
     stored = await files.store(file, filename, max_bytes=ctx.settings.max_upload_bytes)
     try:

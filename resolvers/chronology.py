@@ -7,11 +7,10 @@ from functools import partial
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
-from pydantic import ValidationError
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models import Agreement, IdempotencyKey
-from models.base import stale, validation_errors
+from models.base import checked, stale
 from models.chronology import (
     MANUAL_KINDS,
     ChainCheck,
@@ -90,12 +89,10 @@ async def add_event(
     file and new uploads. All or nothing: if anything fails, no file stays behind."""
     agreement = await _contributable(ctx, agreement_id)
     actor = ctx.viewer.actor
-    try:
-        item = ChronologyEvent.model_validate(
-            {**fields, "occurred_at": city_time(fields["occurred_at"]), "recorded_by": actor}
-        )
-    except ValidationError as error:
-        raise validation_errors(error) from None
+    item = checked(
+        ChronologyEvent,
+        {**fields, "occurred_at": city_time(fields["occurred_at"]), "recorded_by": actor},
+    )
     now = utcnow()
     agreement.check_manual_event(item, now)
     if len(new_files) > MAX_NEW_DOCUMENTS:
@@ -217,10 +214,7 @@ async def correct_event(
     agreement = await _contributable(ctx, agreement_id)
     if fields.get("occurred_at") is not None:
         fields = {**fields, "occurred_at": city_time(fields["occurred_at"])}
-    try:
-        correction = Correction.model_validate(fields)
-    except ValidationError as error:
-        raise validation_errors(error) from None
+    correction = checked(Correction, fields)
     for _ in range(ATTEMPTS):
         target = agreement.find_event(event_id)
         require_chronology_corrector(ctx.viewer, agreement, target.kind in MANUAL_KINDS)

@@ -8,11 +8,10 @@ from functools import partial
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
-from pydantic import ValidationError
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models import Agreement, Evaluation, IdempotencyKey
-from models.base import stale, validation_errors
+from models.base import checked, stale
 from models.chronology import event, start_of_day
 from models.enums import (
     ChronologyKind,
@@ -294,20 +293,18 @@ async def upload_evidence(
         "latitude": upload.latitude,
         "longitude": upload.longitude,
     }
-    try:  # caption, coordinates and filename rules, before any byte is stored
-        Evidence.model_validate(
-            {
-                **described,
-                "file_id": PydanticObjectId(),
-                "filename": upload.filename,
-                "content_type": "",
-                "size": 0,
-                "sha256": "",
-                "uploaded_by": ctx.viewer.actor,
-            }
-        )
-    except ValidationError as error:
-        raise validation_errors(error) from None
+    checked(  # caption, coordinates and filename rules, before any byte is stored
+        Evidence,
+        {
+            **described,
+            "file_id": PydanticObjectId(),
+            "filename": upload.filename,
+            "content_type": "",
+            "size": 0,
+            "sha256": "",
+            "uploaded_by": ctx.viewer.actor,
+        },
+    )
     upload.file.seek(0, 2)
     once = Once(
         ctx,

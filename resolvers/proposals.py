@@ -6,10 +6,9 @@ from datetime import date, datetime
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
-from pydantic import ValidationError
 
 from models import Agreement, OrgUnit, Partner, Proposal, User
-from models.base import stale, validation_errors
+from models.base import stale
 from models.documents import DocumentRef
 from models.enums import (
     CooperationType,
@@ -257,21 +256,7 @@ async def upload_attachment(
 ) -> tuple[DocumentRef, Proposal]:
     proposal = await _own(ctx, proposal_id)
     proposal.next_attachment(supersedes, doc_type)
-    try:  # title and filename rules, before any byte is stored
-        DocumentRef.model_validate(
-            {
-                "type": doc_type,
-                "title": title,
-                "file_id": PydanticObjectId(),
-                "filename": filename,
-                "content_type": "",
-                "size": 0,
-                "sha256": "",
-                "uploaded_by": ctx.viewer.actor,
-            }
-        )
-    except ValidationError as error:
-        raise validation_errors(error) from None
+    DocumentRef.check_metadata(doc_type, title, filename, ctx.viewer.actor)
     files = ctx.database.files
     stored = await files.store(file, filename, max_bytes=ctx.settings.max_upload_bytes)
     try:

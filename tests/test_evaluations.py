@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
-import pytest
+from beanie import PydanticObjectId
 
 from server import is_file_referenced
 from tests.api import PDF, Api
@@ -104,45 +104,42 @@ async def test_an_evaluation_from_draft_to_reviewed(api: Api) -> None:
     assert node["node"]["reviewNote"] == "Diterima"
 
 
-@pytest.mark.parametrize(
-    ("fields", "field", "code"),
-    [
-        ({"scores": [{"indicator": "BENEFIT", "score": 6}]}, "scores.0.score", "INVALID"),
-        ({"scores": [{"indicator": "BENEFIT", "score": 0}]}, "scores.0.score", "INVALID"),
-        (
-            {
-                "scores": [
-                    {"indicator": "BENEFIT", "score": 3},
-                    {"indicator": "BENEFIT", "score": 4},
-                ]
-            },
-            "scores",
-            "INVALID",
-        ),
-        ({"period": "2026/1"}, "period", "INVALID"),
-        ({"period": "2026-S3"}, "period", "INVALID"),
-        ({"period": "2026-Q1"}, "period", "INVALID"),  # the setting says semesters
-        ({"period": "1850-S1"}, "period", "INVALID"),
-        ({"visitDate": "today+1"}, "visitDate", "INVALID"),
-        (
-            {
-                "visitDate": "today",
-                "followUpActions": [{"what": "Lapor", "owner": "Dinkes", "dueOn": "today-1"}],
-            },
-            "followUpActions",
-            "INVALID",
-        ),
-        (
-            {"followUpActions": [{"what": " ", "owner": "Dinkes", "dueOn": "today"}]},
-            "followUpActions.0.what",
-            "REQUIRED",
-        ),
-        ({"idempotencyKey": "x"}, "idempotencyKey", "INVALID"),
-    ],
-)
-async def test_bad_evaluations_are_refused_and_store_nothing(
-    api: Api, fields: dict[str, Any], field: str, code: str
-) -> None:
+BAD_EVALUATIONS: list[tuple[dict[str, Any], str, str]] = [
+    ({"scores": [{"indicator": "BENEFIT", "score": 6}]}, "scores.0.score", "INVALID"),
+    ({"scores": [{"indicator": "BENEFIT", "score": 0}]}, "scores.0.score", "INVALID"),
+    (
+        {
+            "scores": [
+                {"indicator": "BENEFIT", "score": 3},
+                {"indicator": "BENEFIT", "score": 4},
+            ]
+        },
+        "scores",
+        "INVALID",
+    ),
+    ({"period": "2026/1"}, "period", "INVALID"),
+    ({"period": "2026-S3"}, "period", "INVALID"),
+    ({"period": "2026-Q1"}, "period", "INVALID"),  # the setting says semesters
+    ({"period": "1850-S1"}, "period", "INVALID"),
+    ({"visitDate": "today+1"}, "visitDate", "INVALID"),
+    (
+        {
+            "visitDate": "today",
+            "followUpActions": [{"what": "Lapor", "owner": "Dinkes", "dueOn": "today-1"}],
+        },
+        "followUpActions",
+        "INVALID",
+    ),
+    (
+        {"followUpActions": [{"what": " ", "owner": "Dinkes", "dueOn": "today"}]},
+        "followUpActions.0.what",
+        "REQUIRED",
+    ),
+    ({"idempotencyKey": "x"}, "idempotencyKey", "INVALID"),
+]
+
+
+async def test_bad_evaluations_are_refused_and_store_nothing(api: Api) -> None:
     agreement = await active_agreement(api)
 
     def day(value: Any) -> Any:
@@ -152,13 +149,13 @@ async def test_bad_evaluations_are_refused_and_store_nothing(
             return [{k: day(v) for k, v in item.items()} for item in value]
         return value
 
-    payload = await create_evaluation(
-        api, agreement["id"], **{k: day(v) for k, v in fields.items()}
-    )
-    assert payload["evaluation"] is None
-    assert (payload["errors"][0]["field"], payload["errors"][0]["code"]) == (field, code), payload[
-        "errors"
-    ]
+    for fields, field, code in BAD_EVALUATIONS:
+        payload = await create_evaluation(
+            api, agreement["id"], **{k: day(v) for k, v in fields.items()}
+        )
+        assert payload["evaluation"] is None
+        first = payload["errors"][0]
+        assert (first["field"], first["code"]) == (field, code), (fields, payload["errors"])
     assert await api.count("evaluations") == 0
 
 
@@ -364,31 +361,29 @@ async def test_evidence_photos_with_exif_and_retries(api: Api) -> None:
     _, outsider = await api.user("OFFICER", orgUnitId=(await api.org_unit())["id"])
     assert (await outsider.get(url)).status_code == 404
     file_id = url.rsplit("/", 1)[1]
-    from beanie import PydanticObjectId
-
     assert await is_file_referenced(PydanticObjectId(file_id))
 
 
-@pytest.mark.parametrize(
-    ("content", "fields", "field", "code"),
-    [
-        (EXE, {}, "file", "UNSUPPORTED_FILE_TYPE"),
-        (b"", {}, "file", "FILE_EMPTY"),
-        (PDF, {"latitude": -95.0, "longitude": 100.0}, "latitude", "INVALID"),
-        (PDF, {"latitude": -6.5}, "latitude", "INVALID"),
-        (PDF, {"idempotencyKey": "?!"}, "idempotencyKey", "INVALID"),
-    ],
-)
-async def test_refused_evidence_leaves_nothing(
-    api: Api, content: bytes, fields: dict[str, Any], field: str, code: str
-) -> None:
+REFUSED_EVIDENCE: list[tuple[bytes, dict[str, Any], str, str]] = [
+    (EXE, {}, "file", "UNSUPPORTED_FILE_TYPE"),
+    (b"", {}, "file", "FILE_EMPTY"),
+    (PDF, {"latitude": -95.0, "longitude": 100.0}, "latitude", "INVALID"),
+    (PDF, {"latitude": -6.5}, "latitude", "INVALID"),
+    (PDF, {"idempotencyKey": "?!"}, "idempotencyKey", "INVALID"),
+]
+
+
+async def test_refused_evidence_leaves_nothing(api: Api) -> None:
     agreement = await active_agreement(api)
     evaluation = (await create_evaluation(api, agreement["id"]))["evaluation"]
     files_before = await api.count("files.files")
     before = await evaluations_state(api)
-    payload = await upload_evidence(api, evaluation["id"], content, filename="bukti.pdf", **fields)
-    assert payload["evidence"] is None
-    assert (payload["errors"][0]["field"], payload["errors"][0]["code"]) == (field, code)
+    for content, fields, field, code in REFUSED_EVIDENCE:
+        payload = await upload_evidence(
+            api, evaluation["id"], content, filename="bukti.pdf", **fields
+        )
+        assert payload["evidence"] is None
+        assert (payload["errors"][0]["field"], payload["errors"][0]["code"]) == (field, code)
     assert await evaluations_state(api) == before
     assert await api.count("files.files") == files_before
 
