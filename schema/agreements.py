@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from beanie import PydanticObjectId
@@ -52,6 +52,26 @@ class PartyNumber:
     number: str
 
 
+def document_fields(doc: DocumentRef, superseded: set[PydanticObjectId]) -> dict[str, Any]:
+    """What every stored-file type shows of a DocumentRef (agreement documents, proposal
+    attachments); `superseded`: the ids its owner has newer versions of."""
+    return {
+        "id": str(doc.id),
+        "type": doc.type,
+        "title": doc.title,
+        "filename": doc.filename,
+        "content_type": doc.content_type,
+        "size": doc.size,
+        "sha256": doc.sha256,
+        "version": doc.version,
+        "uploaded_at": doc.uploaded_at,
+        "uploaded_by": Actor.from_model(doc.uploaded_by),
+        "is_current": doc.id not in superseded,
+        "download_url": DOWNLOAD_PATH.format(file_id=doc.file_id),
+        "supersedes_id": doc.supersedes,
+    }
+
+
 @strawberry.type(name="DocumentRef", description="A stored file of an agreement (a scan).")
 class DocumentRefType(relay.Node):
     id: relay.NodeID[str]
@@ -79,22 +99,7 @@ class DocumentRefType(relay.Node):
 
     @classmethod
     def from_model(cls, doc: DocumentRef, owner: Agreement) -> "DocumentRefType":
-        return cls(
-            id=str(doc.id),
-            type=doc.type,
-            title=doc.title,
-            filename=doc.filename,
-            content_type=doc.content_type,
-            size=doc.size,
-            sha256=doc.sha256,
-            version=doc.version,
-            uploaded_at=doc.uploaded_at,
-            uploaded_by=Actor.from_model(doc.uploaded_by),
-            is_current=doc.id not in owner.superseded_ids(),
-            download_url=DOWNLOAD_PATH.format(file_id=doc.file_id),
-            owner=owner,
-            supersedes_id=doc.supersedes,
-        )
+        return cls(**document_fields(doc, owner.superseded_ids()), owner=owner)
 
 
 @strawberry.type(description="An addendum to a signed agreement.")

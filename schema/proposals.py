@@ -20,7 +20,7 @@ from models.proposal import HistoryEntry
 from resolvers import agreements, partners, proposals
 from resolvers.pagination import Page, SortKey
 from schema.agreement_mutations import safe_filename
-from schema.agreements import DOWNLOAD_PATH, Actor, AgreementType
+from schema.agreements import Actor, AgreementType, document_fields
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import (
@@ -71,22 +71,7 @@ class ProposalAttachmentType(relay.Node):
 
     @classmethod
     def from_model(cls, doc: DocumentRef, owner: Proposal) -> "ProposalAttachmentType":
-        return cls(
-            id=str(doc.id),
-            type=doc.type,
-            title=doc.title,
-            filename=doc.filename,
-            content_type=doc.content_type,
-            size=doc.size,
-            sha256=doc.sha256,
-            version=doc.version,
-            uploaded_at=doc.uploaded_at,
-            uploaded_by=Actor.from_model(doc.uploaded_by),
-            is_current=doc.id not in owner.superseded_ids(),
-            download_url=DOWNLOAD_PATH.format(file_id=doc.file_id),
-            owner=owner,
-            supersedes_id=doc.supersedes,
-        )
+        return cls(**document_fields(doc, owner.superseded_ids()), owner=owner)
 
 
 @strawberry.type(description="One move of a proposal: who, when, from which status to which.")
