@@ -127,6 +127,14 @@ def main() -> None:
     user.add_argument("--org-unit", help="department code, for an OFFICER")
     user.add_argument("--partner", help="partner name, for a PARTNER user")
     args = parser.parse_args()
+    try:
+        run(args)
+    except database.EngineStartError as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
+
+
+def run(args: argparse.Namespace) -> None:
     if args.command == "export-schema":
         export_schema()
     elif args.command == "load-demo":

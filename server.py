@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,11 +30,12 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from database import Database, connect
+from database import Database, EngineStartError, connect, database_uri
 from models.errors import DomainError, DomainErrors, ErrorCode
 from resolvers import agreements, auth, evaluations, handover, ocds, proposals, public, reminders
 from resolvers.context import Context
 from resolvers.mailer import MailSender
+from resolvers.periodic import run_periodically
 from resolvers.rate_limit import RateLimiter
 from schema import build_schema, exports
 from settings import Settings, get_settings
@@ -344,6 +346,15 @@ async def open_data(request: Request) -> Response:
     return StreamingResponse(body, media_type="application/json", headers=headers)
 
 
+async def sweep_files(database: Database, grace: timedelta) -> str:
+    """Remove what interrupted uploads left: files no record took, chunks without a file."""
+    files = await database.files.sweep_unattached(grace, is_file_referenced)
+    chunks = await database.files.sweep_orphan_chunks(grace)
+    if files or chunks:
+        log.warning("removed %d unattached files and %d orphan chunks", files, chunks)
+    return f"{files} unattached files and {chunks} orphan chunks removed"
+
+
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:
     """Whether any record holds the file (for the sweep of interrupted uploads)."""
     return (
@@ -395,9 +406,7 @@ def create_app(
             app.state.settings = settings
             app.state.signing_key = await auth.signing_key(settings)
             grace = timedelta(minutes=settings.orphan_file_grace_minutes)
-            removed = await database.files.sweep_unattached(grace, is_file_referenced)
-            if removed:
-                log.warning("removed %d unattached files left by interrupted uploads", removed)
+            await sweep_files(database, grace)
             if load_demo:
                 from demo_data import load_demo_data
 
@@ -406,23 +415,31 @@ def create_app(
             sender = MailSender(settings) if settings.smtp_host else None
             if sender is not None:
                 sender.start()
-            interval = settings.reminder_interval_seconds
-            reminder = (
-                asyncio.create_task(
-                    reminders.remind_periodically(
-                        interval, partial(reminders.run_reminders, settings)
+            jobs = [
+                run_periodically(
+                    "file sweep",
+                    grace.total_seconds(),
+                    partial(sweep_files, database, grace),
+                    first_delay=grace.total_seconds(),
+                )
+            ]
+            if settings.reminder_interval_seconds > 0:
+                jobs.append(
+                    run_periodically(
+                        "reminders",
+                        settings.reminder_interval_seconds,
+                        partial(reminders.run_reminders, settings),
+                        first_delay=reminders.FIRST_RUN_DELAY_SECONDS,
                     )
                 )
-                if interval > 0
-                else None
-            )
+            tasks = [asyncio.create_task(job) for job in jobs]
             try:
                 yield
             finally:
-                if reminder is not None:
-                    reminder.cancel()
+                for task in tasks:
+                    task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
-                        await reminder
+                        await task
                 if sender is not None:
                     await sender.stop()
 
@@ -462,7 +479,19 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
-    uvicorn.run(create_app(settings, load_demo=args.demo), host=settings.host, port=settings.port)
+    try:
+        asyncio.run(serve(settings, args.demo))
+    except EngineStartError as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
+
+
+async def serve(settings: Settings, load_demo: bool) -> None:
+    """Start (or join) the database engine first, so that it outlives the app's restarts of
+    its lifespan and a failure to start it is one clear line, then serve."""
+    async with database_uri(settings) as uri:
+        app = create_app(settings.model_copy(update={"mongodb_uri": uri}), load_demo=load_demo)
+        await uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port)).serve()
 
 
 if __name__ == "__main__":

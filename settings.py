@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     mongodb_uri: str = ""
     database_name: str = "sikerma"
     data_dir: Path = Path("data")
+    # The embedded engine when MONGODB_URI is empty: SecantusDB (WiredTiger) or mongoeco (SQLite).
+    embedded_engine: Literal["secantus", "mongoeco"] = "secantus"
 
     max_upload_mb: int = Field(default=50, ge=1)
     expiring_window_days: int = Field(default=90, ge=1)

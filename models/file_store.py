@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import puremagic
 from beanie import PydanticObjectId
+from bson import ObjectId
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 from pymongo.asynchronous.collection import AsyncCollection
@@ -29,6 +30,8 @@ CHUNK_SIZE = 1024 * 1024
 # GridFS stores 255 KiB chunks; 16 of them (4 MiB) per query when reading.
 CHUNKS_PER_READ = 16
 SNIFF_BYTES = 8192
+# File ids looked up per query when sweeping orphan chunks.
+SWEEP_BATCH = 1000
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -183,4 +186,28 @@ class FileStore:
             else:
                 await self.delete(file_id)
                 removed += 1
+        return removed
+
+    async def sweep_orphan_chunks(self, grace: timedelta) -> int:
+        """Delete chunks that no file document owns, once none of them is newer than
+        `grace`. GridFS writes a file's document after its last chunk, so a server killed
+        while an upload streams leaves chunks behind that nothing else would ever remove.
+        Chunk ids are ObjectIds made as each chunk is written: their time says how old it is.
+        """
+        cutoff = ObjectId.from_datetime(utcnow() - grace)
+        owners = await self.chunks.distinct("files_id", {"_id": {"$lt": cutoff}})
+        removed = 0
+        for start in range(0, len(owners), SWEEP_BATCH):
+            batch = owners[start : start + SWEEP_BATCH]
+            present = {
+                row["_id"] async for row in self.files.find({"_id": {"$in": batch}}, {"_id": 1})
+            }
+            for file_id in batch:
+                if file_id in present:
+                    continue
+                # An upload still streaming (slower than the grace period) keeps its chunks.
+                if await self.chunks.find_one({"files_id": file_id, "_id": {"$gte": cutoff}}):
+                    continue
+                result = await self.chunks.delete_many({"files_id": file_id})
+                removed += result.deleted_count
         return removed

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models import Agreement, OrgUnit, Partner
 from models.agreement import Amendment
@@ -19,6 +20,7 @@ from models.enums import (
     PartnerStatus,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.transactions import in_transaction
 from resolvers.access import (
     agreement_scope,
     can_read_agreement,
@@ -291,12 +293,16 @@ async def extend_agreement(
         )
         successor = Agreement.build(**{**base, **successor_fields})
         original.check_can_extend(successor, ancestors)
-    async with ctx.database.client.start_session() as session, await session.start_transaction():
-        if successor.id is None:
-            successor = await successor.record(ctx.viewer.actor, session=session)
+
+    async def link(session: AsyncClientSession) -> tuple[Agreement, Agreement]:
+        renewal = successor
+        if renewal.id is None:
+            renewal = await renewal.record(ctx.viewer.actor, session=session)
         return await original.link_successor(
-            successor, ancestors, ctx.viewer.actor, revision, session
+            renewal, ancestors, ctx.viewer.actor, revision, session
         )
+
+    return await in_transaction(ctx.database.client, link)
 
 
 async def _ancestors(agreement: Agreement) -> frozenset[PydanticObjectId]:

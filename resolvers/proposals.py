@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models import Agreement, OrgUnit, Partner, Proposal, User
 from models.base import stale
@@ -19,6 +20,7 @@ from models.enums import (
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.proposal import HistoryEntry
+from models.transactions import in_transaction
 from resolvers.access import (
     can_read_partner,
     can_read_proposal,
@@ -366,8 +368,9 @@ async def approve_proposal(
     if org_unit_id is not None and await OrgUnit.get(org_unit_id) is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such department", "orgUnitId")
     partners = await Partner.find({"_id": {"$in": proposal.partner_ids}}).to_list()
-    async with ctx.database.client.start_session() as session, await session.start_transaction():
-        approved, agreement = await proposal.approve(
+
+    async def approve(session: AsyncClientSession) -> tuple[Proposal, Agreement]:
+        return await proposal.approve(
             ctx.viewer.actor,
             partners=partners,
             number=number,
@@ -376,6 +379,8 @@ async def approve_proposal(
             expected_revision=revision,
             session=session,
         )
+
+    approved, agreement = await in_transaction(ctx.database.client, approve)
     await _announce(approved)
     return approved, agreement
 

@@ -11,6 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
+from pymongo import MongoClient
+from pymongo.errors import OperationFailure
+
+from tests.conftest import ENGINE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,8 +29,8 @@ def free_port() -> int:
 @contextmanager
 def running_server(data_dir: Path, *args: str) -> Iterator[str]:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"}
-    env.update(DATA_DIR=str(data_dir), PORT=str(port), HOST="127.0.0.1")
+    env = engine_env(data_dir)
+    env.update(PORT=str(port), HOST="127.0.0.1")
     process = subprocess.Popen(
         [sys.executable, "server.py", *args],
         cwd=ROOT,
@@ -49,6 +54,23 @@ def running_server(data_dir: Path, *args: str) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
+
+
+def engine_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"}
+    env.update(DATA_DIR=str(data_dir), EMBEDDED_ENGINE=ENGINE)
+    return env
+
+
+def cli(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "cli.py", *args],
+        cwd=ROOT,
+        env={**engine_env(data_dir), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def graphql(base: str, query: str, token: str | None = None) -> dict:
@@ -84,15 +106,29 @@ def test_demo_start_data_survives_a_restart_and_the_data_dir_has_one_owner(
         )
         assert created["createOrgUnit"]["errors"] == []
         second = subprocess.run(
-            [sys.executable, "database.py", str(tmp_path)],
+            [sys.executable, "embedded_engine.py", "--engine", ENGINE, str(tmp_path)],
             cwd=ROOT,
             capture_output=True,
             text=True,
             timeout=60,
         )
-        assert second.returncode == 1
-        assert "another engine owns" in second.stderr
-    assert (tmp_path / "sikerma.sqlite").exists()
+        assert second.returncode == 2
+        assert second.stderr.count("\n") == 1
+        assert "another engine is using" in second.stderr
+        # The command line works beside the running server, through the same engine.
+        made = cli(
+            tmp_path,
+            "create-user",
+            "--email",
+            "sekretaris@kotabogor.example",
+            "--role",
+            "EXECUTIVE",
+            NEW_USER_PASSWORD="Sekretariat-Daerah-Kota-1482",
+        )
+        assert made.returncode == 0, made.stderr
+        users = graphql(base, "{ users(first: 20) { nodes { email } } }", token)
+        assert "sekretaris@kotabogor.example" in [u["email"] for u in users["users"]["nodes"]]
+    assert not (tmp_path / "engine.json").exists()
     with running_server(tmp_path, "--demo") as base:
         token = sign_in(base)
         data = graphql(
@@ -102,3 +138,33 @@ def test_demo_start_data_survives_a_restart_and_the_data_dir_has_one_owner(
         )
         assert data["agreements"]["totalCount"] == 30  # not loaded twice
         assert data["orgUnits"]["nodes"] == [{"code": "BARU"}]
+
+
+@pytest.mark.requires("authentication")
+def test_the_engine_admits_only_holders_of_its_credential(tmp_path: Path) -> None:
+    with running_server(tmp_path) as base:
+        assert httpx.get(f"{base}/healthz").status_code == 200
+        for name in ("engine-credential", "engine.json"):
+            assert (tmp_path / name).stat().st_mode & 0o777 == 0o600, name
+        published = (tmp_path / "engine.json").read_text()
+        uri = published.split('"uri": "', 1)[1].split('"', 1)[0]
+        host_port = uri.split("@", 1)[1].split("/", 1)[0]
+        stranger: MongoClient = MongoClient(
+            f"mongodb://{host_port}/", serverSelectionTimeoutMS=5000
+        )
+        with stranger, pytest.raises(OperationFailure, match="requires authentication"):
+            stranger["sikerma"]["users"].find_one({})
+        holder: MongoClient = MongoClient(uri, serverSelectionTimeoutMS=5000)
+        with holder:
+            assert holder["sikerma"]["users"].find_one({}) is None  # an empty installation
+
+
+def test_start_failures_name_their_cause_and_fix(tmp_path: Path) -> None:
+    # A place no one can make a directory in (permissions would not stop root).
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    failed = cli(blocked / "data", "run-reminders")
+    assert failed.returncode == 2
+    assert failed.stderr.strip().count("\n") == 0, failed.stderr
+    assert "cannot write the data directory" in failed.stderr
+    assert "set DATA_DIR" in failed.stderr
