@@ -149,7 +149,9 @@ async def database_uri(settings: Settings) -> AsyncIterator[str]:
         yield settings.mongodb_uri
         return
     try:
-        running = published_uri(settings.data_dir, settings.embedded_engine)
+        running = await asyncio.to_thread(
+            published_uri, settings.data_dir, settings.embedded_engine
+        )
     except StartFailure as failure:
         raise EngineStartError(str(failure)) from failure
     if running is not None:

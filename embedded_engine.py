@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Literal
@@ -203,31 +204,47 @@ async def publish_and_wait(data_dir: Path, engine: Engine, uri: str) -> None:
         published.unlink(missing_ok=True)
 
 
-def published_uri(data_dir: Path, engine: Engine) -> str | None:
-    """The URI of an engine already serving DATA_DIR, or None when none is running."""
+def published_uri(data_dir: Path, engine: Engine, wait: float = 60.0) -> str | None:
+    """The URI of an engine already serving DATA_DIR, or None when none is running.
+
+    An engine that holds the lock but has not published (it is starting, or stopping after
+    its server went away) is waited for, up to `wait` seconds.
+    """
     lock_path = data_dir / LOCK_FILE
-    if not lock_path.exists():
-        return None
-    with lock_path.open("a") as lock:
+    deadline = time.monotonic() + wait
+    while True:
+        if not lock_path.exists() or not _locked(lock_path):
+            return None
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            pass
-        else:
-            return None  # nobody holds it: no engine runs
-    try:
-        published = json.loads((data_dir / PUBLISHED_FILE).read_text())
-    except (OSError, ValueError) as error:
-        raise StartFailure(
-            f"an engine holds {data_dir} but {data_dir / PUBLISHED_FILE} cannot be read "
-            f"({error}); run this as the user that runs the server"
-        ) from error
+            published = json.loads((data_dir / PUBLISHED_FILE).read_text())
+            break
+        except FileNotFoundError:
+            if time.monotonic() > deadline:
+                raise StartFailure(
+                    f"an engine holds {data_dir} but has not said how to reach it; stop the "
+                    "process that holds it (see `fuser` on engine.lock) and start again"
+                ) from None
+            time.sleep(0.2)
+        except (OSError, ValueError) as error:
+            raise StartFailure(
+                f"an engine holds {data_dir} but {data_dir / PUBLISHED_FILE} cannot be read "
+                f"({error}); run this as the user that runs the server"
+            ) from error
     if published.get("engine") != engine:
         raise StartFailure(
             f"the engine serving {data_dir} is {published.get('engine')}, not {engine}; "
             "set EMBEDDED_ENGINE to match it"
         )
     return str(published["uri"])
+
+
+def _locked(lock_path: Path) -> bool:
+    with lock_path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+    return False
 
 
 def run(engine: Engine, data_dir: Path, port: int, new_credential: bool) -> int:

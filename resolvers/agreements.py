@@ -95,7 +95,7 @@ def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
         ends["$gte"] = max(ends.get("$gte", start_of_day(today)), start_of_day(today))
         ends["$lte"] = start_of_day(horizon)
     if ends:
-        # Spelled out for the embedded engine, whose range operators can match nulls.
+        # Spelled out: mongoeco's range operators match nulls (docs/engines.md).
         query["ends_on"] = {**ends, "$ne": None}
     return query
 

@@ -75,7 +75,7 @@ def schedule(ctx: Context) -> Schedule:
 def in_force(period: Period) -> dict[str, Any]:
     """A query: agreements (with `starts` projected) in force at some time in `period`."""
     return {
-        # `$ne: None` spelled out for the embedded engine, whose ranges can match nulls.
+        # `$ne: None` spelled out: mongoeco's ranges match nulls (docs/engines.md).
         "starts": {"$lte": start_of_day(period.end), "$ne": None},
         "$or": [{"ends_on": None}, {"ends_on": {"$gte": start_of_day(period.start)}}],
     }
@@ -589,7 +589,15 @@ async def dashboard(
                     "as": "partners",
                 }
             },
-            {"$project": {"kinds": {"$setUnion": ["$partners.kind", []]}}},
+            # `$map`, not the path "$partners.kind", which SecantusDB resolves through an
+            # array to nothing (docs/engines.md).
+            {
+                "$project": {
+                    "kinds": {
+                        "$setUnion": [{"$map": {"input": "$partners", "in": "$$this.kind"}}, []]
+                    }
+                }
+            },
             {"$unwind": "$kinds"},
             *by("$kinds"),
         ],

@@ -100,8 +100,8 @@ def _beyond(key: SortKey, value: Any, row_id: Any, forward: bool) -> dict[str, A
         tie = {key.field: None, "_id": {compare: row_id}}
         # Missing values come first ascending: everything with a value follows them.
         return tie if descending else {"$or": [tie, {key.field: {"$ne": None}}]}
-    # `$ne: None` spelled out: MongoDB never orders null against a value, but the embedded
-    # engine's range operators can match nulls.
+    # `$ne: None` spelled out: MongoDB never orders null against a value, but mongoeco's
+    # range operators match nulls (docs/engines.md).
     after = [
         {key.field: {compare: value, "$ne": None}},
         {key.field: value, "_id": {compare: row_id}},

@@ -94,7 +94,7 @@ def proposal_query(flt: ProposalFilter | None) -> dict[str, Any]:
     if flt.submitted_before is not None:
         submitted["$lt"] = _city_midnight(flt.submitted_before)
     if submitted:
-        # Spelled out for the embedded engine, whose range operators can match nulls.
+        # Spelled out: mongoeco's range operators match nulls (docs/engines.md).
         query["submitted_at"] = {**submitted, "$ne": None}
     return query
 

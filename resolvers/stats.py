@@ -105,8 +105,16 @@ async def agreement_stats(
                     "as": "partners",
                 }
             },
-            # Two partners of one kind put the agreement once in that kind's group.
-            {"$addFields": {"partner_kinds": {"$setUnion": ["$partners.kind", []]}}},
+            # Two partners of one kind put the agreement once in that kind's group. `$map`
+            # rather than the path "$partners.kind": SecantusDB resolves such a path through
+            # an array to nothing (docs/engines.md).
+            {
+                "$addFields": {
+                    "partner_kinds": {
+                        "$setUnion": [{"$map": {"input": "$partners", "in": "$$this.kind"}}, []]
+                    }
+                }
+            },
             {"$unwind": "$partner_kinds"},
         ]
     if AgreementDimension.ORG_UNIT in dimensions:

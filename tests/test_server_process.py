@@ -1,5 +1,6 @@
 """`python server.py` as a user runs it: embedded engine, data kept across restarts."""
 
+import json
 import os
 import signal
 import socket
@@ -39,6 +40,7 @@ def running_server(data_dir: Path, *args: str) -> Iterator[str]:
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
+    SERVERS[base] = process
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -54,6 +56,13 @@ def running_server(data_dir: Path, *args: str) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
+
+
+SERVERS: dict[str, subprocess.Popen[bytes]] = {}
+
+
+def server_process(base: str) -> subprocess.Popen[bytes]:
+    return SERVERS[base]
 
 
 def engine_env(data_dir: Path) -> dict[str, str]:
@@ -81,11 +90,13 @@ def graphql(base: str, query: str, token: str | None = None) -> dict:
     return body["data"]
 
 
-def sign_in(base: str) -> str:
+def sign_in(
+    base: str, email: str = "admin@sikerma.example", password: str = "Demo-Admin-Sikerma-2026"
+) -> str:
     data = graphql(
         base,
-        'mutation { login(input: {email: "admin@sikerma.example", '
-        'password: "Demo-Admin-Sikerma-2026"}) { accessToken errors { code } } }',
+        f'mutation {{ login(input: {{email: "{email}", password: "{password}"}}) '
+        "{ accessToken errors { code } } }",
     )
     assert data["login"]["errors"] == []
     return str(data["login"]["accessToken"])
@@ -168,3 +179,59 @@ def test_start_failures_name_their_cause_and_fix(tmp_path: Path) -> None:
     assert failed.stderr.strip().count("\n") == 0, failed.stderr
     assert "cannot write the data directory" in failed.stderr
     assert "set DATA_DIR" in failed.stderr
+
+
+def test_acknowledged_writes_survive_kill_9_of_the_engine_and_of_the_server(
+    tmp_path: Path,
+) -> None:
+    password = "Sekretariat-Daerah-Kota-1482"
+    made = cli(
+        tmp_path,
+        "create-user",
+        "--email",
+        "admin@kotabogor.example",
+        "--role",
+        "ADMIN",
+        NEW_USER_PASSWORD=password,
+    )
+    assert made.returncode == 0, made.stderr
+    acknowledged: list[str] = []
+
+    def create(base: str, token: str, code: str) -> bool:
+        try:
+            response = httpx.post(
+                f"{base}/graphql",
+                json={
+                    "query": f'mutation {{ createOrgUnit(input: {{code: "{code}", '
+                    f'name: "Unit {code}"}}) {{ errors {{ code }} }} }}'
+                },
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            ).json()
+        except httpx.TransportError:
+            return False
+        if response.get("data") and response["data"]["createOrgUnit"]["errors"] == []:
+            acknowledged.append(code)
+            return True
+        return False
+
+    with running_server(tmp_path) as base:
+        token = sign_in(base, "admin@kotabogor.example", password)
+        for n in range(10):
+            assert create(base, token, f"A{n}")
+        engine_pid = int(json.loads((tmp_path / "engine.json").read_text())["pid"])
+        os.kill(engine_pid, signal.SIGKILL)
+        # The server starts the engine again on the same port; writes resume.
+        deadline = time.monotonic() + 90
+        n = 0
+        while len(acknowledged) < 20 and time.monotonic() < deadline:
+            create(base, token, f"B{n}")
+            n += 1
+        assert len(acknowledged) >= 20, "writes did not resume after the engine was killed"
+        server = server_process(base)
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+    with running_server(tmp_path) as base:
+        token = sign_in(base, "admin@kotabogor.example", password)
+        units = graphql(base, "{ orgUnits(first: 100) { nodes { code } } }", token)
+        assert sorted(u["code"] for u in units["orgUnits"]["nodes"]) == sorted(acknowledged)
