@@ -19,6 +19,7 @@ from models.enums import (
     PartnerStatus,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.search import keys_filter
 from resolvers.access import (
     agreement_scope,
     can_read_agreement,
@@ -26,7 +27,7 @@ from resolvers.access import (
     require_agreement_editor,
 )
 from resolvers.context import Context
-from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
 # A concurrent change to an agreement (another upload, an edit) should not fail an upload
 # that does not conflict with it: re-read and re-check this many times before giving up.
@@ -54,7 +55,7 @@ def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
         return {}
     query: dict[str, Any] = {}
     if flt.text and flt.text.strip():
-        query["$text"] = {"$search": flt.text.strip()}
+        query.update(keys_filter(flt.text))
     for name, values in (
         ("cooperation_type", flt.cooperation_type),
         ("form", flt.form),
@@ -99,7 +100,12 @@ def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
 
 
 async def list_agreements(
-    ctx: Context, flt: AgreementFilter | None, key: SortKey, request: PageRequest
+    ctx: Context,
+    flt: AgreementFilter | None,
+    key: SortKey,
+    request: PageRequest,
+    *,
+    default_order: bool = False,
 ) -> Page[Agreement]:
     query = agreement_query(flt, ctx.today())
     page = await paginate(
@@ -109,6 +115,7 @@ async def list_agreements(
         request,
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
+        tiers=text_tiers(flt.text if flt else None, default_order),
     )
     ctx.loaders.prime(page.items)
     return page
