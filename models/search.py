@@ -106,7 +106,9 @@ def keys_filter(query: str, field: str = "search_keys") -> dict[str, Any]:
     A query with no words at all (only punctuation) matches nothing."""
     options = _alternatives(query)
     if not options:
-        return {field: {"$in": []}}
+        # No stored key is empty. (`$in: []` says the same in MongoDB, but mongoeco 4.11
+        # turns it into invalid SQL.)
+        return {field: ""}
     exact = [keys[0] for keys in options if len(keys) == 1]
     either = [{field: {"$in": keys}} for keys in options if len(keys) > 1]
     parts: list[dict[str, Any]] = []

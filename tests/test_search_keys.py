@@ -26,6 +26,8 @@ def matches(keys: list[str], flt: dict[str, Any], field: str = "search_keys") ->
         return not any(matches(keys, part, field) for part in flt["$nor"])
     (condition,) = flt.values()
     assert list(flt) == [field]
+    if isinstance(condition, str):
+        return condition in keys
     if "$all" in condition:
         return all(key in keys for key in condition["$all"])
     return any(key in keys for key in condition["$in"])
@@ -114,7 +116,8 @@ def test_query_does_not_find_text(query: str, text: str) -> None:
 
 def test_filter_shapes() -> None:
     assert keys_filter("stunt") == {"search_keys": {"$all": ["stunt"]}}
-    assert keys_filter("...") == {"search_keys": {"$in": []}}
+    assert keys_filter("...") == {"search_keys": ""}
+    assert "" not in search_keys("", " - ", "a-b")
     assert keys_filter("beasiswa", "title_keys") == {"title_keys": {"$all": ["beasiswa"]}}
     assert keys_filter("kerja sama") == {
         "$and": [
