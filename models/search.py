@@ -21,7 +21,7 @@ of silently ignored words.
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -41,7 +41,9 @@ def _stemmer() -> Any:
     return StemmerFactory().create_stemmer()
 
 
-@cache
+# Sastrawi is slow per word; bounded so that long texts (scanned documents) cannot grow it
+# without limit.
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Indonesian stem of one normalised word (the word itself if it has none)."""
     if not word.isalpha():

@@ -8,9 +8,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from beanie import init_beanie
 
-from models import Agreement, Proposal
+from models import DOCUMENT_MODELS, Agreement, Proposal
 from models.searchable import backfill_search_keys
+from server import create_app
+from settings import Settings
 from tests.api import Api
 from tests.proposals import cast, propose
 
@@ -236,16 +239,49 @@ async def test_proposals_text_filter(api: Api) -> None:
 
 
 async def test_records_stored_before_search_keys_get_them_at_startup(
-    api: Api, archive: dict[str, Any]
+    api: Api, archive: dict[str, Any], settings: Settings
 ) -> None:
     agreements = api.database.db[Agreement.get_collection_name()]
     await agreements.update_many({}, {"$unset": {"search_keys": "", "title_keys": ""}})
     before = {a["number"]: a["revision"] for a in await agreements.find().to_list()}
     assert await found_set(api, "beasiswa") == set()
-    assert await backfill_search_keys(Agreement, Proposal) == 7
+    # Another server starts on the same database.
+    app = create_app(settings)
+    try:
+        async with app.router.lifespan_context(app):
+            pass
+    finally:
+        # In one Python process the models follow the latest start: bind them back.
+        await init_beanie(database=api.database.db, document_models=DOCUMENT_MODELS)
     assert await found_set(api, "beasiswa") == {"BEA"}
-    assert await found(api, "sanitasi") == []
+    assert await found(api, "kerja sama") == ["SAMPAH", "STUNT"]
     # Nothing else changed, and a second run has nothing to do.
     after = {a["number"]: a["revision"] for a in await agreements.find().to_list()}
     assert after == before
     assert await backfill_search_keys(Agreement, Proposal) == 0
+
+
+async def test_the_public_catalogue_searches_titles_only(api: Api) -> None:
+    agreement = await api.agreement(
+        title="Peningkatan layanan kesehatan",
+        purpose="Rahasia internal",
+        visibility="PUBLIC",
+        signedOn="2023-05-02",
+    )
+    await api.uploaded(agreement["id"])
+    await api.ok("activateAgreement", "agreement { id }", {"agreementId": agreement["id"]})
+    anonymous = api.as_(None)
+
+    async def public(text: str) -> list[str]:
+        data = await anonymous.gql(
+            "query($t: String) { publicAgreements(filter: {text: $t}) { totalCount nodes { number } } }",
+            {"t": text},
+        )
+        numbers = [n["number"] for n in data["publicAgreements"]["nodes"]]
+        assert data["publicAgreements"]["totalCount"] == len(numbers)
+        return numbers
+
+    assert await public("sehat layanan") == [agreement["number"]]
+    # A word of the purpose, which the public never sees, finds nothing.
+    assert await public("rahasia") == []
+    assert await found(api, "rahasia") == [agreement["number"]]

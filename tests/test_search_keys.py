@@ -84,6 +84,8 @@ def test_long_words_keep_a_bounded_number_of_prefixes() -> None:
         ("pendidikan", "Pendidikan"),
         ("PENDIDIKAN", "pendidikan anak usia dini"),
         ("stunt", "Penanganan stunting"),
+        ("bea", "Beasiswa Pendidikan Tinggi"),
+        ("uu", "Pelaksanaan UU Cipta Kerja"),
         ("beasiswa", "Beasiswa Pendidikan Tinggi"),
         ("kerjasama", "Kerja sama pengelolaan sampah"),
         ("kerja sama", "Kerjasama penanganan stunting"),
