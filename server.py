@@ -31,7 +31,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from database import Database, EngineStartError, connect, database_uri
+from models import Agreement, Proposal
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.searchable import backfill_search_keys
 from resolvers import agreements, auth, evaluations, handover, ocds, proposals, public, reminders
 from resolvers.context import Context
 from resolvers.mailer import MailSender
@@ -407,6 +409,9 @@ def create_app(
             app.state.signing_key = await auth.signing_key(settings)
             grace = timedelta(minutes=settings.orphan_file_grace_minutes)
             await sweep_files(database, grace)
+            keyed = await backfill_search_keys(Agreement, Proposal)
+            if keyed:
+                log.info("added search keys to %d records stored before search keys", keyed)
             if load_demo:
                 from demo_data import load_demo_data
 

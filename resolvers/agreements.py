@@ -20,6 +20,7 @@ from models.enums import (
     PartnerStatus,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.search import keys_filter
 from models.transactions import in_transaction
 from resolvers.access import (
     agreement_scope,
@@ -28,7 +29,7 @@ from resolvers.access import (
     require_agreement_editor,
 )
 from resolvers.context import Context
-from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
 # A concurrent change to an agreement (another upload, an edit) should not fail an upload
 # that does not conflict with it: re-read and re-check this many times before giving up.
@@ -51,12 +52,16 @@ class AgreementFilter:
     field: str | None = None
 
 
-def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
+def agreement_query(
+    flt: AgreementFilter | None, today: date, text_field: str = "search_keys"
+) -> dict[str, Any]:
+    """The filter as a query; `text` is matched against the keys in `text_field` (all the
+    searchable texts, or the title alone where only the title is public)."""
     if flt is None:
         return {}
     query: dict[str, Any] = {}
     if flt.text and flt.text.strip():
-        query["$text"] = {"$search": flt.text.strip()}
+        query.update(keys_filter(flt.text, text_field))
     for name, values in (
         ("cooperation_type", flt.cooperation_type),
         ("form", flt.form),
@@ -101,7 +106,12 @@ def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
 
 
 async def list_agreements(
-    ctx: Context, flt: AgreementFilter | None, key: SortKey, request: PageRequest
+    ctx: Context,
+    flt: AgreementFilter | None,
+    key: SortKey,
+    request: PageRequest,
+    *,
+    default_order: bool = False,
 ) -> Page[Agreement]:
     query = agreement_query(flt, ctx.today())
     page = await paginate(
@@ -111,6 +121,7 @@ async def list_agreements(
         request,
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
+        tiers=text_tiers(flt.text if flt else None, default_order),
     )
     ctx.loaders.prime(page.items)
     return page

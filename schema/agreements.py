@@ -378,7 +378,9 @@ class AgreementOrder:
 @strawberry.input
 class AgreementFilter:
     text: str | None = strawberry.field(
-        default=None, description="Words in the title, purpose or scope."
+        default=None,
+        description="Words in the title, purpose, scope or number (every word must match; "
+        "3+ letters match word beginnings); title matches first unless orderBy is given.",
     )
     cooperation_type: list[CooperationTypeEnum] | None = None  # type: ignore[valid-type]
     form: list[AgreementFormEnum] | None = None  # type: ignore[valid-type]
@@ -435,6 +437,8 @@ class AgreementQueries:
         async def run() -> Page[Agreement]:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
-            return await agreements.list_agreements(info.context, flt, key, request)
+            return await agreements.list_agreements(
+                info.context, flt, key, request, default_order=order_by is None
+            )
 
         return Connection[AgreementType].of(await query(run()), AgreementType.from_model)

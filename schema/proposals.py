@@ -253,7 +253,9 @@ class ProposalFilter:
         default=None, description="First submitted before this day (WIB)."
     )
     text: str | None = strawberry.field(
-        default=None, description="Words in the title, purpose or scope."
+        default=None,
+        description="Words in the title, purpose or scope (every word must match; 3+ letters "
+        "match word beginnings); title matches first unless orderBy is given.",
     )
 
     def to_resolver(self) -> proposals.ProposalFilter:
@@ -295,7 +297,11 @@ class ProposalQueries:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
             return await proposals.list_proposals(
-                info.context, flt, _key(order_by or ProposalOrder()), request
+                info.context,
+                flt,
+                _key(order_by or ProposalOrder()),
+                request,
+                default_order=order_by is None,
             )
 
         return Connection[ProposalType].of(await query(run()), ProposalType.from_model)
@@ -321,7 +327,9 @@ class ProposalQueries:
         async def run() -> Page[Proposal]:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
-            return await proposals.my_proposals(info.context, flt, _key(order), request)
+            return await proposals.my_proposals(
+                info.context, flt, _key(order), request, default_order=order_by is None
+            )
 
         return Connection[ProposalType].of(await query(run()), ProposalType.from_model)
 
