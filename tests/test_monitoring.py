@@ -410,7 +410,7 @@ async def test_the_periodic_job_survives_a_failed_run(caplog: pytest.LogCaptureF
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-    assert "the reminder run failed" in caplog.text
+    assert "the reminders run failed" in caplog.text
     assert "reminders: ok" in caplog.text
 
 
