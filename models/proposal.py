@@ -396,6 +396,11 @@ class Proposal(Searchable):
         )
         created = f"Rancangan kerja sama dibuat dari pengajuan {self.tracking_code}"
         term = f"Usulan jangka waktu {self.duration_months} bulan." if self.duration_months else ""
+        # The proposal moves first: of two approvals at once, the later one fails on its stale
+        # revision (CONFLICT), before it would try to record a second agreement.
+        agreement.id = PydanticObjectId()
+        changes = {"agreement_id": agreement.id, "org_unit_id": lead}
+        proposal = await self._commit(entry, changes, expected_revision, session=session)
         agreement = await agreement.record_with_history(
             self._story([*self.history, entry], renamed),
             actor,
@@ -404,8 +409,6 @@ class Proposal(Searchable):
             occurred_at=entry.at,
             session=session,
         )
-        changes = {"agreement_id": agreement.id, "org_unit_id": lead}
-        proposal = await self._commit(entry, changes, expected_revision, session=session)
         return proposal, agreement
 
     # --- the story an approved proposal hands on to its agreement -------------------------------
