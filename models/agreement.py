@@ -48,7 +48,7 @@ from models.searchable import Searchable, search_indexes
 
 Status = AgreementStatus
 
-# The life cycle: which status may follow which (DOMAIN.md, "Life cycles").
+# The life cycle: which status may follow which (docs/domain.md, "Life cycles").
 TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
     Status.DRAFT: frozenset({Status.ACTIVE}),
     Status.ACTIVE: frozenset({Status.EXPIRED, Status.TERMINATED, Status.EXTENDED}),

@@ -39,7 +39,7 @@ from models.sequence import next_value
 
 Status = ProposalStatus
 
-# The life cycle (DOMAIN.md, "Life cycles"). IN_REVIEW → IN_REVIEW: each further TKKSD review
+# The life cycle (docs/domain.md, "Life cycles"). IN_REVIEW → IN_REVIEW: each further TKKSD review
 # is recorded without changing the status. A proposal asked for a revision may also be
 # withdrawn, and the TKKSD may ask for one while reviewing.
 TRANSITIONS: dict[ProposalStatus, frozenset[ProposalStatus]] = {
