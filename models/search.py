@@ -45,8 +45,10 @@ def _stemmer() -> Any:
 # without limit.
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Indonesian stem of one normalised word (the word itself if it has none)."""
-    if not word.isalpha():
+    """The Indonesian stem of one normalised word (the word itself if it has none).
+
+    Only plain Latin words: Sastrawi drops every other character (and numbers have no stem)."""
+    if not (word.isascii() and word.isalpha()):
         return word
     return str(_stemmer().stem(word)) or word
 

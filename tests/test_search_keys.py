@@ -65,6 +65,8 @@ def test_sastrawi_stems_indonesian_words() -> None:
     # Words it does not know, and numbers, stay as they are.
     assert stem("stunting") == "stunting"
     assert stem("2024") == "2024"
+    assert stem("ɑlphabet") == "ɑlphabet"  # not ASCII: Sastrawi would drop the first letter
+    assert "北京" in search_keys("Kota kembar dengan 北京")
     assert query_terms("Pendidikan Kesehatan") == ["didik", "sehat"]
 
 
