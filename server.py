@@ -31,7 +31,17 @@ from strawberry.asgi import GraphQL
 
 from database import Database, connect
 from models.errors import DomainError, DomainErrors, ErrorCode
-from resolvers import agreements, auth, evaluations, handover, ocds, proposals, public, reminders
+from resolvers import (
+    agreements,
+    auth,
+    evaluations,
+    fixity,
+    handover,
+    ocds,
+    proposals,
+    public,
+    reminders,
+)
 from resolvers.context import Context
 from resolvers.mailer import MailSender
 from resolvers.rate_limit import RateLimiter
@@ -276,6 +286,12 @@ async def download(request: Request) -> Response:
     if found is None or layout is None:
         return error_response(404, "NOT_FOUND", "no such file")
     _, doc = found
+    try:
+        # Before any answer, a 304 included: the client's copy may be right, ours is not.
+        await fixity.check_before_serve(ctx, file_id)
+    except DomainError as error:
+        # The server cannot produce the file it promised: a server-side fault, not a retry.
+        return error_response(500, error.code, error.message)
     etag = f'"{doc.sha256}"'
     headers = {
         "ETag": etag,
@@ -416,13 +432,19 @@ def create_app(
                 if interval > 0
                 else None
             )
+            checking = (
+                asyncio.create_task(fixity.run_periodically(database, settings))
+                if settings.fixity_interval_hours > 0
+                else None
+            )
             try:
                 yield
             finally:
-                if reminder is not None:
-                    reminder.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await reminder
+                for task in (checking, reminder):
+                    if task is not None:
+                        task.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await task
                 if sender is not None:
                     await sender.stop()
 

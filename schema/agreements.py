@@ -26,6 +26,7 @@ from schema.enums import (
     VisibilityEnum,
 )
 from schema.errors import query
+from schema.fixity import FileIntegrityState, integrity_of
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
 from schema.relay import Connection, SortDirection, decode_id, page_request
@@ -69,6 +70,7 @@ def document_fields(doc: DocumentRef, superseded: set[PydanticObjectId]) -> dict
         "is_current": doc.id not in superseded,
         "download_url": DOWNLOAD_PATH.format(file_id=doc.file_id),
         "supersedes_id": doc.supersedes,
+        "file_id": doc.file_id,
     }
 
 
@@ -90,6 +92,11 @@ class DocumentRefType(relay.Node):
     )
     owner: strawberry.Private[Agreement]
     supersedes_id: strawberry.Private[PydanticObjectId | None]
+    file_id: strawberry.Private[PydanticObjectId]
+
+    @strawberry.field(description="Whether the stored bytes still match `sha256`.")
+    async def integrity(self, info: Info) -> FileIntegrityState:
+        return await integrity_of(info, self.file_id)
 
     @strawberry.field(description="The earlier version this one replaces.")
     def supersedes(self) -> "DocumentRefType | None":
