@@ -37,6 +37,7 @@ async def flip_a_byte(api: Api, download_url: str, position: int = 10) -> None:
     chunks = api.database.db["files.chunks"]
     file_id = ObjectId(download_url.rsplit("/", 1)[1])
     chunk = await chunks.find_one({"files_id": file_id, "n": 0})
+    assert chunk is not None
     data = bytearray(chunk["data"])
     data[position] ^= 0x01
     await chunks.update_one({"_id": chunk["_id"]}, {"$set": {"data": bytes(data)}})
@@ -89,6 +90,7 @@ async def test_a_flipped_byte_is_found_marked_alerted_audited_and_refused(api: A
     stored = await api.database.db["files.files"].find_one(
         {"_id": ObjectId(damaged["downloadUrl"].rsplit("/", 1)[1])}
     )
+    assert stored is not None
     assert stored["length"] == len(SCAN)
     assert await api.count("files.chunks") > 0
 
@@ -169,6 +171,7 @@ def reseal(chain: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def chain_of(api: Api, agreement: dict[str, Any]) -> list[dict[str, Any]]:
     row = await api.database.db.agreements.find_one({"_id": raw_id(agreement["id"])})
+    assert row is not None
     return list(row["chronology"])
 
 
