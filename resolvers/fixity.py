@@ -22,15 +22,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from beanie import PydanticObjectId
+from pymongo.asynchronous.database import AsyncDatabase
 from strawberry.dataloader import DataLoader
 
 from database import Database
-from models import Agreement, AuditEntry, Evaluation, Proposal, Template
+from models import Agreement, AuditEntry
 from models.audit import AuditChange, AuditOutcome
 from models.chronology import verify_chain
 from models.clock import utcnow
 from models.enums import Role
 from models.errors import DomainError, ErrorCode
+from models.file_owners import FILE_OWNERS
 from models.file_store import FileLayout, FileStore
 from models.fixity import (
     ChainAnchor,
@@ -78,27 +80,17 @@ def _add(found: dict[PydanticObjectId, Expected], ref: dict[str, Any], owner: st
         item.owners.append(owner)
 
 
-async def expected_files(file_id: PydanticObjectId | None = None) -> list[Expected]:
-    """Every file a record holds (or the one asked for), with its owners, by file id:
-    agreement documents, proposal attachments, evaluation evidence and template versions."""
+async def expected_files(
+    db: AsyncDatabase, file_id: PydanticObjectId | None = None
+) -> list[Expected]:
+    """Every file a record holds (or the one asked for), with its owners, by file id."""
     found: dict[PydanticObjectId, Expected] = {}
-    sources: list[tuple[Any, str, str]] = [
-        (Agreement, "Agreement", "documents"),
-        (Proposal, "Proposal", "attachments"),
-        (Evaluation, "Evaluation", "evidence"),
-    ]
-    for model, type_name, path in sources:
-        query = {f"{path}.file_id": file_id} if file_id else {}
-        projection = {f"{path}.{name}": 1 for name in ("file_id", "filename", "sha256")}
-        async for row in model.get_pymongo_collection().find(query, projection):
-            for ref in row.get(path, []):
+    for owner in FILE_OWNERS:
+        query = {f"{owner.path}.file_id": file_id} if file_id else {}
+        async for row in db[owner.collection].find(query, {owner.path: 1}):
+            for ref in owner.refs(row):
                 if file_id is None or ref["file_id"] == file_id:
-                    _add(found, ref, f"{type_name}:{row['_id']}")
-    query = {"versions.file.file_id": file_id} if file_id else {}
-    async for row in Template.get_pymongo_collection().find(query, {"versions.file": 1}):
-        for version in row.get("versions", []):
-            if file_id is None or version["file"]["file_id"] == file_id:
-                _add(found, version["file"], f"Template:{row['_id']}")
+                    _add(found, ref, f"{owner.type_name}:{row['_id']}")
     return sorted(found.values(), key=lambda e: e.file_id)
 
 
@@ -334,7 +326,7 @@ async def run_fixity(
     throttle = Throttle(budget or None)
     try:
         previous = await last_anchors()
-        for number, expected in enumerate(await expected_files(), start=1):
+        for number, expected in enumerate(await expected_files(database.db), start=1):
             mismatch, read = await check_file(database.files, expected, throttle, request_id)
             run.files_checked += 1
             run.bytes_read += read
@@ -441,7 +433,7 @@ async def check_before_serve(ctx: Context, file_id: PydanticObjectId) -> None:
     max_age = timedelta(hours=ctx.settings.fixity_max_age_hours)
     if state.checked_at is not None and state.checked_at >= utcnow() - max_age:
         return
-    for expected in await expected_files(file_id):
+    for expected in await expected_files(ctx.database.db, file_id):
         mismatch, _ = await check_file(files, expected, Throttle(None), ctx.request_id)
         if mismatch is not None:
             raise _corrupt((await files.state(file_id)).corrupt_since)
