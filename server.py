@@ -1,4 +1,5 @@
-"""The HTTP service: /graphql (API and GraphiQL), /files/{id} (downloads) and /healthz.
+"""The HTTP service: /graphql (API and GraphiQL), /files/{id} (downloads), /dossiers/{id}.zip
+(agreement dossiers) and /healthz.
 
 `python server.py` serves on HOST:PORT; with `--demo` it first fills an empty database with
 the demo data.
@@ -34,6 +35,7 @@ from models.errors import DomainError, DomainErrors, ErrorCode
 from resolvers import (
     agreements,
     auth,
+    dossier,
     evaluations,
     fixity,
     handover,
@@ -352,6 +354,29 @@ async def export(request: Request) -> Response:
     return StreamingResponse(found.body, media_type=found.media_type, headers=headers)
 
 
+async def dossier_zip(request: Request) -> Response:
+    """Everything about one agreement as a streamed ZIP; the same access rule as the
+    agreement (a record the viewer may not read is not found)."""
+    try:
+        agreement_id = PydanticObjectId(request.path_params["agreement_id"])
+    except (InvalidId, TypeError):
+        return error_response(404, "NOT_FOUND", "no such agreement")
+    ctx = await request_context(request)
+    try:
+        found = await dossier.open_dossier(ctx, agreement_id)
+    except (DomainError, DomainErrors) as error:
+        first = error.errors[0] if isinstance(error, DomainErrors) else error
+        response = error_response(EXPORT_STATUS.get(first.code, 400), first.code, first.message)
+        if first.code == ErrorCode.UNAUTHENTICATED:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    headers = {
+        "Content-Disposition": content_disposition(found.filename, inline=False),
+        "Cache-Control": "private, no-store",
+    }
+    return StreamingResponse(found.body, media_type="application/zip", headers=headers)
+
+
 async def open_data(request: Request) -> Response:
     """The public catalogue as an OCDS record package (no sign-in; any origin may read it)."""
     ctx = await request_context(request)
@@ -456,6 +481,7 @@ def create_app(
             Route("/graphql", GraphQLApp(settings)),
             Route("/exports/{name}", export),
             Route("/open-data/ocds.json", open_data),
+            Route("/dossiers/{agreement_id}.zip", dossier_zip),
         ],
         lifespan=lifespan,
     )

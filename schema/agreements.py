@@ -15,6 +15,7 @@ from models.agreement import Amendment
 from models.chronology import ChronologyEvent, Correction
 from models.documents import DocumentRef
 from resolvers import agreements, evaluations
+from resolvers.dossier import DOSSIER_PATH
 from resolvers.pagination import Page, PageRequest, SortKey
 from schema.context import Info
 from schema.enums import (
@@ -337,6 +338,14 @@ class AgreementType(relay.Node):
     @strawberry.field(description="The agreement that renews this one.")
     async def successor(self, info: Info) -> "AgreementType | None":
         return await self._related(info, self.model.successor_id)
+
+    @strawberry.field(
+        description="GET it (with the same credentials) for the dossier: a ZIP of every "
+        "document version, the amendments, the evaluations with evidence, the chronology as PDF "
+        "and CSV with its hashes, and a sha256 manifest."
+    )
+    def dossier_url(self) -> str:
+        return DOSSIER_PATH.format(agreement_id=self.model.id)
 
     @strawberry.field(description="Every version of every file; `isCurrent` marks the newest.")
     def documents(self) -> list[DocumentRefType]:
