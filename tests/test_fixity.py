@@ -232,3 +232,40 @@ async def test_files_stored_record_their_first_check(api: Api) -> None:
     assert doc["integrity"]["status"] == "OK"
     assert doc["integrity"]["lastCheckedAt"] is not None
     assert PydanticObjectId(doc["downloadUrl"].rsplit("/", 1)[1])
+
+
+async def test_scheduled_runs_happen_once_when_due_whatever_the_processes(api: Api) -> None:
+    import asyncio
+    from datetime import timedelta
+
+    from models.clock import utcnow
+    from models.fixity import FixityTrigger, JobLease
+    from resolvers.fixity import run_fixity
+
+    agreement = await api.agreement()
+    await api.uploaded(agreement["id"])
+    settings = api.client.app.state.settings  # type: ignore[attr-defined]
+    scheduled = settings.model_copy(update={"fixity_interval_hours": 168})
+
+    # Two API processes polling at the same moment: one runs, the other finds it taken.
+    both = await asyncio.gather(
+        run_fixity(api.database, scheduled, FixityTrigger.SCHEDULE),
+        run_fixity(api.database, scheduled, FixityTrigger.SCHEDULE),
+    )
+    assert sorted(r is None for r in both) == [False, True]
+    assert await api.count("fixity_runs", {"trigger": "SCHEDULE"}) == 1
+    lease = await JobLease.get("fixity")
+    assert lease is not None
+    assert lease.holder is None
+    assert lease.due_at > utcnow() + timedelta(days=6)
+
+    # Not due again for a week, however often it is asked.
+    assert await run_fixity(api.database, scheduled, FixityTrigger.SCHEDULE) is None
+    # A process that died holding the lease is taken over once the lease has run out.
+    await JobLease.get_pymongo_collection().update_one(
+        {"_id": "fixity"},
+        {"$set": {"due_at": utcnow(), "holder": "dead", "held_until": utcnow()}},
+    )
+    taken_over = await run_fixity(api.database, scheduled, FixityTrigger.SCHEDULE)
+    assert taken_over is not None
+    assert taken_over.files_checked == 1
