@@ -292,7 +292,7 @@ async def download(request: Request) -> Response:
         # Before any answer, a 304 included: the client's copy may be right, ours is not.
         await fixity.check_before_serve(ctx, file_id)
     except DomainError as error:
-        # The server cannot produce the file it promised: a server-side fault, not a retry.
+        # The stored copy is damaged: the server's fault, and retrying will not help.
         return error_response(500, error.code, error.message)
     etag = f'"{doc.sha256}"'
     headers = {
@@ -465,11 +465,15 @@ def create_app(
             try:
                 yield
             finally:
-                for task in (checking, reminder):
-                    if task is not None:
-                        task.cancel()
-                        with contextlib.suppress(asyncio.CancelledError):
-                            await task
+                if checking is not None:
+                    # A run cut short is kept as FAILED and its lease freed for the next one.
+                    checking.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await checking
+                if reminder is not None:
+                    reminder.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await reminder
                 if sender is not None:
                     await sender.stop()
 
