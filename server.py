@@ -1,4 +1,5 @@
-"""The HTTP service: /graphql (API and GraphiQL), /files/{id} (downloads) and /healthz.
+"""The HTTP service: /graphql (API and GraphiQL), /files/{id} (downloads), /dossiers/{id}.zip
+(agreement dossiers) and /healthz.
 
 `python server.py` serves on HOST:PORT; with `--demo` it first fills an empty database with
 the demo data.
@@ -34,7 +35,18 @@ from database import Database, EngineStartError, connect, database_uri
 from models import Agreement, Proposal
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.searchable import backfill_search_keys
-from resolvers import agreements, auth, evaluations, handover, ocds, proposals, public, reminders
+from resolvers import (
+    agreements,
+    auth,
+    dossier,
+    evaluations,
+    fixity,
+    handover,
+    ocds,
+    proposals,
+    public,
+    reminders,
+)
 from resolvers.context import Context
 from resolvers.mailer import MailSender
 from resolvers.periodic import run_periodically
@@ -280,6 +292,12 @@ async def download(request: Request) -> Response:
     if found is None or layout is None:
         return error_response(404, "NOT_FOUND", "no such file")
     _, doc = found
+    try:
+        # Before any answer, a 304 included: the client's copy may be right, ours is not.
+        await fixity.check_before_serve(ctx, file_id)
+    except DomainError as error:
+        # The stored copy is damaged: the server's fault, and retrying will not help.
+        return error_response(500, error.code, error.message)
     etag = f'"{doc.sha256}"'
     headers = {
         "ETag": etag,
@@ -338,6 +356,29 @@ async def export(request: Request) -> Response:
         "Cache-Control": "private, no-store",
     }
     return StreamingResponse(found.body, media_type=found.media_type, headers=headers)
+
+
+async def dossier_zip(request: Request) -> Response:
+    """Everything about one agreement as a streamed ZIP; the same access rule as the
+    agreement (a record the viewer may not read is not found)."""
+    try:
+        agreement_id = PydanticObjectId(request.path_params["agreement_id"])
+    except (InvalidId, TypeError):
+        return error_response(404, "NOT_FOUND", "no such agreement")
+    ctx = await request_context(request)
+    try:
+        found = await dossier.open_dossier(ctx, agreement_id)
+    except (DomainError, DomainErrors) as error:
+        first = error.errors[0] if isinstance(error, DomainErrors) else error
+        response = error_response(EXPORT_STATUS.get(first.code, 400), first.code, first.message)
+        if first.code == ErrorCode.UNAUTHENTICATED:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    headers = {
+        "Content-Disposition": content_disposition(found.filename, inline=False),
+        "Cache-Control": "private, no-store",
+    }
+    return StreamingResponse(found.body, media_type="application/zip", headers=headers)
 
 
 async def open_data(request: Request) -> Response:
@@ -437,6 +478,9 @@ def create_app(
                         first_delay=reminders.FIRST_RUN_DELAY_SECONDS,
                     )
                 )
+            if settings.fixity_interval_hours > 0:
+                # A run cut short is kept as FAILED and its lease freed for the next one.
+                jobs.append(fixity.run_periodically(database, settings))
             tasks = [asyncio.create_task(job) for job in jobs]
             try:
                 yield
@@ -456,6 +500,7 @@ def create_app(
             Route("/graphql", GraphQLApp(settings)),
             Route("/exports/{name}", export),
             Route("/open-data/ocds.json", open_data),
+            Route("/dossiers/{agreement_id}.zip", dossier_zip),
         ],
         lifespan=lifespan,
     )

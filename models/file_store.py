@@ -25,6 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from models.clock import utcnow
 from models.documents import ACCEPTED_CONTENT_TYPES, StoredFile
 from models.errors import DomainError, ErrorCode
+from models.fixity import FileState
 
 CHUNK_SIZE = 1024 * 1024
 # GridFS stores 255 KiB chunks; 16 of them (4 MiB) per query when reading.
@@ -101,8 +102,14 @@ class FileStore:
         file.seek(0)
         digest = hashlib.sha256()
         size = 0
+        # Hashed on the way in: the file's first fixity check is its upload.
         upload = self.bucket.open_upload_stream(
-            filename, metadata={"contentType": content_type, "attached": False}
+            filename,
+            metadata={
+                "contentType": content_type,
+                "attached": False,
+                "fixity": FileState.ingested(utcnow()),
+            },
         )
         try:
             while chunk := await asyncio.to_thread(file.read, CHUNK_SIZE):
@@ -140,6 +147,20 @@ class FileStore:
         if row is None:
             return None
         return FileLayout(file_id=file_id, length=row["length"], chunk_size=row["chunkSize"])
+
+    async def state(self, file_id: PydanticObjectId) -> FileState:
+        row = await self.files.find_one({"_id": file_id}, {"metadata.fixity": 1})
+        return FileState.of(row.get("metadata") if row else None)
+
+    async def states(self, file_ids: list[PydanticObjectId]) -> dict[PydanticObjectId, FileState]:
+        rows = self.files.find({"_id": {"$in": file_ids}}, {"metadata.fixity": 1})
+        return {PydanticObjectId(r["_id"]): FileState.of(r.get("metadata")) async for r in rows}
+
+    async def set_state(self, file_id: PydanticObjectId, state: FileState) -> None:
+        """Record a check. Only the bookkeeping changes: the bytes are never touched."""
+        await self.files.update_one(
+            {"_id": file_id}, {"$set": {"metadata.fixity": state.model_dump()}}
+        )
 
     async def read_range(self, layout: FileLayout, start: int, length: int) -> AsyncIterator[bytes]:
         """Yield `length` bytes from `start`, reading a few chunks per query: memory stays

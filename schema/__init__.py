@@ -12,6 +12,7 @@ from schema.chronology import ChronologyMutations, ChronologyQueries
 from schema.cost import QueryCost
 from schema.evaluations import EvaluationMutations, EvaluationQueries
 from schema.extensions import ShapeErrors
+from schema.fixity import FixityMutations, FixityQueries
 from schema.identity import IdentityMutations, IdentityQueries
 from schema.monitoring import MonitoringQueries
 from schema.nodes import NodeQueries
@@ -41,6 +42,7 @@ Query = merge_types(
         ChronologyQueries,
         EvaluationQueries,
         MonitoringQueries,
+        FixityQueries,
     ),
 )
 Mutation = merge_types(
@@ -56,6 +58,7 @@ Mutation = merge_types(
         PublicMutations,
         ChronologyMutations,
         EvaluationMutations,
+        FixityMutations,
     ),
 )
 

@@ -15,6 +15,7 @@ from models.agreement import Amendment
 from models.chronology import ChronologyEvent, Correction
 from models.documents import DocumentRef
 from resolvers import agreements, evaluations
+from resolvers.dossier import DOSSIER_PATH
 from resolvers.pagination import Page, PageRequest, SortKey
 from schema.context import Info
 from schema.enums import (
@@ -26,6 +27,7 @@ from schema.enums import (
     VisibilityEnum,
 )
 from schema.errors import query
+from schema.fixity import FileIntegrityState, integrity_of
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
 from schema.relay import Connection, SortDirection, decode_id, page_request
@@ -69,6 +71,7 @@ def document_fields(doc: DocumentRef, superseded: set[PydanticObjectId]) -> dict
         "is_current": doc.id not in superseded,
         "download_url": DOWNLOAD_PATH.format(file_id=doc.file_id),
         "supersedes_id": doc.supersedes,
+        "file_id": doc.file_id,
     }
 
 
@@ -90,6 +93,11 @@ class DocumentRefType(relay.Node):
     )
     owner: strawberry.Private[Agreement]
     supersedes_id: strawberry.Private[PydanticObjectId | None]
+    file_id: strawberry.Private[PydanticObjectId]
+
+    @strawberry.field(description="Whether the stored bytes still match `sha256`.")
+    async def integrity(self, info: Info) -> FileIntegrityState:
+        return await integrity_of(info, self.file_id)
 
     @strawberry.field(description="The earlier version this one replaces.")
     def supersedes(self) -> "DocumentRefType | None":
@@ -330,6 +338,14 @@ class AgreementType(relay.Node):
     @strawberry.field(description="The agreement that renews this one.")
     async def successor(self, info: Info) -> "AgreementType | None":
         return await self._related(info, self.model.successor_id)
+
+    @strawberry.field(
+        description="GET it (with the same credentials) for the dossier: a ZIP of every "
+        "document version, the amendments, the evaluations with evidence, the chronology as PDF "
+        "and CSV with its hashes, and a sha256 manifest."
+    )
+    def dossier_url(self) -> str:
+        return DOSSIER_PATH.format(agreement_id=self.model.id)
 
     @strawberry.field(description="Every version of every file; `isCurrent` marks the newest.")
     def documents(self) -> list[DocumentRefType]:

@@ -31,6 +31,7 @@ from schema.enums import (
     ReviewRecommendationEnum,
 )
 from schema.errors import UserError, attempt, query, to_user_errors
+from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
@@ -60,6 +61,11 @@ class ProposalAttachmentType(relay.Node):
     download_url: str = strawberry.field(description="GET it with the same credentials.")
     owner: strawberry.Private[Proposal]
     supersedes_id: strawberry.Private[PydanticObjectId | None]
+    file_id: strawberry.Private[PydanticObjectId]
+
+    @strawberry.field(description="Whether the stored bytes still match `sha256`.")
+    async def integrity(self, info: Info) -> FileIntegrityState:
+        return await integrity_of(info, self.file_id)
 
     @strawberry.field(description="The earlier version this one replaces.")
     def supersedes(self) -> "ProposalAttachmentType | None":

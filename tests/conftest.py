@@ -102,6 +102,8 @@ def settings(database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         anonymous_requests_per_minute=0,
         # No background reminder runs: they would add commands to the round-trip counts.
         reminder_interval_seconds=0,
+        # Nor scheduled fixity runs; tests start them.
+        fixity_interval_hours=0,
     )
 
 
