@@ -2,7 +2,7 @@
 
 MongoDB's `$text` has no Indonesian analyser and not every engine we run on has `$text` at
 all, so a document carries its own keys (a multikey-indexed array) and a query becomes an
-ordinary `$all`/`$in` match on them. Both sides are normalised the same way:
+ordinary equality/`$in` match on them. Both sides are normalised the same way:
 
 - lower-cased, diacritics folded ("kerjasamá" → "kerjasama"), split on anything that is not
   a letter or a digit;
@@ -113,12 +113,9 @@ def keys_filter(query: str, field: str = "search_keys") -> dict[str, Any]:
         # No stored key is empty. (`$in: []` says the same in MongoDB, but mongoeco 4.11
         # turns it into invalid SQL.)
         return {field: ""}
-    exact = [keys[0] for keys in options if len(keys) == 1]
-    either = [{field: {"$in": keys}} for keys in options if len(keys) > 1]
-    parts: list[dict[str, Any]] = []
-    if exact:
-        parts.append({field: {"$all": exact}})
-    parts.extend(either)
+    # One predicate per word, equality where there is one key: an engine with a simple
+    # planner still uses the index for a one-word search.
+    parts = [{field: keys[0]} if len(keys) == 1 else {field: {"$in": keys}} for keys in options]
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 

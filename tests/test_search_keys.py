@@ -1,7 +1,7 @@
 """The search keys and query filters on their own, without a database.
 
-`matches` reads the two shapes `keys_filter` builds (`$all` of keys, `$in` alternatives
-under `$and`) the way MongoDB reads them on an array field; the same documents are searched
+`matches` reads the shapes `keys_filter` builds (a key, or `$in` alternatives, one per
+word under `$and`) the way MongoDB reads them on an array field; the same documents are searched
 through the API in test_search.py."""
 
 from typing import Any
@@ -28,8 +28,6 @@ def matches(keys: list[str], flt: dict[str, Any], field: str = "search_keys") ->
     assert list(flt) == [field]
     if isinstance(condition, str):
         return condition in keys
-    if "$all" in condition:
-        return all(key in keys for key in condition["$all"])
     return any(key in keys for key in condition["$in"])
 
 
@@ -119,10 +117,16 @@ def test_query_does_not_find_text(query: str, text: str) -> None:
 
 
 def test_filter_shapes() -> None:
-    assert keys_filter("stunt") == {"search_keys": {"$all": ["stunt"]}}
+    assert keys_filter("stunt") == {"search_keys": "stunt"}
     assert keys_filter("...") == {"search_keys": ""}
     assert "" not in search_keys("", " - ", "a-b")
-    assert keys_filter("beasiswa", "title_keys") == {"title_keys": {"$all": ["beasiswa"]}}
+    assert keys_filter("beasiswa", "title_keys") == {"title_keys": "beasiswa"}
+    assert keys_filter("stunt 2024") == {
+        "$and": [
+            {"search_keys": {"$in": ["stunt", "stunt2024"]}},
+            {"search_keys": {"$in": ["2024", "stunt2024"]}},
+        ]
+    }
     assert keys_filter("kerja sama") == {
         "$and": [
             {"search_keys": {"$in": ["kerja", "kerjasama"]}},
