@@ -31,6 +31,7 @@ from strawberry.asgi import GraphQL
 
 import i18n
 from database import Database, connect
+from i18n import N_, _
 from models.errors import DomainError, DomainErrors, ErrorCode
 from resolvers import agreements, auth, evaluations, handover, ocds, proposals, public, reminders
 from resolvers.context import Context
@@ -54,6 +55,9 @@ async def request_context(request: Request) -> Context:
     viewer = request.scope.get("state", {}).get("viewer")
     if viewer is None:
         viewer = await auth.authenticate(request.headers.get("authorization"), settings, key)
+    if viewer.language:
+        # Reset with the request's own language by LanguageMiddleware when the request ends.
+        i18n.set_language(viewer.language)
     return Context(
         database=request.app.state.database,
         settings=settings,
@@ -226,7 +230,7 @@ class GraphQLApp(GraphQL[Context, None]):
             return error_response(
                 400,
                 "CSRF_PREFLIGHT_REQUIRED",
-                "multipart requests must send the Apollo-Require-Preflight header",
+                _("multipart requests must send the Apollo-Require-Preflight header"),
             )
         length = request.headers.get("content-length", "")
         limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
@@ -234,7 +238,10 @@ class GraphQLApp(GraphQL[Context, None]):
             return error_response(
                 413,
                 "FILE_TOO_LARGE",
-                f"the file is larger than {self.settings.max_upload_mb} MB",
+                _(
+                    "the file is larger than %(megabytes)s MB",
+                    megabytes=self.settings.max_upload_mb,
+                ),
             )
         return None
 
@@ -284,13 +291,13 @@ async def download(request: Request) -> Response:
     try:
         file_id = PydanticObjectId(request.path_params["file_id"])
     except (InvalidId, TypeError):
-        return error_response(404, "NOT_FOUND", "no such file")
+        return error_response(404, "NOT_FOUND", _("no such file"))
     ctx = await request_context(request)
     # Templates are public information: their current files need no sign-in.
     found = await public.find_template_file(ctx, file_id)
     if found is None and not ctx.viewer.signed_in:
         return error_response(
-            401, "UNAUTHENTICATED", ctx.viewer.auth_error or "sign in to download files"
+            401, "UNAUTHENTICATED", _(ctx.viewer.auth_error or N_("sign in to download files"))
         )
     database = ctx.database
     # A proposal's files are referenced by the agreement it led to: either owner may grant.
@@ -302,8 +309,8 @@ async def download(request: Request) -> Response:
     )
     layout = await database.files.stat(file_id) if found else None
     if found is None or layout is None:
-        return error_response(404, "NOT_FOUND", "no such file")
-    _, doc = found
+        return error_response(404, "NOT_FOUND", _("no such file"))
+    doc = found[1]
     etag = f'"{doc.sha256}"'
     headers = {
         "ETag": etag,
@@ -355,7 +362,7 @@ async def export(request: Request) -> Response:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
     if found is None:
-        return error_response(404, "NOT_FOUND", "no such export")
+        return error_response(404, "NOT_FOUND", _("no such export"))
     filename = f"sikerma-{ctx.today().isoformat()}-{found.filename}"
     headers = {
         "Content-Disposition": content_disposition(filename, inline=False),
@@ -388,7 +395,7 @@ async def handover_document(request: Request) -> Response:
     try:
         org_unit_id = PydanticObjectId(request.path_params["org_unit_id"])
     except (InvalidId, TypeError):
-        return error_response(404, "NOT_FOUND", "no such department")
+        return error_response(404, "NOT_FOUND", _("no such department"))
     ctx = await request_context(request)
     try:
         briefing = await handover.handover_briefing(ctx, org_unit_id)

@@ -209,7 +209,10 @@ class Agreement(Record):
     ) -> None:
         if len(document_ids) > MAX_EVENT_DOCUMENTS:
             raise DomainError(
-                ErrorCode.INVALID, f"an event names at most {MAX_EVENT_DOCUMENTS} documents", field
+                ErrorCode.INVALID,
+                "an event names at most %(count)s documents",
+                field,
+                count=MAX_EVENT_DOCUMENTS,
             )
         if len(set(document_ids)) != len(document_ids):
             raise DomainError(ErrorCode.INVALID, "a document is listed twice", field)
@@ -229,8 +232,10 @@ class Agreement(Record):
         if parent.form != AgreementForm.KSB:
             raise DomainError(
                 ErrorCode.INVALID_PARENT,
-                f"a PKS must sit under a KSB; {parent.number} is a {parent.form}",
+                "a PKS must sit under a KSB; %(number)s is a %(form)s",
                 "parentId",
+                number=parent.number,
+                form=parent.form,
             )
 
     # --- acts: each returns the stored agreement after one atomic write ---------------------
@@ -269,7 +274,7 @@ class Agreement(Record):
     ) -> Self:
         unknown = set(changes) - EDITABLE_FIELDS
         if unknown:
-            raise DomainError(ErrorCode.INVALID, f"cannot edit {', '.join(sorted(unknown))}")
+            raise DomainError(ErrorCode.INVALID, "cannot edit %(fields)s", fields=sorted(unknown))
         _, changed = self.revised(changes)
         if not changed:
             return self
@@ -284,8 +289,10 @@ class Agreement(Record):
         if not scans:
             raise DomainError(
                 ErrorCode.MISSING_SIGNED_DOCUMENT,
-                f"upload the signed {self.form} scan ({signed_type}) before activating",
+                "upload the signed %(form)s scan (%(type)s) before activating",
                 "documents",
+                form=self.form,
+                type=signed_type,
             )
         if self.signed_on is None:
             raise DomainError(ErrorCode.REQUIRED, "set signedOn before activating", "signedOn")
@@ -405,8 +412,9 @@ class Agreement(Record):
         if self.status != Status.ACTIVE:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
-                f"only an ACTIVE agreement can be amended; this one is {self.status}",
+                "only an active agreement can be amended; this one is %(status)s",
                 "agreementId",
+                status=self.status,
             )
         if self.signed_on is not None and amendment.signed_on < self.signed_on:
             raise DomainError(
@@ -419,7 +427,10 @@ class Agreement(Record):
             doc = self.document(amendment.document_id)
             if doc.type != DocumentType.ADDENDUM:
                 raise DomainError(
-                    ErrorCode.INVALID, "attach a document of type ADDENDUM", "documentId"
+                    ErrorCode.INVALID,
+                    "attach a document of type %(type)s",
+                    "documentId",
+                    type=DocumentType.ADDENDUM,
                 )
             document_ids = [doc.id]
         amended = event(
@@ -451,8 +462,9 @@ class Agreement(Record):
         if previous.type != doc_type:
             raise DomainError(
                 ErrorCode.INVALID,
-                f"a new version must keep the type {previous.type}",
+                "a new version must keep the type %(type)s",
                 "type",
+                type=previous.type,
             )
         return previous.version + 1
 
@@ -475,12 +487,12 @@ class Agreement(Record):
         """A hand-entered event: a manual kind, a real date, documents of this agreement (or
         `arriving` with it)."""
         if item.kind not in MANUAL_KINDS:
-            allowed = ", ".join(sorted(MANUAL_KINDS))
             raise DomainError(
                 ErrorCode.INVALID,
-                f"only {allowed} events are recorded by hand; the others are written by the "
+                "only %(kinds)s events are recorded by hand; the others are written by the "
                 "acts they describe",
                 "kind",
+                kinds=sorted(MANUAL_KINDS),
             )
         check_occurred_at(item.occurred_at, now, "occurredAt")
         self._check_event_documents(item.document_ids, "documentIds", arriving)
@@ -550,8 +562,10 @@ class Agreement(Record):
         if target not in TRANSITIONS[self.status]:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
-                f"an agreement in status {self.status} cannot become {target}",
+                "an agreement in status %(status)s cannot become %(target)s",
                 "status",
+                status=self.status,
+                target=target,
             )
 
     async def commit(

@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 from models.audit import note_changes
 from models.clock import utcnow
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.validation_messages import message_of
 
 
 class Record(Document):
@@ -60,7 +61,7 @@ class Record(Document):
         _, changed = self.revised(changes)
         if not changed:
             if expected_revision is not None and expected_revision != self.revision:
-                raise stale(type(self).__name__)
+                raise stale()
             return self
         return await self.compare_and_set({"$set": changed}, expected_revision=expected_revision)
 
@@ -74,7 +75,7 @@ class Record(Document):
         """Apply `update` only if nobody changed the record since it was read (or since the
         revision the client last saw). A stale write is refused, never applied."""
         if expected_revision is not None and expected_revision != self.revision:
-            raise stale(type(self).__name__)
+            raise stale()
         update = dict(update)
         update.setdefault("$set", {})
         update["$set"] = {**update["$set"], "updated_at": utcnow()}
@@ -89,7 +90,7 @@ class Record(Document):
         except DuplicateKeyError as error:
             raise self.duplicate_error(error) from None
         if raw is None:
-            raise stale(type(self).__name__)
+            raise stale()
         stored = self.model_validate(raw)
         self._note(stored, update)
         return stored
@@ -108,14 +109,16 @@ class Record(Document):
         text = str(error)
         for key, field in cls.unique_fields.items():
             if key in text:
-                return DomainError(ErrorCode.DUPLICATE, f"{field} is already in use", field)
+                return DomainError(
+                    ErrorCode.DUPLICATE, "%(name)s is already in use", field, name=field
+                )
         return DomainError(ErrorCode.DUPLICATE, "a record with these values already exists")
 
 
-def stale(kind: str) -> DomainError:
+def stale() -> DomainError:
     return DomainError(
         ErrorCode.CONFLICT,
-        f"the {kind} was changed by someone else since you read it; reload and try again",
+        "the record was changed by someone else since you read it; reload and try again",
         "revision",
     )
 
@@ -124,7 +127,9 @@ def parse_object_id(value: str, field: str = "id") -> PydanticObjectId:
     try:
         return PydanticObjectId(value)
     except Exception:
-        raise DomainError(ErrorCode.INVALID_ID, f"{value!r} is not a valid id", field) from None
+        raise DomainError(
+            ErrorCode.INVALID_ID, "%(value)r is not a valid id", field, value=value
+        ) from None
 
 
 def checked[M: BaseModel](model: type[M], data: dict[str, Any]) -> M:
@@ -144,8 +149,6 @@ def validation_errors(error: ValidationError) -> DomainErrors:
             if item["type"] in {"missing", "string_too_short", "too_short"}
             else (ErrorCode.INVALID)
         )
-        message = item["msg"]
-        if item["type"] == "value_error":
-            message = str(item.get("ctx", {}).get("error", message))
-        found.append(DomainError(code, message, field))
+        message, params = message_of(item)
+        found.append(DomainError(code, message, field, **params))
     return DomainErrors(found)

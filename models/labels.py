@@ -169,6 +169,14 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "REGULAR_REPORTING": (N_("Regular reporting"), N_("Whether reports arrive on schedule.")),
     },
+    "PeriodLength": {
+        "SEMESTER": (N_("semester"), N_("Half a year: 2026-S1, 2026-S2.")),
+        "QUARTER": (N_("quarter"), N_("A quarter of a year: 2026-Q1 to 2026-Q4.")),
+    },
+    "Language": {
+        "ID": (N_("Bahasa Indonesia"), N_("Indonesian, the default.")),
+        "EN": (N_("English"), N_("English.")),
+    },
     "AlertKind": {
         "EXPIRING": (N_("Expiring soon"), N_("Active and ending within the warning window.")),
         "PAST_END": (N_("Past its end"), N_("Past its end date but still active.")),

@@ -210,7 +210,7 @@ class Proposal(Record):
     def missing_for_submission(self) -> list[DomainError]:
         """Everything that keeps this proposal from being submitted, each with its field."""
         problems = [
-            DomainError(ErrorCode.REQUIRED, f"fill in {name} before submitting", name)
+            DomainError(ErrorCode.REQUIRED, "fill in %(name)s before submitting", name, name=name)
             for name in REQUIRED_FIELDS
             if getattr(self, name) in (None, "", [])
         ]
@@ -218,8 +218,9 @@ class Proposal(Record):
         problems.extend(
             DomainError(
                 ErrorCode.MISSING_ATTACHMENT,
-                f"attach the {doc_type} before submitting",
+                "attach the %(document)s before submitting",
                 "attachments",
+                document=doc_type,
             )
             for doc_type in REQUIRED_ATTACHMENTS
             if doc_type not in present
@@ -232,15 +233,17 @@ class Proposal(Record):
         if not self.editable:
             raise DomainError(
                 ErrorCode.NOT_EDITABLE,
-                f"a proposal in status {self.status} cannot be changed; only DRAFT or "
-                "REVISION_REQUESTED proposals can",
+                "a proposal in status %(status)s cannot be changed; only %(editable)s "
+                "proposals can",
                 "status",
+                status=self.status,
+                editable=sorted(EDITABLE_STATUSES),
             )
 
     async def edit(self, changes: dict[str, Any], expected_revision: int | None) -> Self:
         unknown = set(changes) - EDITABLE_FIELDS
         if unknown:
-            raise DomainError(ErrorCode.INVALID, f"cannot edit {', '.join(sorted(unknown))}")
+            raise DomainError(ErrorCode.INVALID, "cannot edit %(fields)s", fields=sorted(unknown))
         self.check_editable()
         return await self.update_fields(changes, expected_revision=expected_revision)
 
@@ -248,11 +251,12 @@ class Proposal(Record):
         """Check a new upload against the proposal; return its version number."""
         self.check_editable()
         if doc_type not in ATTACHMENT_TYPES:
-            accepted = ", ".join(sorted(ATTACHMENT_TYPES))
             raise DomainError(
                 ErrorCode.INVALID,
-                f"a proposal takes {accepted}; {doc_type} belongs to an agreement",
+                "a proposal takes %(accepted)s; %(type)s belongs to an agreement",
                 "type",
+                accepted=sorted(ATTACHMENT_TYPES),
+                type=doc_type,
             )
         if supersedes is None:
             return 1
@@ -265,7 +269,10 @@ class Proposal(Record):
             )
         if previous.type != doc_type:
             raise DomainError(
-                ErrorCode.INVALID, f"a new version must keep the type {previous.type}", "type"
+                ErrorCode.INVALID,
+                "a new version must keep the type %(type)s",
+                "type",
+                type=previous.type,
             )
         return previous.version + 1
 
@@ -356,8 +363,9 @@ class Proposal(Record):
         if unchecked:
             raise DomainError(
                 ErrorCode.PARTNER_NOT_VERIFIED,
-                f"verify the partner registration first: {', '.join(unchecked)}",
+                "verify the partner registration first: %(partners)s",
                 "partnerIds",
+                partners=unchecked,
             )
 
     async def approve(
@@ -489,8 +497,10 @@ class Proposal(Record):
         if target not in TRANSITIONS[self.status]:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
-                f"a proposal in status {self.status} cannot become {target}",
+                "a proposal in status %(status)s cannot become %(target)s",
                 "status",
+                status=self.status,
+                target=target,
             )
         return HistoryEntry(
             actor=actor,
@@ -504,7 +514,7 @@ class Proposal(Record):
         """Refuse a stale request before anything is spent on it (a tracking number, an
         agreement inside a transaction)."""
         if expected_revision is not None and expected_revision != self.revision:
-            raise stale("Proposal")
+            raise stale()
 
     async def _commit(
         self,
@@ -525,4 +535,4 @@ class Proposal(Record):
 
 def _required(text: str, field: str) -> None:
     if not text:
-        raise DomainError(ErrorCode.REQUIRED, f"{field} is required", field)
+        raise DomainError(ErrorCode.REQUIRED, "%(name)s is required", field, name=field)

@@ -352,7 +352,7 @@ async def upload_document(
                     raise
                 agreement = await _contributable(ctx, agreement_id)
         else:
-            raise stale("Agreement")
+            raise stale()
     except BaseException:
         await files.delete(stored.file_id)
         raise

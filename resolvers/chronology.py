@@ -98,8 +98,9 @@ async def add_event(
     if len(new_files) > MAX_NEW_DOCUMENTS:
         raise DomainError(
             ErrorCode.INVALID,
-            f"upload at most {MAX_NEW_DOCUMENTS} files with one event",
+            "upload at most %(count)s files with one event",
             "newDocuments",
+            count=MAX_NEW_DOCUMENTS,
         )
     doc_type = document_type or DOCUMENT_TYPE_OF[item.kind]
     once = Once(
@@ -154,7 +155,7 @@ async def add_event(
                     raise
                 agreement = await _contributable(ctx, agreement_id)
         else:
-            raise stale("Agreement")
+            raise stale()
     except BaseException:
         for s in stored:
             await ctx.database.files.delete(s.file_id)
@@ -228,7 +229,7 @@ async def correct_event(
             if revision is not None or not _is_conflict(error):
                 raise
             agreement = await _contributable(ctx, agreement_id)
-    raise stale("Agreement")
+    raise stale()
 
 
 # --- checking history ---------------------------------------------------------------------------

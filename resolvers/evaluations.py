@@ -174,8 +174,9 @@ async def create_evaluation(
         ):
             raise DomainError(
                 ErrorCode.DUPLICATE,
-                f"this agreement already has an evaluation for {period}",
+                "this agreement already has an evaluation for %(period)s",
                 "period",
+                period=str(period),
             )
         return await evaluation.create_checked(session=session)
 
@@ -238,7 +239,7 @@ async def submit_evaluation(
             if reloaded is None:
                 raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", "agreementId") from None
             agreement = reloaded
-    raise stale("Agreement")
+    raise stale()
 
 
 async def review_evaluation(
@@ -352,7 +353,7 @@ async def upload_evidence(
                     raise
                 evaluation, _ = await _evaluation(ctx, evaluation_id)
         else:
-            raise stale("Evaluation")
+            raise stale()
     except BaseException:
         await files.delete(stored.file_id)
         raise

@@ -337,7 +337,10 @@ async def list_alerts(ctx: Context, flt: AlertFilter | None, request: PageReques
     within = ctx.settings.expiring_window_days if flt.within_days is None else flt.within_days
     if not 0 <= within <= MAX_WITHIN_DAYS:
         raise DomainError(
-            ErrorCode.INVALID, f"withinDays is between 0 and {MAX_WITHIN_DAYS}", "withinDays"
+            ErrorCode.INVALID,
+            "withinDays is between 0 and %(most)s",
+            "withinDays",
+            most=MAX_WITHIN_DAYS,
         )
     found = await compute_alerts(
         scope, schedule(ctx), within, frozenset(flt.kinds) if flt.kinds else None

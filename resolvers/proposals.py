@@ -277,7 +277,7 @@ async def upload_attachment(
                     raise
                 proposal = await _own(ctx, proposal_id)
         else:
-            raise stale("Proposal")
+            raise stale()
     except BaseException:
         await files.delete(stored.file_id)
         raise

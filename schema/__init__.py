@@ -21,6 +21,7 @@ from schema.org_units import OrgUnitMutations, OrgUnitQueries
 from schema.partner_registration import PartnerRegistrationMutations
 from schema.partners import PartnerMutations, PartnerQueries
 from schema.persisted_queries import PersistedQueries
+from schema.preferences import PreferenceMutations
 from schema.proposals import ProposalMutations, ProposalQueries
 from schema.public import PublicMutations, PublicQueries
 from schema.stats import StatsQueries
@@ -58,6 +59,7 @@ Mutation = merge_types(
         PublicMutations,
         ChronologyMutations,
         EvaluationMutations,
+        PreferenceMutations,
     ),
 )
 

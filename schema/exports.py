@@ -54,7 +54,7 @@ def _values(params: QueryParams, name: str) -> list[str]:
 def _one(params: QueryParams, name: str) -> str | None:
     values = params.getlist(name)
     if len(values) > 1:
-        raise DomainError(ErrorCode.INVALID, f"give {name} once", name)
+        raise DomainError(ErrorCode.INVALID, "give %(name)s once", name, name=name)
     return values[0].strip() if values and values[0].strip() else None
 
 
@@ -64,7 +64,9 @@ def _enums[E: Enum](params: QueryParams, name: str, enum: type[E]) -> list[E] | 
         return [enum(v) for v in values] or None
     except ValueError:
         allowed = ", ".join(e.value for e in enum)
-        raise DomainError(ErrorCode.INVALID, f"{name} takes {allowed}", name) from None
+        raise DomainError(
+            ErrorCode.INVALID, "%(name)s takes %(allowed)s", name, name=name, allowed=allowed
+        ) from None
 
 
 def _int(params: QueryParams, name: str) -> int | None:
@@ -74,7 +76,9 @@ def _int(params: QueryParams, name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise DomainError(ErrorCode.INVALID, f"{name} must be a whole number", name) from None
+        raise DomainError(
+            ErrorCode.INVALID, "%(name)s must be a whole number", name, name=name
+        ) from None
 
 
 def _date(params: QueryParams, name: str) -> date | None:
@@ -84,7 +88,9 @@ def _date(params: QueryParams, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise DomainError(ErrorCode.INVALID, f"{name} must be a date (YYYY-MM-DD)", name) from None
+        raise DomainError(
+            ErrorCode.INVALID, "%(name)s must be a date (YYYY-MM-DD)", name, name=name
+        ) from None
 
 
 def _id(params: QueryParams, name: str, type_name: str) -> PydanticObjectId | None:
@@ -120,8 +126,10 @@ def agreement_filter(params: QueryParams, also: frozenset[str] = frozenset()) ->
     if unknown:
         raise DomainError(
             ErrorCode.INVALID,
-            f"unknown parameter {unknown[0]}; this export takes {', '.join(sorted(known))}",
+            "unknown parameter %(name)s; this export takes %(known)s",
             unknown[0],
+            name=unknown[0],
+            known=", ".join(sorted(known)),
         )
     return AgreementFilter(
         text=_one(params, "text"),
