@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
@@ -115,11 +116,29 @@ def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
     return translated % readable({"n": n, **params})
 
 
+@dataclass(frozen=True)
+class Text:
+    """A message to be read later, by someone whose language is not known yet (a
+    notification's recipients): `str()` renders it in the language current at that moment."""
+
+    msgid: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return _(self.msgid, **self.params)
+
+
+def later(message: str, **params: Any) -> Text:
+    return Text(message, params)
+
+
 def readable(params: Mapping[str, Any]) -> dict[str, Any]:
     return {name: _readable(value) for name, value in params.items()}
 
 
 def _readable(value: Any) -> Any:
+    if isinstance(value, Text):
+        return str(value)
     if isinstance(value, Enum):
         from models.labels import label
 
@@ -152,10 +171,16 @@ def format_day(day: date) -> str:
     return format_date(day, "d MMMM y", locale=current_language())
 
 
-def format_moment(moment: datetime) -> str:
-    """A moment in the city's time: `2 Desember 2026 13.05 WIB`."""
+def local_time(moment: datetime) -> datetime:
+    """A stored moment (UTC; naive as the driver returns it) in the city's time zone."""
     from settings import city_zone
 
-    local = moment.astimezone(city_zone())
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(city_zone())
+
+
+def format_moment(moment: datetime) -> str:
+    """A moment in the city's time: `2 Desember 2026 13.05 WIB`."""
+    local = local_time(moment)
     text = format_datetime(local, "d MMMM y HH.mm", locale=current_language())
     return f"{text} {local.tzname()}"

@@ -21,6 +21,7 @@ MAPPING = Path(__file__).with_name("babel.cfg")
 KEYWORDS = {
     "_": None,
     "N_": None,
+    "later": None,
     "ngettext": (1, 2),
     "DomainError": (2,),
     "ApiError": (2,),

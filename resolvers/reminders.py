@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from beanie import PydanticObjectId
 
+from i18n import later
 from models import Notification, User
 from models.enums import AlertKind, AlertSeverity, PeriodLength, Role
 from resolvers.context import CITY_TIMEZONE
@@ -25,10 +26,10 @@ log = logging.getLogger("sikerma.reminders")
 # The first run waits until the server has settled (and loaded demo data, if asked to).
 FIRST_RUN_DELAY_SECONDS = 60.0
 TITLES = {
-    AlertKind.EXPIRING: "Kerja sama segera berakhir",
-    AlertKind.PAST_END: "Kerja sama melewati tanggal berakhir",
-    AlertKind.EVALUATION_OVERDUE: "Monev belum dilakukan",
-    AlertKind.FOLLOW_UP_OVERDUE: "Tindak lanjut monev lewat tenggat",
+    AlertKind.EXPIRING: later("Agreement ending soon"),
+    AlertKind.PAST_END: later("Agreement past its end date"),
+    AlertKind.EVALUATION_OVERDUE: later("Monitoring and evaluation not done"),
+    AlertKind.FOLLOW_UP_OVERDUE: later("Evaluation follow-up overdue"),
 }
 
 
@@ -45,11 +46,13 @@ def dedupe_key(alert: Alert) -> str:
 
 
 def message(alert: Alert) -> Message:
-    urgent = "[PENTING] " if alert.severity == AlertSeverity.CRITICAL else ""
+    title = later("%(what)s: %(number)s", what=TITLES[alert.kind], number=alert.number)
+    if alert.severity == AlertSeverity.CRITICAL:
+        title = later("[URGENT] %(title)s", title=title)
     return Message(
         kind=f"ALERT_{alert.kind}",
-        title=f"{urgent}{TITLES[alert.kind]}: {alert.number}",
-        body=alert.message,
+        title=title,
+        body=alert.text,
         subject_id=subject("Agreement", alert.agreement_id),
     )
 

@@ -3,9 +3,10 @@
 Parameters mirror `AgreementFilter` (`?status=ACTIVE&status=EXPIRED&orgUnitId=…`; a list
 may also be comma-separated); evaluations also take `period`, `evaluationStatus` and
 `recommendation`. An unknown parameter is refused, so a typo never exports more than was
-meant. CSV is UTF-8 with a byte order mark and a header row, for Excel; a text cell
-that a spreadsheet would read as a formula (= + - @) gets a leading apostrophe. Ids are the
-API's global ids.
+meant. CSV is UTF-8 with a byte order mark and a header row, for Excel, written for people
+in the request's language: headers and codes as labels, moments in the city's time with their
+offset; a text cell that a spreadsheet would read as a formula (= + - @) gets a leading
+apostrophe. NDJSON is for programs: codes and UTC. Ids are the API's global ids.
 """
 
 import csv
@@ -21,6 +22,7 @@ from typing import Any
 from beanie import PydanticObjectId
 from starlette.datastructures import QueryParams
 
+from i18n import N_, _, local_time
 from models.enums import (
     AgreementForm,
     AgreementStatus,
@@ -30,6 +32,7 @@ from models.enums import (
     Recommendation,
 )
 from models.errors import DomainError, ErrorCode
+from models.labels import LABELS, label
 from resolvers import exports
 from resolvers.agreements import AgreementFilter
 from resolvers.context import Context
@@ -174,8 +177,18 @@ def plain(value: Any) -> Any:
     return value
 
 
+def readable(value: Any) -> Any:
+    """A value as a person reads it in a spreadsheet: codes as their labels, moments in the
+    city's time with its UTC offset (dates stay ISO so that they sort)."""
+    if isinstance(value, Enum):
+        return label(value)
+    if isinstance(value, datetime):
+        return local_time(value).isoformat()
+    return plain(value)
+
+
 def excel_safe(value: Any) -> Any:
-    value = plain(value)
+    value = readable(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -187,7 +200,7 @@ async def csv_body(
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(header)
+    writer.writerow([_(name) for name in header])
     async for row in rows:
         writer.writerow(["" if v is None else excel_safe(v) for v in row])
         if buffer.tell() >= CHUNK_CHARS:
@@ -221,34 +234,34 @@ def _optional_gid(type_name: str, value: Any) -> str | None:
 # --- agreements --------------------------------------------------------------------------------
 
 AGREEMENT_HEADER = (
-    "id",
-    "number",
-    "title",
-    "form",
-    "cooperationType",
-    "status",
-    "visibility",
-    "field",
-    "partners",
-    "partnerKinds",
-    "leadOrgUnits",
-    "parentId",
-    "predecessorId",
-    "successorId",
-    "signedOn",
-    "startsOn",
-    "endsOn",
-    "fundingSource",
-    "value",
-    "archiveLocation",
-    "terminationReason",
-    "amendments",
-    "currentDocuments",
-    "purpose",
-    "scope",
-    "createdAt",
-    "updatedAt",
-    "revision",
+    N_("Id"),
+    N_("Number"),
+    N_("Title"),
+    N_("Form"),
+    N_("Cooperation type"),
+    N_("Status"),
+    N_("Visibility"),
+    N_("Field"),
+    N_("Partners"),
+    N_("Partner kinds"),
+    N_("Lead departments"),
+    N_("Parent agreement id"),
+    N_("Predecessor id"),
+    N_("Successor id"),
+    N_("Date signed"),
+    N_("Start date"),
+    N_("End date"),
+    N_("Funding source"),
+    N_("Value (IDR)"),
+    N_("Archive location"),
+    N_("Termination reason"),
+    N_("Amendments"),
+    N_("Current documents"),
+    N_("Purpose"),
+    N_("Scope"),
+    N_("Recorded at"),
+    N_("Last changed"),
+    N_("Revision"),
 )
 
 
@@ -268,7 +281,7 @@ async def _agreement_rows(
             a.visibility,
             a.field,
             "; ".join(p.name for p in record.partners),
-            "; ".join(sorted({p.kind.value for p in record.partners})),
+            "; ".join(sorted({label(p.kind) for p in record.partners})),
             "; ".join(u.name for u in record.org_units),
             _optional_gid("Agreement", a.parent_id),
             _optional_gid("Agreement", a.predecessor_id),
@@ -366,19 +379,19 @@ async def _agreement_objects(
 # --- chronology --------------------------------------------------------------------------------
 
 CHRONOLOGY_HEADER = (
-    "agreementId",
-    "agreementNumber",
-    "eventId",
-    "kind",
-    "occurredAt",
-    "recordedAt",
-    "recordedBy",
-    "title",
-    "description",
-    "documentIds",
-    "corrects",
-    "hash",
-    "prevHash",
+    N_("Agreement id"),
+    N_("Agreement number"),
+    N_("Event id"),
+    N_("Kind"),
+    N_("Occurred at"),
+    N_("Recorded at"),
+    N_("Recorded by"),
+    N_("Title"),
+    N_("Description"),
+    N_("Document ids"),
+    N_("Corrects event"),
+    N_("Hash"),
+    N_("Previous hash"),
 )
 
 
@@ -404,30 +417,32 @@ async def _event_rows(records: AsyncIterator[exports.EventRecord]) -> AsyncItera
 
 # --- evaluations -------------------------------------------------------------------------------
 
+# The indicators' columns are headed by their labels.
+INDICATORS = tuple(LABELS["Indicator"][i.name][0] for i in Indicator)
 EVALUATION_HEADER = (
-    "id",
-    "agreementId",
-    "agreementNumber",
-    "agreementTitle",
-    "period",
-    "status",
-    "evaluator",
-    "visitDate",
-    "overallScore",
-    *(i.value for i in Indicator),
-    "recommendation",
-    "findings",
-    "obstacles",
-    "followUpActions",
-    "openFollowUpActions",
-    "evidence",
-    "submittedAt",
-    "submittedBy",
-    "reviewedAt",
-    "reviewedBy",
-    "reviewNote",
-    "createdAt",
-    "updatedAt",
+    N_("Id"),
+    N_("Agreement id"),
+    N_("Agreement number"),
+    N_("Agreement title"),
+    N_("Period"),
+    N_("Status"),
+    N_("Evaluator"),
+    N_("Visit date"),
+    N_("Overall score"),
+    *INDICATORS,
+    N_("Recommendation"),
+    N_("Findings"),
+    N_("Obstacles"),
+    N_("Follow-up actions"),
+    N_("Open follow-up actions"),
+    N_("Evidence files"),
+    N_("Submitted at"),
+    N_("Submitted by"),
+    N_("Reviewed at"),
+    N_("Reviewed by"),
+    N_("Review note"),
+    N_("Recorded at"),
+    N_("Last changed"),
 )
 
 
