@@ -23,11 +23,12 @@ log = logging.getLogger("sikerma")
 
 @dataclass(frozen=True)
 class Message:
-    """Written in each recipient's preferred language when it is stored for them."""
+    """Written in each recipient's preferred language when it is stored for them (a plain
+    string is already final, e.g. words a person typed)."""
 
     kind: str
-    title: Text
-    body: Text | None = None
+    title: Text | str
+    body: Text | str | None = None
     subject_id: str | None = None
 
     def rendered(self, chosen: str | None) -> tuple[str, str]:
