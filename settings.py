@@ -3,9 +3,9 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,8 +20,18 @@ class Settings(BaseSettings):
     database_name: str = "sikerma"
     data_dir: Path = Path("data")
 
-    # The city's time zone: records are stored in UTC and shown, and days counted, in this one.
+    # The city's time zone (IANA name): records are stored in UTC and shown, and days counted,
+    # in this one.
     time_zone: str = "Asia/Jakarta"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
 
     max_upload_mb: int = Field(default=50, ge=1)
     expiring_window_days: int = Field(default=90, ge=1)

@@ -10,12 +10,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from beanie import PydanticObjectId
 
 from i18n import later
 from models import Notification, User
+from models.clock import utcnow
 from models.enums import AlertKind, AlertSeverity, PeriodLength, Role
 from resolvers.context import CITY_TIMEZONE
 from resolvers.monitoring import Alert, Schedule, compute_alerts
@@ -60,7 +61,7 @@ def message(alert: Alert) -> Message:
 async def run_reminders(settings: Settings, today: date | None = None) -> ReminderRun:
     """Notify the cooperation unit and the lead departments' officers of every alert they
     have not been told of yet."""
-    today = today or datetime.now(CITY_TIMEZONE).date()
+    today = today or utcnow().astimezone(CITY_TIMEZONE).date()
     when = Schedule.of(today, PeriodLength(settings.evaluation_period))
     alerts = await compute_alerts({}, when, settings.expiring_window_days)
     if not alerts:
