@@ -33,6 +33,10 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 
+    # Registry numbers of agreements drafted from approved proposals: {sequence} runs per
+    # {year}. The cooperation unit may change the number on the draft.
+    agreement_number_format: str = "119/{sequence:03d}-KS/{year}"
+
     max_upload_mb: int = Field(default=50, ge=1)
     expiring_window_days: int = Field(default=90, ge=1)
     # Files uploaded but never attached to a record (a crash between the two writes) are

@@ -237,6 +237,55 @@ class Agreement(Record):
                 number=parent.number,
                 form=parent.form,
             )
+        self.check_within_term_of(parent)
+
+    @property
+    def began_on(self) -> date | None:
+        return self.starts_on or self.signed_on
+
+    def check_within_term_of(self, parent: "Agreement") -> None:
+        """A PKS implements its KSB: it may not start before it or end after it."""
+        if self.began_on and parent.began_on and self.began_on < parent.began_on:
+            raise DomainError(
+                ErrorCode.OUTSIDE_PARENT_TERM,
+                "this PKS starts on %(child)s, before its KSB %(number)s starts on %(parent)s",
+                "startsOn",
+                child=self.began_on,
+                number=parent.number,
+                parent=parent.began_on,
+            )
+        if self.ends_on and parent.ends_on and self.ends_on > parent.ends_on:
+            raise DomainError(
+                ErrorCode.OUTSIDE_PARENT_TERM,
+                "this PKS ends on %(child)s, after its KSB %(number)s ends on %(parent)s",
+                "endsOn",
+                child=self.ends_on,
+                number=parent.number,
+                parent=parent.ends_on,
+            )
+
+    def check_term_covers(self, children: list["Agreement"]) -> None:
+        """A KSB's new term must still hold every PKS under it (none is left outside)."""
+        for child in children:
+            if child.began_on and self.began_on and child.began_on < self.began_on:
+                raise DomainError(
+                    ErrorCode.OUTSIDE_PARENT_TERM,
+                    "the KSB would start on %(parent)s, after its PKS %(number)s starts on "
+                    "%(child)s",
+                    "startsOn",
+                    parent=self.began_on,
+                    number=child.number,
+                    child=child.began_on,
+                )
+            if child.ends_on and self.ends_on and child.ends_on > self.ends_on:
+                raise DomainError(
+                    ErrorCode.OUTSIDE_PARENT_TERM,
+                    "the KSB would end on %(parent)s, before its PKS %(number)s ends on %(child)s",
+                    "endsOn",
+                    parent=self.ends_on,
+                    number=child.number,
+                    child=child.ends_on,
+                )
 
     # --- acts: each returns the stored agreement after one atomic write ---------------------
 

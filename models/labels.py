@@ -266,6 +266,10 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
             N_("The record's status does not allow this step."),
         ),
         "INVALID_PARENT": (N_("Invalid parent"), N_("The parent agreement does not fit.")),
+        "OUTSIDE_PARENT_TERM": (
+            N_("Outside the parent's term"),
+            N_("A PKS must start and end within the term of its KSB."),
+        ),
         "MISSING_SIGNED_DOCUMENT": (
             N_("Signed text missing"),
             N_("Upload the signed scan first."),

@@ -101,9 +101,9 @@ ATTACHMENT_TYPES = frozenset(
     }
 )
 REQUIRED_ATTACHMENTS = (DocumentType.REQUEST_LETTER, DocumentType.TOR)
-# Tracking codes: PKS (Pengajuan Kerja Sama), the year of first submission, a number that
-# runs per year: PKS-2026-0001.
-TRACKING_PREFIX = "PKS"
+# Tracking codes: PGJ (pengajuan, a proposal; not PKS, which names an agreement form), the
+# year of first submission, a number that runs per year: PGJ-2026-0001.
+TRACKING_PREFIX = "PGJ"
 # The longest term a proposal may ask for (agreements can run 20-30 years).
 MAX_DURATION_MONTHS = 600
 
@@ -373,7 +373,7 @@ class Proposal(Record):
         actor: ActorRef,
         *,
         partners: list[Partner],
-        number: str | None,
+        number: str,
         org_unit_id: PydanticObjectId | None,
         note: str,
         expected_revision: int | None,
@@ -392,7 +392,7 @@ class Proposal(Record):
         self._check_revision(expected_revision)
         documents, renamed = self._carried_documents()
         agreement = Agreement.build(
-            number=number or self.tracking_code,
+            number=number,
             title=self.title,
             purpose=self.purpose,
             scope=self.scope,

@@ -19,6 +19,7 @@ from models.enums import (
     Role,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.numbering import next_agreement_number
 from models.proposal import HistoryEntry
 from resolvers.access import (
     can_read_partner,
@@ -368,6 +369,10 @@ async def approve_proposal(
         raise DomainError(ErrorCode.NOT_FOUND, "no such department", "orgUnitId")
     partners = await Partner.find({"_id": {"$in": proposal.partner_ids}}).to_list()
     async with ctx.database.client.start_session() as session, await session.start_transaction():
+        # A number from the registry (editable on the draft); taken only if approval commits.
+        number = number or await next_agreement_number(
+            ctx.settings.agreement_number_format, ctx.today().year, session
+        )
         approved, agreement = await proposal.approve(
             ctx.viewer.actor,
             partners=partners,

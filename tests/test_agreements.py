@@ -113,7 +113,7 @@ async def test_life_cycle_draft_active_terminated(api: Api) -> None:
     assert no_reason["errors"][0] == {
         "field": "reason",
         "code": "REQUIRED",
-        "message": "a reason is required to terminate",
+        "message": "alasan wajib diisi untuk mengakhiri kerja sama",
     }
     ended = await api.ok(
         "terminateAgreement",

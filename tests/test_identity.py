@@ -45,7 +45,7 @@ async def test_login_viewer_and_the_same_error_for_unknown_email(api: Api) -> No
             {
                 "field": None,
                 "code": "INVALID_CREDENTIALS",
-                "message": "the email or the password is wrong",
+                "message": "email atau kata sandi salah",
             }
         ]
     )
@@ -67,7 +67,7 @@ async def test_expired_tampered_and_foreign_tokens_are_refused(api: Api) -> None
         body = await api.as_(token).raw(LIST)
         assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", token
     expired_body = await api.as_(expired).raw(LIST)
-    assert "expired" in expired_body["errors"][0]["message"]
+    assert "kedaluwarsa" in expired_body["errors"][0]["message"]
 
 
 async def test_logout_revokes_at_once(api: Api) -> None:
@@ -95,7 +95,7 @@ async def test_refresh_rotates_and_reuse_revokes_the_session(api: Api) -> None:
 
     reused = await anonymous.raw(REFRESH, {"t": first["refreshToken"]})
     assert reused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert "already used" in reused["errors"][0]["message"]
+    assert "sudah pernah dipakai" in reused["errors"][0]["message"]
     # The thief's copy and the owner's newest token both die with the session.
     assert await _refresh_error(anonymous, second["refreshToken"]) == "UNAUTHENTICATED"
     assert await _code(api.as_(second["accessToken"])) == "UNAUTHENTICATED"
