@@ -331,7 +331,12 @@ class Agreement(Record):
         note = event(ChronologyKind.UPDATED, "Data kerja sama diperbarui", actor, description=names)
         return await self.commit(changed, [note], expected_revision=expected_revision)
 
-    async def activate(self, actor: ActorRef, expected_revision: int | None) -> Self:
+    async def activate(
+        self,
+        actor: ActorRef,
+        expected_revision: int | None,
+        session: AsyncClientSession | None = None,
+    ) -> Self:
         self._check_move(Status.ACTIVE)
         signed_type = SIGNED_DOCUMENT_TYPE[self.form]
         scans = [d for d in self.documents if d.type == signed_type]
@@ -353,7 +358,10 @@ class Agreement(Record):
             document_ids=[scans[-1].id],
         )
         return await self.commit(
-            {"status": Status.ACTIVE}, [signed], expected_revision=expected_revision
+            {"status": Status.ACTIVE},
+            [signed],
+            expected_revision=expected_revision,
+            session=session,
         )
 
     async def terminate(
@@ -402,6 +410,12 @@ class Agreement(Record):
     ) -> None:
         """`ancestors`: the ids of the agreements this one renews, directly or not."""
         self._check_move(Status.EXTENDED)
+        if self.successor_id is not None:
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION,
+                "this agreement already has a renewal waiting to be activated",
+                "agreementId",
+            )
         if successor.id == self.id:
             raise DomainError(
                 ErrorCode.INVALID, "an agreement cannot succeed itself", "successorId"
@@ -433,18 +447,19 @@ class Agreement(Record):
         expected_revision: int | None,
         session: AsyncClientSession | None,
     ) -> tuple[Self, "Agreement"]:
+        """Link a renewal. The original stays in force while the renewal is a draft (it shows
+        as pending) and becomes EXTENDED when the renewal is activated (`renewal_activated`);
+        a renewal already in force extends it at once."""
         self.check_can_extend(successor, ancestors)
-        extended = event(
-            ChronologyKind.EXTENDED,
-            f"Diperpanjang dengan {successor.number}",
-            actor,
-            description=successor.title,
-        )
+        if successor.status == Status.DRAFT:
+            changes: dict[str, Any] = {"successor_id": successor.id}
+            title = f"Perpanjangan disiapkan: {successor.number}"
+        else:
+            changes = {"successor_id": successor.id, "status": Status.EXTENDED}
+            title = f"Diperpanjang dengan {successor.number}"
+        linked = event(ChronologyKind.EXTENDED, title, actor, description=successor.title)
         original = await self.commit(
-            {"status": Status.EXTENDED, "successor_id": successor.id},
-            [extended],
-            expected_revision=expected_revision,
-            session=session,
+            changes, [linked], expected_revision=expected_revision, session=session
         )
         follows = event(
             ChronologyKind.EXTENDED,
@@ -454,6 +469,25 @@ class Agreement(Record):
         )
         renewed = await successor.commit({"predecessor_id": self.id}, [follows], session=session)
         return original, renewed
+
+    @property
+    def renewal_pending(self) -> bool:
+        return self.successor_id is not None and self.status in {Status.ACTIVE, Status.EXPIRED}
+
+    async def renewal_activated(
+        self, renewal: "Agreement", actor: ActorRef, session: AsyncClientSession | None
+    ) -> Self | None:
+        """The pending renewal came into force: this agreement is now EXTENDED by it (if it is
+        still waiting for it; a terminated original stays terminated)."""
+        if renewal.id != self.successor_id or not self.renewal_pending:
+            return None
+        extended = event(
+            ChronologyKind.EXTENDED,
+            f"Diperpanjang dengan {renewal.number}",
+            actor,
+            description=renewal.title,
+        )
+        return await self.commit({"status": Status.EXTENDED}, [extended], session=session)
 
     async def amend(
         self, amendment: Amendment, actor: ActorRef, expected_revision: int | None

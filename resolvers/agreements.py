@@ -238,7 +238,14 @@ async def activate_agreement(
     ctx: Context, agreement_id: PydanticObjectId, revision: int | None
 ) -> Agreement:
     agreement = await _require(ctx, agreement_id, "agreementId")
-    return await agreement.activate(ctx.viewer.actor, revision)
+    original = await Agreement.get(agreement.predecessor_id) if agreement.predecessor_id else None
+    if original is None or not original.renewal_pending:
+        return await agreement.activate(ctx.viewer.actor, revision)
+    # The renewal comes into force and the original it extends ends, together.
+    async with ctx.database.client.start_session() as session, await session.start_transaction():
+        activated = await agreement.activate(ctx.viewer.actor, revision, session)
+        await original.renewal_activated(activated, ctx.viewer.actor, session)
+    return activated
 
 
 async def terminate_agreement(

@@ -210,6 +210,8 @@ async def login(ctx: Context, email: str, password: str) -> SignedIn:
 
 
 def _signed_in(ctx: Context, user: User, session: Session, secret: str) -> SignedIn:
+    # From here on the request acts for the person who signed in (the audit entry names them).
+    ctx.viewer = _viewer_of(user, session_id=session.id)
     now = utcnow()
     lifetime = timedelta(minutes=ctx.settings.access_token_minutes)
     claims = {"sub": str(user.id), "sid": str(session.id), "iat": now, "exp": now + lifetime}
