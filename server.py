@@ -374,6 +374,12 @@ async def export(request: Request) -> Response:
 async def open_data(request: Request) -> Response:
     """The public catalogue as an OCDS record package (no sign-in; any origin may read it)."""
     ctx = await request_context(request)
+    if not ocds.publishable(ctx.settings):
+        return error_response(
+            503,
+            "OCDS_PREFIX_NOT_REGISTERED",
+            _("open data is not published under the example ocid prefix; set OCDS_OCID_PREFIX"),
+        )
     body = ocds.record_package(ctx, str(request.url.replace(query="")))
     headers = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
     return StreamingResponse(body, media_type="application/json", headers=headers)

@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The ocid prefix of the OCDS documentation's examples: not the city's.
+OCDS_EXAMPLE_PREFIX = "ocds-213czf"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
@@ -114,12 +117,13 @@ class Settings(BaseSettings):
     # Exports stream this many records per database round trip.
     export_batch_size: int = Field(default=500, ge=1, le=10_000)
     # Open data (OCDS). The ocid prefix is registered with the Open Contracting Partnership;
-    # the default is a placeholder until the city has its own.
-    ocds_ocid_prefix: str = "ocds-213czf"
+    # the default is the standard's example, which serves for trying the export out: with
+    # ENVIRONMENT=production the export refuses to publish under it.
+    ocds_ocid_prefix: str = OCDS_EXAMPLE_PREFIX
     ocds_publisher_name: str = "Pemerintah Kota Bogor - Bagian Kerja Sama Sekretariat Daerah"
     ocds_publisher_uri: str = ""
-    # The licence the city publishes its open data under (a URL); empty: none stated.
-    ocds_license: str = ""
+    # The licence the city publishes its open data under (a URL).
+    ocds_license: str = "https://creativecommons.org/licenses/by/4.0/"
 
     @property
     def max_upload_bytes(self) -> int:
