@@ -149,6 +149,6 @@ def validation_errors(error: ValidationError) -> DomainErrors:
             if item["type"] in {"missing", "string_too_short", "too_short"}
             else (ErrorCode.INVALID)
         )
-        message, params = message_of(item)
-        found.append(DomainError(code, message, field, **params))
+        msgid, params = message_of(item)
+        found.append(DomainError(code, msgid, field, **params))
     return DomainErrors(found)
