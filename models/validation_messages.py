@@ -60,6 +60,8 @@ def message_of(item: Any) -> tuple[str, dict[str, Any]]:
     context = {k: v for k, v in (item.get("ctx") or {}).items() if k != "error"}
     if kind == "value_error" and "email" in str((item.get("ctx") or {}).get("error", "")):
         return EMAIL, {}
+    if kind in {"string_too_short", "too_short"} and context.get("min_length") == 1:
+        kind = "missing"  # an empty value is a missing one
     message = MESSAGES.get(kind)
     if message is None:
         return INVALID, {}
