@@ -128,6 +128,16 @@ class Text:
         return _(self.msgid, **self.params)
 
 
+@dataclass(frozen=True)
+class Money:
+    """An amount in rupiah, written the reader's way when the text is rendered."""
+
+    amount: Decimal | int | float
+
+    def __str__(self) -> str:
+        return format_money(self.amount)
+
+
 def later(message: str, **params: Any) -> Text:
     return Text(message, params)
 

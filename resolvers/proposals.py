@@ -7,7 +7,7 @@ from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
 
-from i18n import later
+from i18n import Money, later
 from models import Agreement, OrgUnit, Partner, Proposal, User
 from models.base import stale
 from models.documents import DocumentRef
@@ -505,8 +505,18 @@ async def _announce(proposal: Proposal) -> None:
                 if again
                 else later("New proposal %(code)s", code=code)
             ),
-            body=later(
-                "\u201c%(title)s\u201d waits for its completeness check.", title=proposal.title
+            body=(
+                later(
+                    "\u201c%(title)s\u201d, estimated at %(value)s, waits for its completeness "
+                    "check.",
+                    title=proposal.title,
+                    value=Money(proposal.estimated_value),
+                )
+                if proposal.estimated_value is not None
+                else later(
+                    "\u201c%(title)s\u201d waits for its completeness check.",
+                    title=proposal.title,
+                )
             ),
             subject_id=link,
         )

@@ -195,12 +195,13 @@ def excel_safe(value: Any) -> Any:
 
 
 async def csv_body(
-    header: Sequence[str], rows: AsyncIterator[Sequence[Any]]
+    header: Sequence[tuple[str, str]], rows: AsyncIterator[Sequence[Any]]
 ) -> AsyncIterator[bytes]:
+    """`header`: each column's key (as NDJSON names it) and its msgid (what people read)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow([_(name) for name in header])
+    writer.writerow([_(title) for _key, title in header])
     async for row in rows:
         writer.writerow(["" if v is None else excel_safe(v) for v in row])
         if buffer.tell() >= CHUNK_CHARS:
@@ -234,34 +235,34 @@ def _optional_gid(type_name: str, value: Any) -> str | None:
 # --- agreements --------------------------------------------------------------------------------
 
 AGREEMENT_HEADER = (
-    N_("Id"),
-    N_("Number"),
-    N_("Title"),
-    N_("Form"),
-    N_("Cooperation type"),
-    N_("Status"),
-    N_("Visibility"),
-    N_("Field"),
-    N_("Partners"),
-    N_("Partner kinds"),
-    N_("Lead departments"),
-    N_("Parent agreement id"),
-    N_("Predecessor id"),
-    N_("Successor id"),
-    N_("Date signed"),
-    N_("Start date"),
-    N_("End date"),
-    N_("Funding source"),
-    N_("Value (IDR)"),
-    N_("Archive location"),
-    N_("Termination reason"),
-    N_("Amendments"),
-    N_("Current documents"),
-    N_("Purpose"),
-    N_("Scope"),
-    N_("Recorded at"),
-    N_("Last changed"),
-    N_("Revision"),
+    ("id", N_("Id")),
+    ("number", N_("Number")),
+    ("title", N_("Title")),
+    ("form", N_("Form")),
+    ("cooperationType", N_("Cooperation type")),
+    ("status", N_("Status")),
+    ("visibility", N_("Visibility")),
+    ("field", N_("Field")),
+    ("partners", N_("Partners")),
+    ("partnerKinds", N_("Partner kinds")),
+    ("leadOrgUnits", N_("Lead departments")),
+    ("parentId", N_("Parent agreement id")),
+    ("predecessorId", N_("Predecessor id")),
+    ("successorId", N_("Successor id")),
+    ("signedOn", N_("Date signed")),
+    ("startsOn", N_("Start date")),
+    ("endsOn", N_("End date")),
+    ("fundingSource", N_("Funding source")),
+    ("value", N_("Value (IDR)")),
+    ("archiveLocation", N_("Archive location")),
+    ("terminationReason", N_("Termination reason")),
+    ("amendments", N_("Amendments")),
+    ("currentDocuments", N_("Current documents")),
+    ("purpose", N_("Purpose")),
+    ("scope", N_("Scope")),
+    ("createdAt", N_("Recorded at")),
+    ("updatedAt", N_("Last changed")),
+    ("revision", N_("Revision")),
 )
 
 
@@ -379,19 +380,19 @@ async def _agreement_objects(
 # --- chronology --------------------------------------------------------------------------------
 
 CHRONOLOGY_HEADER = (
-    N_("Agreement id"),
-    N_("Agreement number"),
-    N_("Event id"),
-    N_("Kind"),
-    N_("Occurred at"),
-    N_("Recorded at"),
-    N_("Recorded by"),
-    N_("Title"),
-    N_("Description"),
-    N_("Document ids"),
-    N_("Corrects event"),
-    N_("Hash"),
-    N_("Previous hash"),
+    ("agreementId", N_("Agreement id")),
+    ("agreementNumber", N_("Agreement number")),
+    ("eventId", N_("Event id")),
+    ("kind", N_("Kind")),
+    ("occurredAt", N_("Occurred at")),
+    ("recordedAt", N_("Recorded at")),
+    ("recordedBy", N_("Recorded by")),
+    ("title", N_("Title")),
+    ("description", N_("Description")),
+    ("documentIds", N_("Document ids")),
+    ("corrects", N_("Corrects event")),
+    ("hash", N_("Hash")),
+    ("prevHash", N_("Previous hash")),
 )
 
 
@@ -418,31 +419,31 @@ async def _event_rows(records: AsyncIterator[exports.EventRecord]) -> AsyncItera
 # --- evaluations -------------------------------------------------------------------------------
 
 # The indicators' columns are headed by their labels.
-INDICATORS = tuple(LABELS["Indicator"][i.name][0] for i in Indicator)
+INDICATORS = tuple((i.value, LABELS["Indicator"][i.name][0]) for i in Indicator)
 EVALUATION_HEADER = (
-    N_("Id"),
-    N_("Agreement id"),
-    N_("Agreement number"),
-    N_("Agreement title"),
-    N_("Period"),
-    N_("Status"),
-    N_("Evaluator"),
-    N_("Visit date"),
-    N_("Overall score"),
+    ("id", N_("Id")),
+    ("agreementId", N_("Agreement id")),
+    ("agreementNumber", N_("Agreement number")),
+    ("agreementTitle", N_("Agreement title")),
+    ("period", N_("Period")),
+    ("status", N_("Status")),
+    ("evaluator", N_("Evaluator")),
+    ("visitDate", N_("Visit date")),
+    ("overallScore", N_("Overall score")),
     *INDICATORS,
-    N_("Recommendation"),
-    N_("Findings"),
-    N_("Obstacles"),
-    N_("Follow-up actions"),
-    N_("Open follow-up actions"),
-    N_("Evidence files"),
-    N_("Submitted at"),
-    N_("Submitted by"),
-    N_("Reviewed at"),
-    N_("Reviewed by"),
-    N_("Review note"),
-    N_("Recorded at"),
-    N_("Last changed"),
+    ("recommendation", N_("Recommendation")),
+    ("findings", N_("Findings")),
+    ("obstacles", N_("Obstacles")),
+    ("followUpActions", N_("Follow-up actions")),
+    ("openFollowUpActions", N_("Open follow-up actions")),
+    ("evidence", N_("Evidence files")),
+    ("submittedAt", N_("Submitted at")),
+    ("submittedBy", N_("Submitted by")),
+    ("reviewedAt", N_("Reviewed at")),
+    ("reviewedBy", N_("Reviewed by")),
+    ("reviewNote", N_("Review note")),
+    ("createdAt", N_("Recorded at")),
+    ("updatedAt", N_("Last changed")),
 )
 
 

@@ -202,7 +202,11 @@ async def test_user_links_follow_the_role(api: Api) -> None:
     base = {"email": "x@kotabogor.example", "displayName": "X", "password": "Kujang-Emas-Pajajaran"}
     officer = await api.mutate("createUser", "user { id }", {**base, "role": "OFFICER"})
     assert officer["errors"] == [
-        {"field": "orgUnitId", "code": "REQUIRED", "message": "an OFFICER needs a department"}
+        {
+            "field": "orgUnitId",
+            "code": "REQUIRED",
+            "message": "petugas perangkat daerah harus terhubung dengan perangkat daerah",
+        }
     ]
     unit = await api.org_unit()
     admin_with_unit = await api.mutate(
@@ -235,7 +239,7 @@ def test_first_admin_from_the_command_line(tmp_path: Path, database_uri: str) ->
     assert "created ADMIN kepala@kotabogor.example" in done.stdout
     again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 1
-    assert "already in use" in again.stderr
+    assert "sudah dipakai" in again.stderr
     weak = subprocess.run(
         [*command[:4], "other@kotabogor.example", *command[5:]],
         cwd=ROOT,

@@ -16,6 +16,7 @@ from models.enums import (
     Recommendation,
 )
 from tests.api import Api
+from tests.proposals import cast, move, ready
 from tests.test_monitoring import make_world
 from tests.test_partner_registration import register
 
@@ -120,3 +121,16 @@ async def test_exports_and_the_briefing_speak_indonesian_with_labels(api: Api) -
     assert "BAHAN SERAH TERIMA" in text
     assert "Lanjutkan" in text
     assert english_codes_in(text) == set()
+
+
+async def test_money_reads_as_rupiah(api: Api) -> None:
+    c = await cast(api)
+    draft = await ready(c, estimatedValue="250000000")
+    assert (await move(c.partner, "submitProposal", draft["id"]))["errors"] == []
+    admin = c.client("ADMIN")
+    [note] = [
+        n
+        for n in (await admin.gql(NOTIFICATIONS))["myNotifications"]["nodes"]
+        if n["kind"] == "PROPOSAL_SUBMITTED"
+    ]
+    assert "Rp 250.000.000" in note["body"]
