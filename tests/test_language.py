@@ -6,10 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from i18n import LANGUAGES, catalogs, format_day, format_moment, format_money, language
 from i18n.catalogs import ROOT
+from settings import Settings
 from tests.api import Api
+from tests.monitoring import active_agreement, current_period
 
 LABELS = "query($types: [String!]) { enumLabels(types: $types) { type value label description } }"
 
@@ -126,3 +129,33 @@ def test_numbers_and_dates_read_the_local_way() -> None:
         )
     with language("en"):
         assert format_day(date(2026, 12, 2)) == "2 December 2026"
+
+
+async def test_validation_messages_are_translated_by_rule(api: Api) -> None:
+    agreement = await active_agreement(api)
+    body = {"agreementId": agreement["id"], "period": current_period().code}
+    body["scores"] = [{"indicator": "BENEFIT", "score": 6}]
+    indonesian = await api.mutate("createEvaluation", "evaluation { id }", body)
+    assert [(e["field"], e["code"], e["message"]) for e in indonesian["errors"]] == [
+        ("scores.0.score", "INVALID", "paling besar 5")
+    ]
+    english = await api.post(
+        {
+            "query": "mutation($i: CreateEvaluationInput!) { createEvaluation(input: $i) "
+            "{ errors { message } } }",
+            "variables": {"i": body},
+        },
+        {"Accept-Language": "en"},
+    )
+    assert english.headers["content-language"] == "en"
+    assert english.json()["data"]["createEvaluation"]["errors"] == [
+        {"message": "must be at most 5"}
+    ]
+    unauthenticated = await api.as_(None).post({"query": "{ viewer { id } users { totalCount } }"})
+    assert unauthenticated.headers["content-language"] == "id"
+    assert unauthenticated.json()["errors"][0]["message"] == "silakan masuk lebih dulu"
+
+
+def test_an_unknown_time_zone_stops_the_start() -> None:
+    with pytest.raises(ValidationError, match="unknown time zone"):
+        Settings(time_zone="Asia/Bogor")
