@@ -189,7 +189,10 @@ class AnonymousRateLimit:
             {
                 "errors": [
                     {
-                        "message": f"too many requests without sign-in; try again in {wait} s",
+                        "message": _(
+                            "too many requests without sign-in; try again in %(seconds)s s",
+                            seconds=wait,
+                        ),
                         "extensions": {"code": "RATE_LIMITED", "retryAfterSeconds": wait},
                     }
                 ]
