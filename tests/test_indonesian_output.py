@@ -4,8 +4,10 @@ labels, money and dates the local way."""
 
 import re
 import zlib
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 
+from i18n import format_day, language
 from models.enums import (
     AgreementStatus,
     ChronologyKind,
@@ -16,7 +18,9 @@ from models.enums import (
     Recommendation,
 )
 from tests.api import Api
+from tests.monitoring import BOGOR, active_agreement, today
 from tests.proposals import cast, move, ready
+from tests.test_chronology import add
 from tests.test_monitoring import make_world
 from tests.test_partner_registration import register
 
@@ -40,6 +44,14 @@ def english_codes_in(text: str) -> set[str]:
         for member in enum
         if re.search(rf"(?<![\w-]){re.escape(member.value)}(?![\w-])", text)
     }
+
+
+def pdf_strings(content: bytes) -> list[str]:
+    """The strings a PDF shows, in the order it draws them."""
+    return [
+        re.sub(r"\\(.)", r"\1", shown)
+        for shown in re.findall(r"\(((?:[^()\\]|\\.)*)\)\s*Tj", pdf_text(content))
+    ]
 
 
 def pdf_text(content: bytes) -> str:
@@ -121,6 +133,26 @@ async def test_exports_and_the_briefing_speak_indonesian_with_labels(api: Api) -
     assert "BAHAN SERAH TERIMA" in text
     assert "Lanjutkan" in text
     assert english_codes_in(text) == set()
+
+
+async def test_the_briefing_dates_events_by_the_city_clock(api: Api) -> None:
+    unit = await api.org_unit()
+    agreement = await active_agreement(api, leadOrgUnitIds=[unit["id"]])
+    # 01:00 WIB yesterday is 18:00 UTC the day before: the row must say yesterday.
+    yesterday = today() - timedelta(days=1)
+    early = datetime.combine(yesterday, time(1, 0), tzinfo=BOGOR)
+    meeting = await add(
+        api, agreement["id"], occurredAt=early.astimezone(UTC).isoformat(), title="Rapat subuh"
+    )
+    assert meeting["errors"] == []
+    briefing = await api.gql(
+        "query($id: ID!) { handoverBriefing(orgUnitId: $id) { downloadUrl } }", {"id": unit["id"]}
+    )
+    shown = pdf_strings((await api.get(briefing["handoverBriefing"]["downloadUrl"])).content)
+    row = shown.index("Rapat subuh")
+    with language("id"):
+        assert format_day(yesterday) in shown[row - 3 : row]
+        assert format_day(yesterday - timedelta(days=1)) not in shown[row - 3 : row]
 
 
 async def test_money_reads_as_rupiah(api: Api) -> None:
