@@ -24,7 +24,9 @@ from typing import Any
 from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency
+
+from settings import city_zone
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
@@ -111,11 +113,6 @@ def _(message: str, **params: Any) -> str:
     return translated % readable(params) if params else translated
 
 
-def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
-    translated = _translations(current_language()).ngettext(singular, plural, n)
-    return translated % readable({"n": n, **params})
-
-
 @dataclass(frozen=True)
 class Text:
     """A message to be read later, by someone whose language is not known yet (a
@@ -150,6 +147,7 @@ def _readable(value: Any) -> Any:
     if isinstance(value, Text):
         return str(value)
     if isinstance(value, Enum):
+        # Imported here: the labels module marks its own messages with this one.
         from models.labels import label
 
         return label(value)
@@ -172,10 +170,6 @@ def format_money(amount: Decimal | int | float) -> str:
     )
 
 
-def format_number(value: Decimal | int | float) -> str:
-    return format_decimal(value, locale=current_language())
-
-
 def format_day(day: date) -> str:
     """`2 Desember 2026` (English: `2 December 2026`)."""
     return format_date(day, "d MMMM y", locale=current_language())
@@ -183,8 +177,6 @@ def format_day(day: date) -> str:
 
 def local_time(moment: datetime) -> datetime:
     """A stored moment (UTC; naive as the driver returns it) in the city's time zone."""
-    from settings import city_zone
-
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
     return aware.astimezone(city_zone())
 

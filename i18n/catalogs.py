@@ -22,7 +22,6 @@ KEYWORDS = {
     "_": None,
     "N_": None,
     "later": None,
-    "ngettext": (1, 2),
     "DomainError": (2,),
     "ApiError": (2,),
 }
