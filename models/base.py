@@ -10,6 +10,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
+from i18n import N_, later
 from models.audit import note_changes
 from models.clock import utcnow
 from models.errors import DomainError, DomainErrors, ErrorCode
@@ -61,7 +62,7 @@ class Record(Document):
         _, changed = self.revised(changes)
         if not changed:
             if expected_revision is not None and expected_revision != self.revision:
-                raise stale()
+                raise stale(type(self).__name__)
             return self
         return await self.compare_and_set({"$set": changed}, expected_revision=expected_revision)
 
@@ -75,7 +76,7 @@ class Record(Document):
         """Apply `update` only if nobody changed the record since it was read (or since the
         revision the client last saw). A stale write is refused, never applied."""
         if expected_revision is not None and expected_revision != self.revision:
-            raise stale()
+            raise stale(type(self).__name__)
         update = dict(update)
         update.setdefault("$set", {})
         update["$set"] = {**update["$set"], "updated_at": utcnow()}
@@ -90,7 +91,7 @@ class Record(Document):
         except DuplicateKeyError as error:
             raise self.duplicate_error(error) from None
         if raw is None:
-            raise stale()
+            raise stale(type(self).__name__)
         stored = self.model_validate(raw)
         self._note(stored, update)
         return stored
@@ -115,11 +116,26 @@ class Record(Document):
         return DomainError(ErrorCode.DUPLICATE, "a record with these values already exists")
 
 
-def stale() -> DomainError:
+# What people call the records a conflict can be about (others are "the record").
+RECORD_NAMES = {
+    "Agreement": N_("agreement"),
+    "Proposal": N_("proposal"),
+    "Partner": N_("partner"),
+    "Evaluation": N_("evaluation"),
+    "Procedure": N_("procedure"),
+    "Template": N_("template"),
+    "FaqEntry": N_("FAQ entry"),
+    "OrgUnit": N_("department"),
+    "User": N_("account"),
+}
+
+
+def stale(kind: str) -> DomainError:
     return DomainError(
         ErrorCode.CONFLICT,
-        "the record was changed by someone else since you read it; reload and try again",
+        "the %(record)s was changed by someone else since you read it; reload and try again",
         "revision",
+        record=later(RECORD_NAMES.get(kind, N_("record"))),
     )
 
 

@@ -514,7 +514,7 @@ class Proposal(Record):
         """Refuse a stale request before anything is spent on it (a tracking number, an
         agreement inside a transaction)."""
         if expected_revision is not None and expected_revision != self.revision:
-            raise stale()
+            raise stale("Proposal")
 
     async def _commit(
         self,

@@ -78,7 +78,7 @@ class VersionedRecord(Record):
         revised, changed = self.revised(changes)
         if not changed:
             if expected_revision is not None and expected_revision != self.revision:
-                raise stale()
+                raise stale(type(self).__name__)
             return self
         snapshot = Encoder().encode(self._snapshot(revised, actor, note))
         return await self.compare_and_set(

@@ -366,7 +366,7 @@ async def upload_document(
                     raise
                 agreement = await _contributable(ctx, agreement_id)
         else:
-            raise stale()
+            raise stale("Agreement")
     except BaseException:
         await files.delete(stored.file_id)
         raise

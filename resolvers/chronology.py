@@ -155,7 +155,7 @@ async def add_event(
                     raise
                 agreement = await _contributable(ctx, agreement_id)
         else:
-            raise stale()
+            raise stale("Agreement")
     except BaseException:
         for s in stored:
             await ctx.database.files.delete(s.file_id)
@@ -229,7 +229,7 @@ async def correct_event(
             if revision is not None or not _is_conflict(error):
                 raise
             agreement = await _contributable(ctx, agreement_id)
-    raise stale()
+    raise stale("Agreement")
 
 
 # --- checking history ---------------------------------------------------------------------------

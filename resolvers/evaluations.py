@@ -239,7 +239,7 @@ async def submit_evaluation(
             if reloaded is None:
                 raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", "agreementId") from None
             agreement = reloaded
-    raise stale()
+    raise stale("Agreement")
 
 
 async def review_evaluation(
@@ -353,7 +353,7 @@ async def upload_evidence(
                     raise
                 evaluation, _ = await _evaluation(ctx, evaluation_id)
         else:
-            raise stale()
+            raise stale("Evaluation")
     except BaseException:
         await files.delete(stored.file_id)
         raise

@@ -207,7 +207,7 @@ async def merge_registration(
             ErrorCode.PARTNER_NOT_VERIFIED, "merge into a verified partner", "intoPartnerId"
         )
     if revision is not None and revision != duplicate.revision:
-        raise stale()
+        raise stale("Partner")
     _, absorbed = kept.revised(kept.absorbed(duplicate))
     user_ids = await _partner_users(partner_id)
     moved = await Proposal.find(
@@ -240,7 +240,7 @@ async def merge_registration(
             {"_id": partner_id, "revision": duplicate.revision}, session=session
         )
         if removed.deleted_count != 1:
-            raise stale()
+            raise stale("Partner")
     note_changes(duplicate.audit_name, {"name": duplicate.name}, {"merged_into": str(into_id)})
     for user_id in user_ids:
         note_changes(

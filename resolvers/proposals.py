@@ -279,7 +279,7 @@ async def upload_attachment(
                     raise
                 proposal = await _own(ctx, proposal_id)
         else:
-            raise stale()
+            raise stale("Proposal")
     except BaseException:
         await files.delete(stored.file_id)
         raise

@@ -60,7 +60,7 @@ async def update_procedure(
     if current is not None:
         return await current.revise(content, actor, note, revision)
     if revision is not None:
-        raise stale()
+        raise stale("Procedure")
     try:
         return await Procedure.publish_first(
             {**content, "cooperation_type": cooperation_type}, actor, note
@@ -68,7 +68,7 @@ async def update_procedure(
     except DomainError as error:
         # Another editor created it a moment ago: their version must not be overwritten.
         if error.code == ErrorCode.DUPLICATE:
-            raise stale() from None
+            raise stale("Procedure") from None
         raise
 
 
@@ -210,7 +210,7 @@ async def _revise_template(
                 raise
             assert template.id is not None
             template = await _editable_template(ctx, template.id)
-    raise stale()
+    raise stale("Template")
 
 
 async def update_template(
