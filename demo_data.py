@@ -2239,9 +2239,9 @@ DEMO_FAQ: list[tuple[str, str, str]] = [
 ]
 
 
-def docx(title: str, paragraphs: Sequence[str]) -> bytes:
+def docx(title: str, paragraphs: Sequence[str], letterhead: str) -> bytes:
     """A small Word document (the parts Word needs and nothing else), the same bytes on every
-    load (fixed dates inside the archive)."""
+    load (fixed dates inside the archive), headed by whoever writes it."""
     from xml.sax.saxutils import escape
 
     def paragraph(text: str, *, heading: bool = False) -> str:
@@ -2251,7 +2251,7 @@ def docx(title: str, paragraphs: Sequence[str]) -> bytes:
 
     body = "".join(
         [
-            paragraph("PEMERINTAH KOTA BOGOR", heading=True),
+            paragraph(letterhead, heading=True),
             paragraph(title.upper(), heading=True),
             *(paragraph(p) for p in paragraphs),
         ]
@@ -2289,10 +2289,14 @@ def docx(title: str, paragraphs: Sequence[str]) -> bytes:
 
 
 BLANK = "...................................................."
+CITY_LETTERHEAD = "PEMERINTAH KOTA BOGOR"
 DEMO_TEMPLATES: list[dict[str, Any]] = [
     {
         "title": "Surat Permohonan Kerja Sama",
-        "description": "Surat dari pimpinan lembaga kepada Wali Kota Bogor.",
+        "description": "Surat dari pimpinan lembaga pemohon, di atas kop suratnya sendiri, "
+        "kepada Wali Kota Bogor.",
+        # The proposer writes this letter: its own letterhead, never the city's.
+        "letterhead": "[KOP SURAT LEMBAGA PEMOHON]",
         "document_type": DocumentType.REQUEST_LETTER,
         "cooperation_types": [],
         "filename": "templat-surat-permohonan-kerja-sama.docx",
@@ -2403,8 +2407,10 @@ async def load_public_information(ctx: Context) -> None:
         await public.create_faq_entry(ctx, {**fields, "position": position * 10}, "")
     templates = []
     for spec in DEMO_TEMPLATES:
-        fields = {k: v for k, v in spec.items() if k not in {"filename", "paragraphs"}}
-        word = docx(spec["title"], spec["paragraphs"])
+        fields = {
+            k: v for k, v in spec.items() if k not in {"filename", "paragraphs", "letterhead"}
+        }
+        word = docx(spec["title"], spec["paragraphs"], spec.get("letterhead", CITY_LETTERHEAD))
         templates.append(
             await public.upload_template(
                 ctx, None, fields, io.BytesIO(word), spec["filename"], "Versi awal", None
@@ -2431,7 +2437,13 @@ async def load_public_information(ctx: Context) -> None:
         ctx,
         templates[0].id,
         {},
-        io.BytesIO(docx(letter["title"], [*letter["paragraphs"][:4], contact, "Hormat kami"])),
+        io.BytesIO(
+            docx(
+                letter["title"],
+                [*letter["paragraphs"][:4], contact, "Hormat kami"],
+                letter["letterhead"],
+            )
+        ),
         letter["filename"],
         "Kolom narahubung diperjelas",
         None,

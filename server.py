@@ -31,7 +31,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+import i18n
 from database import Database, EngineStartError, connect, database_uri
+from i18n import N_, _
 from models import Agreement, Proposal
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.searchable import backfill_search_keys
@@ -69,6 +71,9 @@ async def request_context(request: Request) -> Context:
     viewer = request.scope.get("state", {}).get("viewer")
     if viewer is None:
         viewer = await auth.authenticate(request.headers.get("authorization"), settings, key)
+    if viewer.language:
+        # Reset with the request's own language by LanguageMiddleware when the request ends.
+        i18n.set_language(viewer.language)
     return Context(
         database=request.app.state.database,
         settings=settings,
@@ -103,6 +108,33 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class LanguageMiddleware:
+    """Serve each request in the language its client prefers (`Accept-Language`; Indonesian
+    by default). A signed-in user's own preference overrides it (see `request_context`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
+        token = i18n.set_language(i18n.negotiate(header))
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                headers.append((b"content-language", i18n.current_language().encode()))
+                headers.append((b"vary", b"Accept-Language"))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_language)
+        finally:
+            i18n.reset_language(token)
 
 
 class SecurityHeadersMiddleware:
@@ -173,7 +205,10 @@ class AnonymousRateLimit:
             {
                 "errors": [
                     {
-                        "message": f"too many requests without sign-in; try again in {wait} s",
+                        "message": _(
+                            "too many requests without sign-in; try again in %(seconds)s s",
+                            seconds=wait,
+                        ),
                         "extensions": {"code": "RATE_LIMITED", "retryAfterSeconds": wait},
                     }
                 ]
@@ -214,7 +249,7 @@ class GraphQLApp(GraphQL[Context, None]):
             return error_response(
                 400,
                 "CSRF_PREFLIGHT_REQUIRED",
-                "multipart requests must send the Apollo-Require-Preflight header",
+                _("multipart requests must send the Apollo-Require-Preflight header"),
             )
         length = request.headers.get("content-length", "")
         limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
@@ -222,7 +257,10 @@ class GraphQLApp(GraphQL[Context, None]):
             return error_response(
                 413,
                 "FILE_TOO_LARGE",
-                f"the file is larger than {self.settings.max_upload_mb} MB",
+                _(
+                    "the file is larger than %(megabytes)s MB",
+                    megabytes=self.settings.max_upload_mb,
+                ),
             )
         return None
 
@@ -272,13 +310,13 @@ async def download(request: Request) -> Response:
     try:
         file_id = PydanticObjectId(request.path_params["file_id"])
     except (InvalidId, TypeError):
-        return error_response(404, "NOT_FOUND", "no such file")
+        return error_response(404, "NOT_FOUND", _("no such file"))
     ctx = await request_context(request)
     # Templates are public information: their current files need no sign-in.
     found = await public.find_template_file(ctx, file_id)
     if found is None and not ctx.viewer.signed_in:
         return error_response(
-            401, "UNAUTHENTICATED", ctx.viewer.auth_error or "sign in to download files"
+            401, "UNAUTHENTICATED", _(ctx.viewer.auth_error or N_("sign in to download files"))
         )
     database = ctx.database
     # A proposal's files are referenced by the agreement it led to: either owner may grant.
@@ -290,8 +328,8 @@ async def download(request: Request) -> Response:
     )
     layout = await database.files.stat(file_id) if found else None
     if found is None or layout is None:
-        return error_response(404, "NOT_FOUND", "no such file")
-    _, doc = found
+        return error_response(404, "NOT_FOUND", _("no such file"))
+    doc = found[1]
     try:
         # Before any answer, a 304 included: the client's copy may be right, ours is not.
         await fixity.check_before_serve(ctx, file_id)
@@ -349,7 +387,7 @@ async def export(request: Request) -> Response:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
     if found is None:
-        return error_response(404, "NOT_FOUND", "no such export")
+        return error_response(404, "NOT_FOUND", _("no such export"))
     filename = f"sikerma-{ctx.today().isoformat()}-{found.filename}"
     headers = {
         "Content-Disposition": content_disposition(filename, inline=False),
@@ -384,6 +422,12 @@ async def dossier_zip(request: Request) -> Response:
 async def open_data(request: Request) -> Response:
     """The public catalogue as an OCDS record package (no sign-in; any origin may read it)."""
     ctx = await request_context(request)
+    if not ocds.publishable(ctx.settings):
+        return error_response(
+            503,
+            "OCDS_PREFIX_NOT_REGISTERED",
+            _("open data is not published under the example ocid prefix; set OCDS_OCID_PREFIX"),
+        )
     body = ocds.record_package(ctx, str(request.url.replace(query="")))
     headers = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
     return StreamingResponse(body, media_type="application/json", headers=headers)
@@ -414,7 +458,7 @@ async def handover_document(request: Request) -> Response:
     try:
         org_unit_id = PydanticObjectId(request.path_params["org_unit_id"])
     except (InvalidId, TypeError):
-        return error_response(404, "NOT_FOUND", "no such department")
+        return error_response(404, "NOT_FOUND", _("no such department"))
     ctx = await request_context(request)
     try:
         briefing = await handover.handover_briefing(ctx, org_unit_id)
@@ -520,6 +564,7 @@ def create_app(
         max_age=600,
     )
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(LanguageMiddleware)
     return app
 
 

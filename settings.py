@@ -3,14 +3,19 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The ocid prefix of the OCDS documentation's examples: not the city's.
+OCDS_EXAMPLE_PREFIX = "ocds-213czf"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
+    environment: Literal["development", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = 8000
     # Empty means: start the embedded engine on a loopback port, data under DATA_DIR.
@@ -19,6 +24,23 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # The embedded engine when MONGODB_URI is empty: SecantusDB (WiredTiger) or mongoeco (SQLite).
     embedded_engine: Literal["secantus", "mongoeco"] = "secantus"
+
+    # The city's time zone (IANA name): records are stored in UTC and shown, and days counted,
+    # in this one.
+    time_zone: str = "Asia/Jakarta"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    # Registry numbers of agreements drafted from approved proposals: {sequence} runs per
+    # {year}. The cooperation unit may change the number on the draft.
+    agreement_number_format: str = "119/{sequence:03d}-KS/{year}"
 
     max_upload_mb: int = Field(default=50, ge=1)
     expiring_window_days: int = Field(default=90, ge=1)
@@ -107,12 +129,13 @@ class Settings(BaseSettings):
     # Exports stream this many records per database round trip.
     export_batch_size: int = Field(default=500, ge=1, le=10_000)
     # Open data (OCDS). The ocid prefix is registered with the Open Contracting Partnership;
-    # the default is a placeholder until the city has its own.
-    ocds_ocid_prefix: str = "ocds-213czf"
+    # the default is the standard's example, which serves for trying the export out: with
+    # ENVIRONMENT=production the export refuses to publish under it.
+    ocds_ocid_prefix: str = OCDS_EXAMPLE_PREFIX
     ocds_publisher_name: str = "Pemerintah Kota Bogor - Bagian Kerja Sama Sekretariat Daerah"
     ocds_publisher_uri: str = ""
-    # The licence the city publishes its open data under (a URL); empty: none stated.
-    ocds_license: str = ""
+    # The licence the city publishes its open data under (a URL).
+    ocds_license: str = "https://creativecommons.org/licenses/by/4.0/"
 
     @property
     def max_upload_bytes(self) -> int:
@@ -122,3 +145,9 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+@lru_cache
+def city_zone() -> ZoneInfo:
+    """Where people read dates and count days (TIME_ZONE)."""
+    return ZoneInfo(get_settings().time_zone)

@@ -206,7 +206,10 @@ class Agreement(Searchable):
     ) -> None:
         if len(document_ids) > MAX_EVENT_DOCUMENTS:
             raise DomainError(
-                ErrorCode.INVALID, f"an event names at most {MAX_EVENT_DOCUMENTS} documents", field
+                ErrorCode.INVALID,
+                "an event names at most %(count)s documents",
+                field,
+                count=MAX_EVENT_DOCUMENTS,
             )
         if len(set(document_ids)) != len(document_ids):
             raise DomainError(ErrorCode.INVALID, "a document is listed twice", field)
@@ -226,9 +229,60 @@ class Agreement(Searchable):
         if parent.form != AgreementForm.KSB:
             raise DomainError(
                 ErrorCode.INVALID_PARENT,
-                f"a PKS must sit under a KSB; {parent.number} is a {parent.form}",
+                "a PKS must sit under a KSB; %(number)s is a %(form)s",
                 "parentId",
+                number=parent.number,
+                form=parent.form,
             )
+        self.check_within_term_of(parent)
+
+    @property
+    def began_on(self) -> date | None:
+        return self.starts_on or self.signed_on
+
+    def check_within_term_of(self, parent: "Agreement") -> None:
+        """A PKS implements its KSB: it may not start before it or end after it."""
+        if self.began_on and parent.began_on and self.began_on < parent.began_on:
+            raise DomainError(
+                ErrorCode.OUTSIDE_PARENT_TERM,
+                "this PKS starts on %(child)s, before its KSB %(number)s starts on %(parent)s",
+                "startsOn",
+                child=self.began_on,
+                number=parent.number,
+                parent=parent.began_on,
+            )
+        if self.ends_on and parent.ends_on and self.ends_on > parent.ends_on:
+            raise DomainError(
+                ErrorCode.OUTSIDE_PARENT_TERM,
+                "this PKS ends on %(child)s, after its KSB %(number)s ends on %(parent)s",
+                "endsOn",
+                child=self.ends_on,
+                number=parent.number,
+                parent=parent.ends_on,
+            )
+
+    def check_term_covers(self, children: list["Agreement"]) -> None:
+        """A KSB's new term must still hold every PKS under it (none is left outside)."""
+        for child in children:
+            if child.began_on and self.began_on and child.began_on < self.began_on:
+                raise DomainError(
+                    ErrorCode.OUTSIDE_PARENT_TERM,
+                    "the KSB would start on %(parent)s, after its PKS %(number)s starts on "
+                    "%(child)s",
+                    "startsOn",
+                    parent=self.began_on,
+                    number=child.number,
+                    child=child.began_on,
+                )
+            if child.ends_on and self.ends_on and child.ends_on > self.ends_on:
+                raise DomainError(
+                    ErrorCode.OUTSIDE_PARENT_TERM,
+                    "the KSB would end on %(parent)s, before its PKS %(number)s ends on %(child)s",
+                    "endsOn",
+                    parent=self.ends_on,
+                    number=child.number,
+                    child=child.ends_on,
+                )
 
     # --- acts: each returns the stored agreement after one atomic write ---------------------
 
@@ -266,7 +320,7 @@ class Agreement(Searchable):
     ) -> Self:
         unknown = set(changes) - EDITABLE_FIELDS
         if unknown:
-            raise DomainError(ErrorCode.INVALID, f"cannot edit {', '.join(sorted(unknown))}")
+            raise DomainError(ErrorCode.INVALID, "cannot edit %(fields)s", fields=sorted(unknown))
         _, changed = self.revised(changes)
         if not changed:
             return self
@@ -274,15 +328,22 @@ class Agreement(Searchable):
         note = event(ChronologyKind.UPDATED, "Data kerja sama diperbarui", actor, description=names)
         return await self.commit(changed, [note], expected_revision=expected_revision)
 
-    async def activate(self, actor: ActorRef, expected_revision: int | None) -> Self:
+    async def activate(
+        self,
+        actor: ActorRef,
+        expected_revision: int | None,
+        session: AsyncClientSession | None = None,
+    ) -> Self:
         self._check_move(Status.ACTIVE)
         signed_type = SIGNED_DOCUMENT_TYPE[self.form]
         scans = [d for d in self.documents if d.type == signed_type]
         if not scans:
             raise DomainError(
                 ErrorCode.MISSING_SIGNED_DOCUMENT,
-                f"upload the signed {self.form} scan ({signed_type}) before activating",
+                "upload the signed %(form)s scan (%(type)s) before activating",
                 "documents",
+                form=self.form,
+                type=signed_type,
             )
         if self.signed_on is None:
             raise DomainError(ErrorCode.REQUIRED, "set signedOn before activating", "signedOn")
@@ -294,7 +355,10 @@ class Agreement(Searchable):
             document_ids=[scans[-1].id],
         )
         return await self.commit(
-            {"status": Status.ACTIVE}, [signed], expected_revision=expected_revision
+            {"status": Status.ACTIVE},
+            [signed],
+            expected_revision=expected_revision,
+            session=session,
         )
 
     async def terminate(
@@ -343,6 +407,12 @@ class Agreement(Searchable):
     ) -> None:
         """`ancestors`: the ids of the agreements this one renews, directly or not."""
         self._check_move(Status.EXTENDED)
+        if self.successor_id is not None:
+            raise DomainError(
+                ErrorCode.INVALID_TRANSITION,
+                "this agreement already has a renewal waiting to be activated",
+                "agreementId",
+            )
         if successor.id == self.id:
             raise DomainError(
                 ErrorCode.INVALID, "an agreement cannot succeed itself", "successorId"
@@ -374,18 +444,19 @@ class Agreement(Searchable):
         expected_revision: int | None,
         session: AsyncClientSession | None,
     ) -> tuple[Self, "Agreement"]:
+        """Link a renewal. The original stays in force while the renewal is a draft (it shows
+        as pending) and becomes EXTENDED when the renewal is activated (`renewal_activated`);
+        a renewal already in force extends it at once."""
         self.check_can_extend(successor, ancestors)
-        extended = event(
-            ChronologyKind.EXTENDED,
-            f"Diperpanjang dengan {successor.number}",
-            actor,
-            description=successor.title,
-        )
+        if successor.status == Status.DRAFT:
+            changes: dict[str, Any] = {"successor_id": successor.id}
+            title = f"Perpanjangan disiapkan: {successor.number}"
+        else:
+            changes = {"successor_id": successor.id, "status": Status.EXTENDED}
+            title = f"Diperpanjang dengan {successor.number}"
+        linked = event(ChronologyKind.EXTENDED, title, actor, description=successor.title)
         original = await self.commit(
-            {"status": Status.EXTENDED, "successor_id": successor.id},
-            [extended],
-            expected_revision=expected_revision,
-            session=session,
+            changes, [linked], expected_revision=expected_revision, session=session
         )
         follows = event(
             ChronologyKind.EXTENDED,
@@ -396,14 +467,34 @@ class Agreement(Searchable):
         renewed = await successor.commit({"predecessor_id": self.id}, [follows], session=session)
         return original, renewed
 
+    @property
+    def renewal_pending(self) -> bool:
+        return self.successor_id is not None and self.status in {Status.ACTIVE, Status.EXPIRED}
+
+    async def renewal_activated(
+        self, renewal: "Agreement", actor: ActorRef, session: AsyncClientSession | None
+    ) -> Self | None:
+        """The pending renewal came into force: this agreement is now EXTENDED by it (if it is
+        still waiting for it; a terminated original stays terminated)."""
+        if renewal.id != self.successor_id or not self.renewal_pending:
+            return None
+        extended = event(
+            ChronologyKind.EXTENDED,
+            f"Diperpanjang dengan {renewal.number}",
+            actor,
+            description=renewal.title,
+        )
+        return await self.commit({"status": Status.EXTENDED}, [extended], session=session)
+
     async def amend(
         self, amendment: Amendment, actor: ActorRef, expected_revision: int | None
     ) -> Self:
         if self.status != Status.ACTIVE:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
-                f"only an ACTIVE agreement can be amended; this one is {self.status}",
+                "only an active agreement can be amended; this one is %(status)s",
                 "agreementId",
+                status=self.status,
             )
         if self.signed_on is not None and amendment.signed_on < self.signed_on:
             raise DomainError(
@@ -416,7 +507,10 @@ class Agreement(Searchable):
             doc = self.document(amendment.document_id)
             if doc.type != DocumentType.ADDENDUM:
                 raise DomainError(
-                    ErrorCode.INVALID, "attach a document of type ADDENDUM", "documentId"
+                    ErrorCode.INVALID,
+                    "attach a document of type %(type)s",
+                    "documentId",
+                    type=DocumentType.ADDENDUM,
                 )
             document_ids = [doc.id]
         amended = event(
@@ -448,8 +542,9 @@ class Agreement(Searchable):
         if previous.type != doc_type:
             raise DomainError(
                 ErrorCode.INVALID,
-                f"a new version must keep the type {previous.type}",
+                "a new version must keep the type %(type)s",
                 "type",
+                type=previous.type,
             )
         return previous.version + 1
 
@@ -472,12 +567,12 @@ class Agreement(Searchable):
         """A hand-entered event: a manual kind, a real date, documents of this agreement (or
         `arriving` with it)."""
         if item.kind not in MANUAL_KINDS:
-            allowed = ", ".join(sorted(MANUAL_KINDS))
             raise DomainError(
                 ErrorCode.INVALID,
-                f"only {allowed} events are recorded by hand; the others are written by the "
+                "only %(kinds)s events are recorded by hand; the others are written by the "
                 "acts they describe",
                 "kind",
+                kinds=sorted(MANUAL_KINDS),
             )
         check_occurred_at(item.occurred_at, now, "occurredAt")
         self._check_event_documents(item.document_ids, "documentIds", arriving)
@@ -547,8 +642,10 @@ class Agreement(Searchable):
         if target not in TRANSITIONS[self.status]:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
-                f"an agreement in status {self.status} cannot become {target}",
+                "an agreement in status %(status)s cannot become %(target)s",
                 "status",
+                status=self.status,
+                target=target,
             )
 
     async def commit(

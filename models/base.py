@@ -10,9 +10,11 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
+from i18n import N_, later
 from models.audit import note_changes
 from models.clock import utcnow
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.validation_messages import message_of
 
 
 class Record(Document):
@@ -110,15 +112,32 @@ class Record(Document):
         text = str(error)
         for key, field in cls.unique_fields.items():
             if key in text:
-                return DomainError(ErrorCode.DUPLICATE, f"{field} is already in use", field)
+                return DomainError(
+                    ErrorCode.DUPLICATE, "%(name)s is already in use", field, name=field
+                )
         return DomainError(ErrorCode.DUPLICATE, "a record with these values already exists")
+
+
+# What people call the records a conflict can be about (others are "the record").
+RECORD_NAMES = {
+    "Agreement": N_("agreement"),
+    "Proposal": N_("proposal"),
+    "Partner": N_("partner"),
+    "Evaluation": N_("evaluation"),
+    "Procedure": N_("procedure"),
+    "Template": N_("template"),
+    "FaqEntry": N_("FAQ entry"),
+    "OrgUnit": N_("department"),
+    "User": N_("account"),
+}
 
 
 def stale(kind: str) -> DomainError:
     return DomainError(
         ErrorCode.CONFLICT,
-        f"the {kind} was changed by someone else since you read it; reload and try again",
+        "the %(record)s was changed by someone else since you read it; reload and try again",
         "revision",
+        record=later(RECORD_NAMES.get(kind, N_("record"))),
     )
 
 
@@ -126,7 +145,9 @@ def parse_object_id(value: str, field: str = "id") -> PydanticObjectId:
     try:
         return PydanticObjectId(value)
     except Exception:
-        raise DomainError(ErrorCode.INVALID_ID, f"{value!r} is not a valid id", field) from None
+        raise DomainError(
+            ErrorCode.INVALID_ID, "%(value)r is not a valid id", field, value=value
+        ) from None
 
 
 def checked[M: BaseModel](model: type[M], data: dict[str, Any]) -> M:
@@ -146,8 +167,6 @@ def validation_errors(error: ValidationError) -> DomainErrors:
             if item["type"] in {"missing", "string_too_short", "too_short"}
             else (ErrorCode.INVALID)
         )
-        message = item["msg"]
-        if item["type"] == "value_error":
-            message = str(item.get("ctx", {}).get("error", message))
-        found.append(DomainError(code, message, field))
+        msgid, params = message_of(item)
+        found.append(DomainError(code, msgid, field, **params))
     return DomainErrors(found)

@@ -23,8 +23,9 @@ def check_password_rules(password: str, min_length: int, hints: list[str]) -> No
     if len(password) < min_length:
         raise DomainError(
             ErrorCode.WEAK_PASSWORD,
-            f"the password needs at least {min_length} characters",
+            "the password needs at least %(count)s characters",
             "password",
+            count=min_length,
         )
     rest = password.casefold()
     for word in sorted(hints, key=len, reverse=True):
@@ -37,9 +38,11 @@ def check_password_rules(password: str, min_length: int, hints: list[str]) -> No
         )
     verdict = zxcvbn(password[:100], user_inputs=hints)
     if verdict["score"] < MIN_STRENGTH:
-        advice = verdict["feedback"].get("warning") or "it is too common or too easy to guess"
+        # zxcvbn's own advice is English only: the reader gets the gist in their language.
         raise DomainError(
-            ErrorCode.WEAK_PASSWORD, f"choose a stronger password: {advice}", "password"
+            ErrorCode.WEAK_PASSWORD,
+            "choose a stronger password: this one is too common or too easy to guess",
+            "password",
         )
 
 

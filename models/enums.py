@@ -162,3 +162,10 @@ class AlertSeverity(StrEnum):
     INFO = "INFO"
     WARNING = "WARNING"
     CRITICAL = "CRITICAL"
+
+
+class Language(StrEnum):
+    """The languages people read the system in (Indonesian first)."""
+
+    ID = "id"
+    EN = "en"

@@ -122,8 +122,9 @@ class Evaluation(Record):
                 if action.due_on < self.visit_date:
                     raise DomainError(
                         ErrorCode.INVALID,
-                        f"the follow-up {action.what!r} is due before the visit",
+                        "the follow-up %(what)r is due before the visit",
                         "followUpActions",
+                        what=action.what,
                     )
         self.overall_score = round(fmean(s.score for s in self.scores), 2) if self.scores else None
         return self
@@ -155,22 +156,30 @@ class Evaluation(Record):
         if agreement.status == AgreementStatus.DRAFT:
             raise DomainError(
                 ErrorCode.INVALID,
-                "a DRAFT agreement is not in force yet and cannot be evaluated",
+                "a draft agreement is not in force yet and cannot be evaluated",
                 "agreementId",
             )
         began = agreement.starts_on or agreement.signed_on
         if began is not None and period.end < began:
             raise DomainError(
-                ErrorCode.INVALID, f"the agreement had not begun in {period}", "period"
+                ErrorCode.INVALID,
+                "the agreement had not begun in %(period)s",
+                "period",
+                period=str(period),
             )
         if agreement.ends_on is not None and period.start > agreement.ends_on:
             raise DomainError(
-                ErrorCode.INVALID, f"the agreement had ended before {period}", "period"
+                ErrorCode.INVALID,
+                "the agreement had ended before %(period)s",
+                "period",
+                period=str(period),
             )
 
     def check_calendar(self, period: Period, today: date) -> None:
         if period.start > today:
-            raise DomainError(ErrorCode.INVALID, f"{period} has not begun yet", "period")
+            raise DomainError(
+                ErrorCode.INVALID, "%(period)s has not begun yet", "period", period=str(period)
+            )
         if self.visit_date is not None and self.visit_date > today:
             raise DomainError(ErrorCode.INVALID, "the visit cannot lie in the future", "visitDate")
 
@@ -182,12 +191,13 @@ class Evaluation(Record):
         if self.status != Status.DRAFT:
             raise DomainError(
                 ErrorCode.NOT_EDITABLE,
-                f"an evaluation is edited while DRAFT; this one is {self.status}",
+                "an evaluation is edited while it is a draft; this one is %(status)s",
                 "status",
+                status=self.status,
             )
         unknown = set(changes) - EDITABLE_FIELDS
         if unknown:
-            raise DomainError(ErrorCode.INVALID, f"cannot edit {', '.join(sorted(unknown))}")
+            raise DomainError(ErrorCode.INVALID, "cannot edit %(fields)s", fields=sorted(unknown))
         revised, changed = self.revised(changes)
         revised.check_calendar(period, today)
         if not changed:
@@ -204,10 +214,12 @@ class Evaluation(Record):
         missing = []
         if self.visit_date is None:
             missing.append(DomainError(ErrorCode.REQUIRED, "give the visit date", "visitDate"))
-        unscored = [i.value for i in Indicator if i not in {s.indicator for s in self.scores}]
+        unscored = [i for i in Indicator if i not in {s.indicator for s in self.scores}]
         if unscored:
             missing.append(
-                DomainError(ErrorCode.REQUIRED, f"score {', '.join(unscored)}", "scores")
+                DomainError(
+                    ErrorCode.REQUIRED, "score %(indicators)s", "scores", indicators=unscored
+                )
             )
         if self.recommendation is None:
             missing.append(
@@ -271,8 +283,9 @@ class Evaluation(Record):
         if len(self.evidence) >= MAX_EVIDENCE:
             raise DomainError(
                 ErrorCode.INVALID,
-                f"an evaluation holds at most {MAX_EVIDENCE} files",
+                "an evaluation holds at most %(count)s files",
                 "evaluationId",
+                count=MAX_EVIDENCE,
             )
 
     async def add_evidence(self, item: Evidence, session: AsyncClientSession | None = None) -> Self:
@@ -285,6 +298,8 @@ class Evaluation(Record):
         if self.status != source:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
-                f"an evaluation in status {self.status} cannot become {target}",
+                "an evaluation in status %(status)s cannot become %(target)s",
                 "status",
+                status=self.status,
+                target=target,
             )

@@ -117,8 +117,9 @@ class FileStore:
                 if size > max_bytes:
                     raise DomainError(
                         ErrorCode.FILE_TOO_LARGE,
-                        f"the file is larger than {max_bytes // (1024 * 1024)} MB",
+                        "the file is larger than %(megabytes)s MB",
                         field,
+                        megabytes=max_bytes // (1024 * 1024),
                     )
                 digest.update(chunk)
                 await upload.write(chunk)

@@ -59,8 +59,9 @@ class Partner(Record):
         if self.registration_status != PartnerStatus.UNVERIFIED:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
-                f"this registration is already decided ({self.registration_status})",
+                "this registration is already decided (%(status)s)",
                 "partnerId",
+                status=self.registration_status,
             )
 
     async def decide(

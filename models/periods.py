@@ -33,8 +33,10 @@ class Period:
         if match is None or not 1 <= int(match.group(2)) <= per_year:
             raise DomainError(
                 ErrorCode.INVALID,
-                f"the evaluation period is a {length.lower()}, written like {EXAMPLE[length]}",
+                "the evaluation period is a %(length)s, written like %(example)s",
                 field,
+                length=length,
+                example=EXAMPLE[length],
             )
         year = int(match.group(1))
         if not FIRST_YEAR <= year <= LAST_YEAR:

@@ -102,9 +102,9 @@ ATTACHMENT_TYPES = frozenset(
     }
 )
 REQUIRED_ATTACHMENTS = (DocumentType.REQUEST_LETTER, DocumentType.TOR)
-# Tracking codes: PKS (Pengajuan Kerja Sama), the year of first submission, a number that
-# runs per year: PKS-2026-0001.
-TRACKING_PREFIX = "PKS"
+# Tracking codes: PGJ (pengajuan, a proposal; not PKS, which names an agreement form), the
+# year of first submission, a number that runs per year: PGJ-2026-0001.
+TRACKING_PREFIX = "PGJ"
 # The longest term a proposal may ask for (agreements can run 20-30 years).
 MAX_DURATION_MONTHS = 600
 
@@ -206,7 +206,7 @@ class Proposal(Searchable):
     def missing_for_submission(self) -> list[DomainError]:
         """Everything that keeps this proposal from being submitted, each with its field."""
         problems = [
-            DomainError(ErrorCode.REQUIRED, f"fill in {name} before submitting", name)
+            DomainError(ErrorCode.REQUIRED, "fill in %(name)s before submitting", name, name=name)
             for name in REQUIRED_FIELDS
             if getattr(self, name) in (None, "", [])
         ]
@@ -214,8 +214,9 @@ class Proposal(Searchable):
         problems.extend(
             DomainError(
                 ErrorCode.MISSING_ATTACHMENT,
-                f"attach the {doc_type} before submitting",
+                "attach the %(document)s before submitting",
                 "attachments",
+                document=doc_type,
             )
             for doc_type in REQUIRED_ATTACHMENTS
             if doc_type not in present
@@ -228,15 +229,17 @@ class Proposal(Searchable):
         if not self.editable:
             raise DomainError(
                 ErrorCode.NOT_EDITABLE,
-                f"a proposal in status {self.status} cannot be changed; only DRAFT or "
-                "REVISION_REQUESTED proposals can",
+                "a proposal in status %(status)s cannot be changed; only %(editable)s "
+                "proposals can",
                 "status",
+                status=self.status,
+                editable=sorted(EDITABLE_STATUSES),
             )
 
     async def edit(self, changes: dict[str, Any], expected_revision: int | None) -> Self:
         unknown = set(changes) - EDITABLE_FIELDS
         if unknown:
-            raise DomainError(ErrorCode.INVALID, f"cannot edit {', '.join(sorted(unknown))}")
+            raise DomainError(ErrorCode.INVALID, "cannot edit %(fields)s", fields=sorted(unknown))
         self.check_editable()
         return await self.update_fields(changes, expected_revision=expected_revision)
 
@@ -244,11 +247,12 @@ class Proposal(Searchable):
         """Check a new upload against the proposal; return its version number."""
         self.check_editable()
         if doc_type not in ATTACHMENT_TYPES:
-            accepted = ", ".join(sorted(ATTACHMENT_TYPES))
             raise DomainError(
                 ErrorCode.INVALID,
-                f"a proposal takes {accepted}; {doc_type} belongs to an agreement",
+                "a proposal takes %(accepted)s; %(type)s belongs to an agreement",
                 "type",
+                accepted=sorted(ATTACHMENT_TYPES),
+                type=doc_type,
             )
         if supersedes is None:
             return 1
@@ -261,7 +265,10 @@ class Proposal(Searchable):
             )
         if previous.type != doc_type:
             raise DomainError(
-                ErrorCode.INVALID, f"a new version must keep the type {previous.type}", "type"
+                ErrorCode.INVALID,
+                "a new version must keep the type %(type)s",
+                "type",
+                type=previous.type,
             )
         return previous.version + 1
 
@@ -352,8 +359,9 @@ class Proposal(Searchable):
         if unchecked:
             raise DomainError(
                 ErrorCode.PARTNER_NOT_VERIFIED,
-                f"verify the partner registration first: {', '.join(unchecked)}",
+                "verify the partner registration first: %(partners)s",
                 "partnerIds",
+                partners=unchecked,
             )
 
     async def approve(
@@ -361,7 +369,7 @@ class Proposal(Searchable):
         actor: ActorRef,
         *,
         partners: list[Partner],
-        number: str | None,
+        number: str,
         org_unit_id: PydanticObjectId | None,
         note: str,
         expected_revision: int | None,
@@ -380,7 +388,7 @@ class Proposal(Searchable):
         self._check_revision(expected_revision)
         documents, renamed = self._carried_documents()
         agreement = Agreement.build(
-            number=number or self.tracking_code,
+            number=number,
             title=self.title,
             purpose=self.purpose,
             scope=self.scope,
@@ -488,8 +496,10 @@ class Proposal(Searchable):
         if target not in TRANSITIONS[self.status]:
             raise DomainError(
                 ErrorCode.INVALID_TRANSITION,
-                f"a proposal in status {self.status} cannot become {target}",
+                "a proposal in status %(status)s cannot become %(target)s",
                 "status",
+                status=self.status,
+                target=target,
             )
         return HistoryEntry(
             actor=actor,
@@ -524,4 +534,4 @@ class Proposal(Searchable):
 
 def _required(text: str, field: str) -> None:
     if not text:
-        raise DomainError(ErrorCode.REQUIRED, f"{field} is required", field)
+        raise DomainError(ErrorCode.REQUIRED, "%(name)s is required", field, name=field)

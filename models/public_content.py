@@ -74,7 +74,7 @@ class VersionedRecord(Record):
         """Store changed content as a new version; an edit that changes nothing is no version."""
         unknown = set(changes) - set(self.content_fields)
         if unknown:
-            raise DomainError(ErrorCode.INVALID, f"cannot edit {', '.join(sorted(unknown))}")
+            raise DomainError(ErrorCode.INVALID, "cannot edit %(fields)s", fields=sorted(unknown))
         revised, changed = self.revised(changes)
         if not changed:
             if expected_revision is not None and expected_revision != self.revision:

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, EmailStr, model_validator
 from pymongo import IndexModel
 
 from models.base import Record
-from models.enums import Role
+from models.enums import Language, Role
 from models.errors import DomainError, ErrorCode
 from models.org_unit import Text
 
@@ -24,6 +24,8 @@ class User(Record):
     partner_id: PydanticObjectId | None = None
     active: bool = True
     password_hash: str
+    # None: whatever language the client asks for (Accept-Language).
+    preferred_language: Language | None = None
 
     unique_fields: ClassVar[dict[str, str]] = {"email": "email"}
     # Never shown in the audit trail's before/after values.

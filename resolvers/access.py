@@ -4,6 +4,7 @@ not found, never as forbidden."""
 
 from typing import Any
 
+from i18n import N_
 from models import Agreement, Proposal
 from models.enums import Role
 from models.errors import DomainError, ErrorCode
@@ -16,7 +17,7 @@ NOTHING = {"_id": None}
 
 def require_signed_in(viewer: Viewer) -> Role:
     if viewer.role is None:
-        raise DomainError(ErrorCode.UNAUTHENTICATED, viewer.auth_error or "sign in first")
+        raise DomainError(ErrorCode.UNAUTHENTICATED, viewer.auth_error or N_("sign in first"))
     return viewer.role
 
 

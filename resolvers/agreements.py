@@ -34,6 +34,8 @@ from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, 
 # A concurrent change to an agreement (another upload, an edit) should not fail an upload
 # that does not conflict with it: re-read and re-check this many times before giving up.
 ATTACH_ATTEMPTS = 3
+# Changes that can move an agreement out of its parent's term, or its children out of its own.
+TERM_FIELDS = frozenset({"parent_id", "form", "signed_on", "starts_on", "ends_on"})
 
 
 @dataclass
@@ -237,6 +239,11 @@ async def update_agreement(
 ) -> Agreement:
     agreement = await _require(ctx, agreement_id, "id")
     await _check_references(changes)
+    if TERM_FIELDS & changes.keys():
+        revised, _changed = agreement.revised(changes)
+        if revised.parent_id is not None:
+            revised.check_parent(await Agreement.get(revised.parent_id))
+        revised.check_term_covers(await Agreement.find({"parent_id": agreement.id}).to_list())
     return await agreement.edit(changes, ctx.viewer.actor, revision)
 
 
@@ -244,7 +251,14 @@ async def activate_agreement(
     ctx: Context, agreement_id: PydanticObjectId, revision: int | None
 ) -> Agreement:
     agreement = await _require(ctx, agreement_id, "agreementId")
-    return await agreement.activate(ctx.viewer.actor, revision)
+    original = await Agreement.get(agreement.predecessor_id) if agreement.predecessor_id else None
+    if original is None or not original.renewal_pending:
+        return await agreement.activate(ctx.viewer.actor, revision)
+    # The renewal comes into force and the original it extends ends, together.
+    async with ctx.database.client.start_session() as session, await session.start_transaction():
+        activated = await agreement.activate(ctx.viewer.actor, revision, session)
+        await original.renewal_activated(activated, ctx.viewer.actor, session)
+    return activated
 
 
 async def terminate_agreement(

@@ -13,6 +13,7 @@ from bson.errors import InvalidId
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from i18n import N_
 from models import ApiToken, LoginThrottle, ServerSecret, Session, User
 from models.clock import utcnow
 from models.credentials import (
@@ -39,7 +40,9 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 class RateLimited(DomainError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            ErrorCode.RATE_LIMITED, f"too many failed sign-ins; try again in {retry_after} s"
+            ErrorCode.RATE_LIMITED,
+            N_("too many failed sign-ins; try again in %(seconds)s s"),
+            seconds=retry_after,
         )
         self.retry_after = retry_after
 
@@ -73,7 +76,7 @@ async def authenticate(authorization: str | None, settings: Settings, key: str) 
         return ANONYMOUS
     scheme, _, credential = authorization.partition(" ")
     if scheme.lower() != "bearer" or not credential.strip():
-        return refused("send credentials as `Authorization: Bearer <token>`")
+        return refused(N_("send credentials as `Authorization: Bearer <token>`"))
     credential = credential.strip()
     if credential.startswith(f"{API_TOKEN_PREFIX}_"):
         return await _api_token_viewer(credential)
@@ -86,12 +89,12 @@ async def _access_token_viewer(token: str, key: str) -> Viewer:
         user_id = PydanticObjectId(claims["sub"])
         session_id = PydanticObjectId(claims["sid"])
     except jwt.ExpiredSignatureError:
-        return refused("the access token has expired; refresh it")
+        return refused(N_("the access token has expired; refresh it"))
     except (jwt.InvalidTokenError, InvalidId, KeyError, TypeError):
-        return refused("the access token is not valid")
+        return refused(N_("the access token is not valid"))
     user, session = await asyncio.gather(User.get(user_id), Session.get(session_id))
     if session is None or session.revoked_at is not None or session.user_id != user_id:
-        return refused("this session has been signed out")
+        return refused(N_("this session has been signed out"))
     return _viewer_of(user, session_id=session_id)
 
 
@@ -103,9 +106,9 @@ async def _api_token_viewer(credential: str) -> Viewer:
     except InvalidId:
         token = None
     if token is None or not same_digest(secret, token.token_hash):
-        return refused("the API token is not valid")
+        return refused(N_("the API token is not valid"))
     if token.revoked_at is not None:
-        return refused("this API token has been revoked")
+        return refused(N_("this API token has been revoked"))
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         await ApiToken.get_pymongo_collection().update_one(
@@ -118,13 +121,14 @@ async def _api_token_viewer(credential: str) -> Viewer:
 
 def _viewer_of(user: User | None, **extra: Any) -> Viewer:
     if user is None or not user.active:
-        return refused("this account is deactivated")
+        return refused(N_("this account is deactivated"))
     return Viewer(
         id=str(user.id),
         name=user.display_name,
         role=user.role,
         org_unit_id=user.org_unit_id,
         partner_id=user.partner_id,
+        language=user.preferred_language.value if user.preferred_language else None,
         **extra,
     )
 
@@ -206,6 +210,8 @@ async def login(ctx: Context, email: str, password: str) -> SignedIn:
 
 
 def _signed_in(ctx: Context, user: User, session: Session, secret: str) -> SignedIn:
+    # From here on the request acts for the person who signed in (the audit entry names them).
+    ctx.viewer = _viewer_of(user, session_id=session.id)
     now = utcnow()
     lifetime = timedelta(minutes=ctx.settings.access_token_minutes)
     claims = {"sub": str(user.id), "sid": str(session.id), "iat": now, "exp": now + lifetime}

@@ -98,8 +98,9 @@ async def add_event(
     if len(new_files) > MAX_NEW_DOCUMENTS:
         raise DomainError(
             ErrorCode.INVALID,
-            f"upload at most {MAX_NEW_DOCUMENTS} files with one event",
+            "upload at most %(count)s files with one event",
             "newDocuments",
+            count=MAX_NEW_DOCUMENTS,
         )
     doc_type = document_type or DOCUMENT_TYPE_OF[item.kind]
     once = Once(

@@ -1,16 +1,16 @@
 """What one request carries through the resolvers: the viewer, the database, the loaders."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from database import Database
+from models.clock import utcnow
 from resolvers.loaders import Loaders
 from resolvers.viewer import Viewer
-from settings import Settings
+from settings import Settings, city_zone
 
-# Dates in the archive are Bogor's calendar dates (WIB).
-CITY_TIMEZONE = ZoneInfo("Asia/Jakarta")
+# Dates in the archive are the city's calendar dates (TIME_ZONE, WIB by default).
+CITY_TIMEZONE = city_zone()
 
 
 @dataclass
@@ -24,4 +24,6 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
 
     def today(self) -> date:
-        return datetime.now(CITY_TIMEZONE).date()
+        """The city's calendar day now: day boundaries ("expires within N days", "overdue")
+        fall at its midnight, not UTC's."""
+        return utcnow().astimezone(CITY_TIMEZONE).date()

@@ -4,14 +4,9 @@ from datetime import datetime
 
 from models import Agreement
 from models.chronology import ChainCheck
-from resolvers.context import CITY_TIMEZONE
-from resolvers.handover_document import KIND_NAMES, latin1
-from resolvers.monitoring import tanggal
-
-
-def _moment(moment: datetime) -> str:
-    local = moment.astimezone(CITY_TIMEZONE)
-    return f"{tanggal(local.date())} {local:%H:%M}"
+from i18n import format_moment
+from models.labels import label
+from resolvers.handover_document import latin1
 
 
 def render_chronology_pdf(agreement: Agreement, check: ChainCheck, made_at: datetime) -> bytes:
@@ -19,7 +14,7 @@ def render_chronology_pdf(agreement: Agreement, check: ChainCheck, made_at: date
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
-    made = _moment(made_at)
+    made = format_moment(made_at)
 
     class Document(FPDF):
         def footer(self) -> None:
@@ -71,10 +66,10 @@ def render_chronology_pdf(agreement: Agreement, check: ChainCheck, made_at: date
                 [
                     str(number),
                     latin1(
-                        f"{_moment(item.occurred_at)}\n{_moment(item.recorded_at)}\n"
+                        f"{format_moment(item.occurred_at)}\n{format_moment(item.recorded_at)}\n"
                         f"{item.recorded_by.name}"
                     ),
-                    KIND_NAMES[item.kind],
+                    label(item.kind),
                     latin1(
                         f"{view.title}{corrected}{description}\n"
                         f"hash {item.hash}\nsebelumnya {item.prev_hash}"

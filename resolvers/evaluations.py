@@ -175,8 +175,9 @@ async def create_evaluation(
         ):
             raise DomainError(
                 ErrorCode.DUPLICATE,
-                f"this agreement already has an evaluation for {period}",
+                "this agreement already has an evaluation for %(period)s",
                 "period",
+                period=str(period),
             )
         return await evaluation.create_checked(session=session)
 

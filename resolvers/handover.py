@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from beanie import PydanticObjectId
 
+from i18n import _
 from models import Agreement, Evaluation, OrgUnit, Partner
 from models.chronology import ChronologyEvent
 from models.clock import utcnow
@@ -95,7 +96,7 @@ async def handover_briefing(ctx: Context, org_unit_id: PydanticObjectId) -> Brie
                     DeadlineKind.EXPIRY,
                     agreement.ends_on,
                     agreement,
-                    "Kerja sama berakhir; siapkan perpanjangan atau pengakhiran",
+                    _("The agreement ends; prepare its renewal or termination"),
                     agreement.ends_on < today,
                 )
             )
@@ -107,7 +108,7 @@ async def handover_briefing(ctx: Context, org_unit_id: PydanticObjectId) -> Brie
                         DeadlineKind.EVALUATION,
                         period.end,
                         agreement,
-                        f"Monev periode {period}",
+                        _("Evaluation of period %(period)s", period=period.code),
                         period.end < today,
                     )
                 )
@@ -119,8 +120,12 @@ async def handover_briefing(ctx: Context, org_unit_id: PydanticObjectId) -> Brie
                             DeadlineKind.FOLLOW_UP,
                             action.due_on,
                             agreement,
-                            f"Tindak lanjut monev {evaluation.period}: {action.what} "
-                            f"({action.owner})",
+                            _(
+                                "Follow-up of the %(period)s evaluation: %(what)s (%(owner)s)",
+                                period=evaluation.period,
+                                what=action.what,
+                                owner=action.owner,
+                            ),
                             action.due_on < today,
                         )
                     )
@@ -139,5 +144,5 @@ async def handover_briefing(ctx: Context, org_unit_id: PydanticObjectId) -> Brie
         period=when.current.code,
         agreements=summaries,
         deadlines=sorted(deadlines, key=lambda d: (d.due_on, d.agreement.number, d.kind)),
-        recent_events=[(e, a) for _, _, e, a in recent[:RECENT_EVENTS]],
+        recent_events=[(e, a) for _when, _recorded, e, a in recent[:RECENT_EVENTS]],
     )

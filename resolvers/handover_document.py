@@ -3,33 +3,10 @@
 import unicodedata
 from datetime import date
 
-from models.enums import ChronologyKind
-from resolvers.handover import Briefing, DeadlineKind
-from resolvers.monitoring import tanggal
+from i18n import _, format_day, local_time
+from models.labels import label
+from resolvers.handover import Briefing
 
-DEADLINE_NAMES = {
-    DeadlineKind.EXPIRY: "Berakhir",
-    DeadlineKind.EVALUATION: "Monev",
-    DeadlineKind.FOLLOW_UP: "Tindak lanjut",
-}
-KIND_NAMES = {
-    ChronologyKind.CREATED: "Dicatat",
-    ChronologyKind.PROPOSED: "Diusulkan",
-    ChronologyKind.REVIEWED: "Ditelaah",
-    ChronologyKind.SIGNED: "Ditandatangani",
-    ChronologyKind.UPDATED: "Diperbarui",
-    ChronologyKind.STATUS_CHANGED: "Status",
-    ChronologyKind.DOCUMENT_ADDED: "Dokumen",
-    ChronologyKind.AMENDED: "Adendum",
-    ChronologyKind.EXTENDED: "Perpanjangan",
-    ChronologyKind.TERMINATED: "Pengakhiran",
-    ChronologyKind.EVALUATED: "Monev",
-    ChronologyKind.MEETING: "Rapat",
-    ChronologyKind.CORRESPONDENCE: "Surat",
-    ChronologyKind.HANDOVER: "Serah terima",
-    ChronologyKind.NOTE: "Catatan",
-    ChronologyKind.CORRECTION: "Koreksi",
-}
 # The PDF core fonts cover Latin-1; typographic marks get their plain equivalents.
 PLAIN = str.maketrans(
     {
@@ -53,7 +30,7 @@ def latin1(text: str) -> str:
 
 
 def _day(day: date | None) -> str:
-    return tanggal(day) if day else "-"
+    return format_day(day) if day else "-"
 
 
 def render_pdf(briefing: Briefing) -> bytes:
@@ -65,17 +42,24 @@ def render_pdf(briefing: Briefing) -> bytes:
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font("Helvetica", "I", 8)
-            made = tanggal(briefing.today)
+            made = format_day(briefing.today)
             self.cell(
                 0,
                 5,
-                f"SIKERMA Kota Bogor - dibuat {made} - halaman {self.page_no()}/{{nb}}",
+                latin1(
+                    _(
+                        "SIKERMA Kota Bogor - made %(day)s - page %(page)s/%(pages)s",
+                        day=made,
+                        page=self.page_no(),
+                        pages="{nb}",
+                    )
+                ),
                 align="C",
             )
 
     unit = briefing.org_unit
     pdf = Document(format="A4")
-    pdf.set_title(latin1(f"Bahan serah terima - {unit.name}"))
+    pdf.set_title(latin1(_("Handover briefing - %(unit)s", unit=unit.name)))
     pdf.set_creation_date(briefing.generated_at)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.alias_nb_pages()
@@ -83,16 +67,27 @@ def render_pdf(briefing: Briefing) -> bytes:
 
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(0, 7, "PEMERINTAH KOTA BOGOR", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, _("CITY GOVERNMENT OF BOGOR"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(
-        0, 7, "BAHAN SERAH TERIMA PENGELOLAAN KERJA SAMA", align="C", new_x="LMARGIN", new_y="NEXT"
+        0,
+        7,
+        _("HANDOVER BRIEFING ON THE MANAGEMENT OF COOPERATION"),
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     pdf.set_font("Helvetica", "", 11)
     pdf.cell(0, 6, latin1(unit.name), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(
         0,
         6,
-        latin1(f"Keadaan per {tanggal(briefing.today)}; periode monev berjalan {briefing.period}"),
+        latin1(
+            _(
+                "As of %(day)s; current evaluation period %(period)s",
+                day=briefing.today,
+                period=briefing.period,
+            )
+        ),
         align="C",
         new_x="LMARGIN",
         new_y="NEXT",
@@ -105,19 +100,29 @@ def render_pdf(briefing: Briefing) -> bytes:
         pdf.cell(0, 7, latin1(title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 8.5)
 
-    section(f"1. Kerja sama aktif ({len(briefing.agreements)})")
+    section(_("1. Active agreements (%(count)s)", count=len(briefing.agreements)))
     if briefing.agreements:
         with pdf.table(col_widths=(8, 62, 50, 30, 40), headings_style=heading) as table:
-            table.row(["No", "Nomor dan judul", "Mitra", "Berakhir", "Monev terakhir"])
+            table.row(
+                [_("No"), _("Number and title"), _("Partners"), _("Ends"), _("Last evaluation")]
+            )
             for number, item in enumerate(briefing.agreements, start=1):
                 agreement = item.agreement
                 latest = item.latest_evaluation
-                left = f" ({item.days_left} hari lagi)" if item.days_left is not None else ""
+                left = (
+                    " " + _("(%(days)s days from now)", days=item.days_left)
+                    if item.days_left is not None
+                    else ""
+                )
                 evaluation = (
-                    f"{latest.period}: skor {latest.overall_score or '-'}, "
-                    f"{latest.recommendation or '-'}"
+                    _(
+                        "%(period)s: score %(score)s, %(recommendation)s",
+                        period=latest.period,
+                        score=latest.overall_score or "-",
+                        recommendation=latest.recommendation or "-",
+                    )
                     if latest
-                    else "belum ada"
+                    else _("none yet")
                 )
                 table.row(
                     [
@@ -129,48 +134,52 @@ def render_pdf(briefing: Briefing) -> bytes:
                     ]
                 )
     else:
-        pdf.cell(0, 6, "Tidak ada kerja sama aktif.", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, _("No active agreements."), new_x="LMARGIN", new_y="NEXT")
 
-    section(f"2. Tenggat terdekat ({len(briefing.deadlines)})")
+    section(_("2. Nearest deadlines (%(count)s)", count=len(briefing.deadlines)))
     if briefing.deadlines:
         with pdf.table(col_widths=(28, 24, 50, 88), headings_style=heading) as table:
-            table.row(["Tanggal", "Jenis", "Kerja sama", "Yang harus dilakukan"])
+            table.row([_("Date"), _("Kind"), _("Agreement"), _("What to do")])
             for deadline in briefing.deadlines:
-                late = " (TERLAMBAT)" if deadline.overdue else ""
+                late = " " + _("(OVERDUE)") if deadline.overdue else ""
                 table.row(
                     [
                         latin1(_day(deadline.due_on) + late),
-                        DEADLINE_NAMES[deadline.kind],
+                        latin1(label(deadline.kind)),
                         latin1(deadline.agreement.number),
                         latin1(deadline.title),
                     ]
                 )
     else:
-        pdf.cell(0, 6, "Tidak ada tenggat.", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, _("No deadlines."), new_x="LMARGIN", new_y="NEXT")
 
-    section("3. Riwayat terbaru")
+    section(_("3. Recent history"))
     if briefing.recent_events:
         with pdf.table(col_widths=(28, 45, 24, 93), headings_style=heading) as table:
-            table.row(["Tanggal", "Kerja sama", "Jenis", "Peristiwa"])
+            table.row([_("Date"), _("Agreement"), _("Kind"), _("Event")])
             for happened, agreement in briefing.recent_events:
                 view = agreement.event_views()[happened.id]
+                # Stored in UTC; the reader's calendar day is the city's.
+                local_day = local_time(view.occurred_at).date()
                 table.row(
                     [
-                        latin1(_day(view.occurred_at.date())),
+                        latin1(_day(local_day)),
                         latin1(agreement.number),
-                        KIND_NAMES[happened.kind],
+                        latin1(label(happened.kind)),
                         latin1(view.title),
                     ]
                 )
     else:
-        pdf.cell(0, 6, "Belum ada riwayat.", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, _("No history yet."), new_x="LMARGIN", new_y="NEXT")
 
     pdf.ln(6)
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(
         0,
         5,
-        "Pejabat boleh berganti, program tetap jalan. Naskah, riwayat lengkap dan hasil monev "
-        "setiap kerja sama tersedia di SIKERMA.",
+        _(
+            "Officials change, programmes go on. The texts, full history and evaluation results "
+            "of every agreement are in SIKERMA."
+        ),
     )
     return bytes(pdf.output())

@@ -19,6 +19,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 import aiosmtplib
 from pymongo import ReturnDocument
 
+from i18n import _, language
 from models import Notification, User
 from models.clock import utcnow
 from models.notification import EmailStatus
@@ -26,11 +27,6 @@ from settings import Settings
 
 log = logging.getLogger("sikerma.mail")
 
-SIGNATURE = (
-    "\n\n--\nSIKERMA - Sistem Informasi Kerja Sama Daerah\n"
-    "Bagian Kerja Sama Sekretariat Daerah Kota Bogor\n"
-    "Pesan ini dikirim otomatis; mohon tidak dibalas."
-)
 PERMANENT_REFUSALS = (
     aiosmtplib.SMTPRecipientRefused,
     aiosmtplib.SMTPSenderRefused,
@@ -54,8 +50,16 @@ def compose(notification: Notification, user: User, settings: Settings) -> Email
     message["Date"] = format_datetime(notification.created_at)
     # The same id on every attempt, so a receiver can drop a copy sent twice.
     message["Message-ID"] = make_msgid(idstring=str(notification.id), domain="sikerma")
-    greeting = f"Yth. {user.display_name},\n\n"
-    message.set_content(greeting + (notification.body or notification.title) + SIGNATURE)
+    # The notification's text is already in the recipient's language; so are these.
+    with language(user.preferred_language):
+        greeting = _("Dear %(name)s,", name=user.display_name)
+        signature = _(
+            "SIKERMA - Regional Cooperation Information System\n"
+            "Cooperation Unit, Regional Secretariat of the City of Bogor\n"
+            "This message was sent automatically; please do not reply."
+        )
+    text = notification.body or notification.title
+    message.set_content(f"{greeting}\n\n{text}\n\n--\n{signature}")
     return message
 
 

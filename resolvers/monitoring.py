@@ -14,6 +14,7 @@ from typing import Any
 
 from beanie import PydanticObjectId
 
+from i18n import Text, later
 from models import Agreement
 from models.chronology import start_of_day
 from models.enums import AgreementStatus, AlertKind, AlertSeverity, EvaluationStatus, PeriodLength
@@ -33,25 +34,6 @@ from resolvers.pagination import (
 DONE = [EvaluationStatus.SUBMITTED.value, EvaluationStatus.REVIEWED.value]
 ACTIVE = AgreementStatus.ACTIVE.value
 MAX_WITHIN_DAYS = 3650
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-
-
-def tanggal(day: date) -> str:
-    """A date as Bogor's letters write it: 12 Desember 2026."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)
@@ -171,23 +153,35 @@ class Alert:
         return f"{self.kind}:{self.agreement_id}:{self.due_on.isoformat()}"
 
     @property
-    def message(self) -> str:
+    def text(self) -> Text:
+        """What the alert says, in whatever language it is read in."""
+        said = {
+            "number": self.number,
+            "day": self.due_on,
+            "days": self.days,
+            "period": self.period,
+            "what": self.action_what,
+        }
         if self.kind == AlertKind.EXPIRING:
-            return (
-                f"Kerja sama {self.number} berakhir pada {tanggal(self.due_on)} "
-                f"({self.days} hari lagi)"
-            )
+            return later("Agreement %(number)s ends on %(day)s (%(days)s days from now)", **said)
         if self.kind == AlertKind.PAST_END:
-            return (
-                f"Kerja sama {self.number} telah berakhir pada {tanggal(self.due_on)} "
-                "tetapi masih tercatat aktif"
+            return later(
+                "Agreement %(number)s ended on %(day)s but is still recorded as active", **said
             )
         if self.kind == AlertKind.EVALUATION_OVERDUE:
-            return f"Monev periode {self.period} untuk kerja sama {self.number} belum dilakukan"
-        return (
-            f"Tindak lanjut monev {self.period} kerja sama {self.number} lewat tenggat "
-            f"{tanggal(self.due_on)}: {self.action_what}"
+            return later(
+                "The evaluation of period %(period)s for agreement %(number)s is not done",
+                **said,
+            )
+        return later(
+            "The follow-up of the %(period)s evaluation of agreement %(number)s is past its "
+            "due date %(day)s: %(what)s",
+            **said,
         )
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
 
     def sort_key(self) -> list[Any]:
         return [SEVERITY_RANK[self.severity], self.due_on.isoformat(), self.key]
@@ -332,7 +326,10 @@ async def list_alerts(ctx: Context, flt: AlertFilter | None, request: PageReques
     within = ctx.settings.expiring_window_days if flt.within_days is None else flt.within_days
     if not 0 <= within <= MAX_WITHIN_DAYS:
         raise DomainError(
-            ErrorCode.INVALID, f"withinDays is between 0 and {MAX_WITHIN_DAYS}", "withinDays"
+            ErrorCode.INVALID,
+            "withinDays is between 0 and %(most)s",
+            "withinDays",
+            most=MAX_WITHIN_DAYS,
         )
     found = await compute_alerts(
         scope, schedule(ctx), within, frozenset(flt.kinds) if flt.kinds else None

@@ -9,6 +9,7 @@ from beanie import PydanticObjectId
 from pymongo.errors import BulkWriteError
 from strawberry import relay
 
+from i18n import Text, language
 from models import Notification, User
 from models.clock import utcnow
 from models.enums import Role
@@ -22,10 +23,26 @@ log = logging.getLogger("sikerma")
 
 @dataclass(frozen=True)
 class Message:
+    """Written in each recipient's preferred language when it is stored for them (a plain
+    string is already final, e.g. words a person typed)."""
+
     kind: str
-    title: str
-    body: str = ""
+    title: Text | str
+    body: Text | str | None = None
     subject_id: str | None = None
+
+    def rendered(self, chosen: str | None) -> tuple[str, str]:
+        with language(chosen):
+            return str(self.title), str(self.body) if self.body is not None else ""
+
+
+async def preferred_languages(user_ids: list[PydanticObjectId]) -> dict[PydanticObjectId, str]:
+    """Each recipient's chosen language (those without one read the default)."""
+    rows = User.get_pymongo_collection().find(
+        {"_id": {"$in": user_ids}, "preferred_language": {"$ne": None}},
+        {"preferred_language": 1},
+    )
+    return {r["_id"]: r["preferred_language"] for r in await rows.to_list()}
 
 
 async def notify(
@@ -39,21 +56,24 @@ async def notify(
     `dedupe_key`, a notification already made for that key and user is not made again.
     Returns how many were made."""
     now = utcnow()
+    recipients = list(dict.fromkeys(user_ids))
+    if not recipients:
+        return 0
+    chosen = await preferred_languages(recipients)
+    texts = {lang: message.rendered(lang) for lang in {None, *chosen.values()}}
     rows = [
         Notification(
             user_id=user_id,
             kind=message.kind,
-            title=message.title,
-            body=message.body,
+            title=texts[chosen.get(user_id)][0],
+            body=texts[chosen.get(user_id)][1],
             subject_id=message.subject_id,
             dedupe_key=f"{dedupe_key}:{user_id}" if dedupe_key else None,
             email_status=EmailStatus.PENDING if email else EmailStatus.NONE,
             email_next_attempt_at=now if email else None,
         )
-        for user_id in dict.fromkeys(user_ids)
+        for user_id in recipients
     ]
-    if not rows:
-        return 0
     try:
         await Notification.insert_many(rows, ordered=False)
     except BulkWriteError as error:

@@ -26,6 +26,7 @@ from resolvers.access import public_agreement_scope
 from resolvers.context import Context
 from resolvers.exports import batches
 from resolvers.pagination import combine
+from settings import OCDS_EXAMPLE_PREFIX, Settings
 
 OCDS_VERSION = "1.1"
 LANGUAGE = "id"
@@ -293,6 +294,13 @@ class Mapper:
 
     def record(self) -> dict[str, Any]:
         return {"ocid": self.ocid, "releases": self.releases(), "compiledRelease": self.compiled()}
+
+
+def publishable(settings: Settings) -> bool:
+    """Production publishes only under the city's own registered ocid prefix."""
+    return settings.environment != "production" or settings.ocds_ocid_prefix != (
+        OCDS_EXAMPLE_PREFIX
+    )
 
 
 async def records(ctx: Context) -> AsyncIterator[dict[str, Any]]:

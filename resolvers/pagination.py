@@ -42,10 +42,14 @@ class PageRequest:
             count = default
         name = "last" if backwards else "first"
         if count < 0:
-            raise DomainError(ErrorCode.INVALID, f"{name} must not be negative", name)
+            raise DomainError(ErrorCode.INVALID, "%(name)s must not be negative", name, name=name)
         if count > maximum:
             raise DomainError(
-                ErrorCode.PAGE_SIZE_EXCEEDED, f"{name} may be at most {maximum}", name
+                ErrorCode.PAGE_SIZE_EXCEEDED,
+                "%(name)s may be at most %(most)s",
+                name,
+                name=name,
+                most=maximum,
             )
         return count, backwards
 

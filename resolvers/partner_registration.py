@@ -7,6 +7,7 @@ from typing import Any
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from i18n import N_, later
 from models import Agreement, Partner, Proposal, User
 from models.audit import note_changes
 from models.base import stale
@@ -26,7 +27,7 @@ from resolvers.notifications import Message, notify_safely, subject, users_with_
 class RegistrationLimited(auth.RateLimited):
     def __init__(self, retry_after: int) -> None:
         super().__init__(retry_after)
-        self.message = f"too many registrations from this address; try again in {retry_after} s"
+        self.msgid = N_("too many registrations from this address; try again in %(seconds)s s")
 
 
 async def register_partner(
@@ -86,11 +87,15 @@ async def register_partner(
         await users_with_role(Role.ADMIN),
         Message(
             kind="PARTNER_REGISTERED",
-            title=f"Pendaftaran mitra baru: {partner.name}",
-            body=(
-                f"{partner.name} ({partner.kind}) mendaftar secara daring melalui "
-                f"{user.display_name} <{user.email}>. Periksa identitasnya, lalu verifikasi, "
-                "gabungkan dengan data mitra yang sudah ada, atau tolak pendaftarannya."
+            title=later("New partner registration: %(partner)s", partner=partner.name),
+            body=later(
+                "%(partner)s (%(kind)s) registered online through %(name)s <%(email)s>. Check "
+                "who they are, then verify the registration, merge it with an existing partner, "
+                "or reject it.",
+                partner=partner.name,
+                kind=partner.kind,
+                name=user.display_name,
+                email=user.email,
             ),
             subject_id=subject("Partner", partner.id),
         ),
@@ -105,7 +110,7 @@ def _as_input(error: DomainError) -> DomainError:
     if field.startswith("contacts.0."):
         field = field.removeprefix("contacts.0.")
         field = {"name": "contact_name", "position": "contact_position"}.get(field, field)
-    return DomainError(error.code, error.message, field or None)
+    return DomainError(error.code, error.msgid, field or None, **error.params)
 
 
 async def _registration(partner_id: PydanticObjectId, field: str = "partnerId") -> Partner:
@@ -130,8 +135,11 @@ async def verify_registration(
         await _partner_users(partner_id),
         Message(
             kind="PARTNER_VERIFIED",
-            title="Pendaftaran mitra diverifikasi",
-            body=f"Bagian Kerja Sama Pemerintah Kota Bogor telah memverifikasi {partner.name}.",
+            title=later("Partner registration verified"),
+            body=later(
+                "The cooperation unit of the City of Bogor has verified %(partner)s.",
+                partner=partner.name,
+            ),
             subject_id=subject("Partner", partner_id),
         ),
         email=True,
@@ -177,8 +185,12 @@ async def reject_registration(
         user_ids,
         Message(
             kind="PARTNER_REJECTED",
-            title="Pendaftaran mitra ditolak",
-            body=f"Pendaftaran {partner.name} ditolak: {rejected.rejection_reason}",
+            title=later("Partner registration rejected"),
+            body=later(
+                "The registration of %(partner)s was rejected: %(reason)s",
+                partner=partner.name,
+                reason=rejected.rejection_reason,
+            ),
         ),
         email=True,
     )
@@ -256,10 +268,12 @@ async def merge_registration(
         user_ids,
         Message(
             kind="PARTNER_MERGED",
-            title="Pendaftaran mitra diverifikasi",
-            body=(
-                f"{duplicate.name} sudah tercatat sebagai mitra Pemerintah Kota Bogor "
-                f"dengan nama {kept.name}; akun dan pengajuan Anda kini terhubung ke data itu."
+            title=later("Partner registration verified"),
+            body=later(
+                "%(duplicate)s is already recorded as a partner of the City of Bogor under the "
+                "name %(kept)s; your account and proposals are now linked to that record.",
+                duplicate=duplicate.name,
+                kept=kept.name,
             ),
             subject_id=subject("Partner", into_id),
         ),

@@ -8,6 +8,7 @@ from typing import Any, BinaryIO
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from i18n import Money, later
 from models import Agreement, OrgUnit, Partner, Proposal, User
 from models.base import stale
 from models.documents import DocumentRef
@@ -19,6 +20,7 @@ from models.enums import (
     Role,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.numbering import next_agreement_number
 from models.proposal import HistoryEntry
 from models.search import keys_filter
 from models.transactions import in_transaction
@@ -383,10 +385,14 @@ async def approve_proposal(
     partners = await Partner.find({"_id": {"$in": proposal.partner_ids}}).to_list()
 
     async def approve(session: AsyncClientSession) -> tuple[Proposal, Agreement]:
+        # A number from the registry (editable on the draft); taken only if approval commits.
+        registry_number = number or await next_agreement_number(
+            ctx.settings.agreement_number_format, ctx.today().year, session
+        )
         return await proposal.approve(
             ctx.viewer.actor,
             partners=partners,
-            number=number,
+            number=registry_number,
             org_unit_id=org_unit_id,
             note=note,
             expected_revision=revision,
@@ -441,44 +447,56 @@ async def proposer_users(proposal: Proposal) -> list[PydanticObjectId]:
 
 
 def _status_message(proposal: Proposal, entry: HistoryEntry) -> Message:
-    code = proposal.tracking_code or "(belum bernomor)"
-    title = proposal.title
+    code = proposal.tracking_code or later("(no tracking code yet)")
+    said = {"code": code, "title": proposal.title, "note": entry.note}
     texts = {
         Status.SUBMITTED: (
-            f"Pengajuan {code} diterima",
-            f"Pengajuan kerja sama \u201c{title}\u201d telah diterima dengan kode pelacakan "
-            f"{code}. Bagian Kerja Sama akan memeriksa kelengkapannya.",
+            later("Proposal %(code)s received", **said),
+            later(
+                "The cooperation proposal \u201c%(title)s\u201d was received with tracking "
+                "code %(code)s. The cooperation unit will check that it is complete.",
+                **said,
+            ),
         ),
         Status.VERIFIED: (
-            f"Pengajuan {code} diverifikasi",
-            f"Pengajuan \u201c{title}\u201d lengkap dan kini ditelaah oleh TKKSD.",
+            later("Proposal %(code)s verified", **said),
+            later(
+                "The proposal \u201c%(title)s\u201d is complete and now reviewed by the TKKSD.",
+                **said,
+            ),
         ),
         Status.IN_REVIEW: (
-            f"Pengajuan {code} sedang ditelaah TKKSD",
-            f"Tim Koordinasi Kerja Sama Daerah sedang menelaah \u201c{title}\u201d.",
+            later("Proposal %(code)s is being reviewed by the TKKSD", **said),
+            later("The regional cooperation team is reviewing \u201c%(title)s\u201d.", **said),
         ),
         Status.REVISION_REQUESTED: (
-            f"Pengajuan {code} perlu diperbaiki",
-            f"Mohon perbaiki pengajuan \u201c{title}\u201d lalu ajukan kembali. "
-            f"Catatan: {entry.note}",
+            later("Proposal %(code)s needs revision", **said),
+            later(
+                "Please revise the proposal \u201c%(title)s\u201d and submit it again. "
+                "Note: %(note)s",
+                **said,
+            ),
         ),
         Status.APPROVED: (
-            f"Pengajuan {code} disetujui",
-            f"Pengajuan \u201c{title}\u201d disetujui; rancangan naskah kerja sama sedang "
-            "disiapkan bersama perangkat daerah pengampu.",
+            later("Proposal %(code)s approved", **said),
+            later(
+                "The proposal \u201c%(title)s\u201d was approved; the draft agreement is being "
+                "prepared with the lead department.",
+                **said,
+            ),
         ),
         Status.REJECTED: (
-            f"Pengajuan {code} ditolak",
-            f"Pengajuan \u201c{title}\u201d tidak dapat dilanjutkan. Alasan: {entry.note}",
+            later("Proposal %(code)s rejected", **said),
+            later("The proposal \u201c%(title)s\u201d cannot go ahead. Reason: %(note)s", **said),
         ),
         Status.WITHDRAWN: (
-            f"Pengajuan {code} ditarik kembali",
-            f"Pengajuan \u201c{title}\u201d ditarik kembali oleh pengusul.",
+            later("Proposal %(code)s withdrawn", **said),
+            later("The proposal \u201c%(title)s\u201d was withdrawn by its proposer.", **said),
         ),
     }
     heading, body = texts[entry.to_status]
     if entry.to_status == Status.SUBMITTED and entry.from_status != Status.DRAFT:
-        heading = f"Perbaikan pengajuan {code} diterima"
+        heading = later("Revised proposal %(code)s received", **said)
     return Message(
         kind="PROPOSAL_STATUS_CHANGED",
         title=heading,
@@ -500,24 +518,43 @@ async def _announce(proposal: Proposal) -> None:
         again = entry.from_status != Status.DRAFT
         message = Message(
             kind="PROPOSAL_SUBMITTED",
-            title=(f"Perbaikan pengajuan {code} masuk" if again else f"Pengajuan baru {code}"),
-            body=f"\u201c{proposal.title}\u201d menunggu pemeriksaan kelengkapan.",
+            title=(
+                later("Revised proposal %(code)s arrived", code=code)
+                if again
+                else later("New proposal %(code)s", code=code)
+            ),
+            body=(
+                later(
+                    "\u201c%(title)s\u201d, estimated at %(value)s, waits for its completeness "
+                    "check.",
+                    title=proposal.title,
+                    value=Money(proposal.estimated_value),
+                )
+                if proposal.estimated_value is not None
+                else later(
+                    "\u201c%(title)s\u201d waits for its completeness check.",
+                    title=proposal.title,
+                )
+            ),
             subject_id=link,
         )
         await notify_safely(await users_with_role(Role.ADMIN), message, email=True)
     elif entry.to_status == Status.WITHDRAWN and entry.from_status != Status.DRAFT:
         message = Message(
             kind="PROPOSAL_WITHDRAWN",
-            title=f"Pengajuan {code} ditarik kembali",
-            body=f"Pengusul menarik kembali \u201c{proposal.title}\u201d.",
+            title=later("Proposal %(code)s withdrawn", code=code),
+            body=later("The proposer withdrew \u201c%(title)s\u201d.", title=proposal.title),
             subject_id=link,
         )
         await notify_safely(await users_with_role(Role.ADMIN), message, email=True)
     elif entry.to_status == Status.VERIFIED:
         message = Message(
             kind="PROPOSAL_READY_FOR_REVIEW",
-            title=f"Pengajuan {code} siap ditelaah TKKSD",
-            body=f"\u201c{proposal.title}\u201d telah diverifikasi Bagian Kerja Sama.",
+            title=later("Proposal %(code)s is ready for review by the TKKSD", code=code),
+            body=later(
+                "\u201c%(title)s\u201d was verified by the cooperation unit.",
+                title=proposal.title,
+            ),
             subject_id=link,
         )
         await notify_safely(await users_with_role(Role.REVIEWER), message, email=True)

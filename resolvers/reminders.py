@@ -7,11 +7,13 @@ second copy, also when two processes run at the same moment.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from beanie import PydanticObjectId
 
+from i18n import later
 from models import Notification, User
+from models.clock import utcnow
 from models.enums import AlertKind, AlertSeverity, PeriodLength, Role
 from resolvers.context import CITY_TIMEZONE
 from resolvers.monitoring import Alert, Schedule, compute_alerts
@@ -21,10 +23,10 @@ from settings import Settings
 # The first run waits until the server has settled (and loaded demo data, if asked to).
 FIRST_RUN_DELAY_SECONDS = 60.0
 TITLES = {
-    AlertKind.EXPIRING: "Kerja sama segera berakhir",
-    AlertKind.PAST_END: "Kerja sama melewati tanggal berakhir",
-    AlertKind.EVALUATION_OVERDUE: "Monev belum dilakukan",
-    AlertKind.FOLLOW_UP_OVERDUE: "Tindak lanjut monev lewat tenggat",
+    AlertKind.EXPIRING: later("Agreement ending soon"),
+    AlertKind.PAST_END: later("Agreement past its end date"),
+    AlertKind.EVALUATION_OVERDUE: later("Monitoring and evaluation not done"),
+    AlertKind.FOLLOW_UP_OVERDUE: later("Evaluation follow-up overdue"),
 }
 
 
@@ -41,11 +43,13 @@ def dedupe_key(alert: Alert) -> str:
 
 
 def message(alert: Alert) -> Message:
-    urgent = "[PENTING] " if alert.severity == AlertSeverity.CRITICAL else ""
+    title = later("%(what)s: %(number)s", what=TITLES[alert.kind], number=alert.number)
+    if alert.severity == AlertSeverity.CRITICAL:
+        title = later("[URGENT] %(title)s", title=title)
     return Message(
         kind=f"ALERT_{alert.kind}",
-        title=f"{urgent}{TITLES[alert.kind]}: {alert.number}",
-        body=alert.message,
+        title=title,
+        body=alert.text,
         subject_id=subject("Agreement", alert.agreement_id),
     )
 
@@ -53,7 +57,7 @@ def message(alert: Alert) -> Message:
 async def run_reminders(settings: Settings, today: date | None = None) -> ReminderRun:
     """Notify the cooperation unit and the lead departments' officers of every alert they
     have not been told of yet."""
-    today = today or datetime.now(CITY_TIMEZONE).date()
+    today = today or utcnow().astimezone(CITY_TIMEZONE).date()
     when = Schedule.of(today, PeriodLength(settings.evaluation_period))
     alerts = await compute_alerts({}, when, settings.expiring_window_days)
     if not alerts:

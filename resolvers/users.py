@@ -69,7 +69,7 @@ async def update_user(
     require_admin(ctx.viewer)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise DomainError(ErrorCode.INVALID, f"cannot edit {', '.join(sorted(unknown))}")
+        raise DomainError(ErrorCode.INVALID, "cannot edit %(fields)s", fields=sorted(unknown))
     user = await require_user(user_id)
     if user_id == ctx.viewer.user_id and (
         changes.get("active") is False or changes.get("role", Role.ADMIN) != Role.ADMIN

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from beanie import PydanticObjectId
 
+from i18n import N_
 from models.actor import ActorRef
 from models.enums import Role
 from models.errors import DomainError, ErrorCode
@@ -24,6 +25,8 @@ class Viewer:
     can_write: bool = True
     # Why the credentials the request carried were refused, if it carried any.
     auth_error: str | None = None
+    # The account's chosen language, which overrides the client's Accept-Language.
+    language: str | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -32,7 +35,7 @@ class Viewer:
     @property
     def user_id(self) -> PydanticObjectId:
         if self.id is None:
-            raise DomainError(ErrorCode.UNAUTHENTICATED, self.auth_error or "sign in first")
+            raise DomainError(ErrorCode.UNAUTHENTICATED, self.auth_error or N_("sign in first"))
         return PydanticObjectId(self.id)
 
     @property

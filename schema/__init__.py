@@ -14,6 +14,7 @@ from schema.evaluations import EvaluationMutations, EvaluationQueries
 from schema.extensions import ShapeErrors
 from schema.fixity import FixityMutations, FixityQueries
 from schema.identity import IdentityMutations, IdentityQueries
+from schema.labels import LabelQueries, describe_enum_values
 from schema.monitoring import MonitoringQueries
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
@@ -21,6 +22,7 @@ from schema.org_units import OrgUnitMutations, OrgUnitQueries
 from schema.partner_registration import PartnerRegistrationMutations
 from schema.partners import PartnerMutations, PartnerQueries
 from schema.persisted_queries import PersistedQueries
+from schema.preferences import PreferenceMutations
 from schema.proposals import ProposalMutations, ProposalQueries
 from schema.public import PublicMutations, PublicQueries
 from schema.stats import StatsQueries
@@ -43,6 +45,7 @@ Query = merge_types(
         EvaluationQueries,
         MonitoringQueries,
         FixityQueries,
+        LabelQueries,
     ),
 )
 Mutation = merge_types(
@@ -59,6 +62,7 @@ Mutation = merge_types(
         ChronologyMutations,
         EvaluationMutations,
         FixityMutations,
+        PreferenceMutations,
     ),
 )
 
@@ -66,7 +70,7 @@ Mutation = merge_types(
 def build_schema(settings: Settings) -> strawberry.Schema:
     # One store per schema (per process): its cache is in front of the shared collection.
     persisted = PersistedQueryStore(settings.persisted_query_cache_size)
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         extensions=[
@@ -80,3 +84,5 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: QueryCost(limit=settings.max_query_cost, full_page=settings.max_page_size),
         ],
     )
+    describe_enum_values(schema._schema)
+    return schema

@@ -347,6 +347,15 @@ class AgreementType(relay.Node):
     def dossier_url(self) -> str:
         return DOSSIER_PATH.format(agreement_id=self.model.id)
 
+    @strawberry.field(
+        description="The renewal linked to this agreement but not yet activated: until it is, "
+        "this agreement stays in force; activating it makes this one EXTENDED."
+    )
+    async def pending_renewal(self, info: Info) -> "AgreementType | None":
+        if not self.model.renewal_pending:
+            return None
+        return await self._related(info, self.model.successor_id)
+
     @strawberry.field(description="Every version of every file; `isCurrent` marks the newest.")
     def documents(self) -> list[DocumentRefType]:
         return [DocumentRefType.from_model(d, self.model) for d in self.model.documents]

@@ -33,6 +33,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from i18n import _
+
 PAGE_ARGUMENTS = ("first", "last")
 
 
@@ -147,8 +149,12 @@ class QueryCost(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         if self.cost > self.limit:
             raise GraphQLError(
-                f"this query would cost {self.cost}, more than the limit of {self.limit}; ask "
-                "for smaller pages (first/last) or fewer nested lists",
+                _(
+                    "this query would cost %(cost)s, more than the limit of %(limit)s; ask for "
+                    "smaller pages (first/last) or fewer nested lists",
+                    cost=self.cost,
+                    limit=self.limit,
+                ),
                 extensions={"code": "QUERY_TOO_COSTLY", "cost": self.cost, "limit": self.limit},
             )
         yield

@@ -8,6 +8,7 @@ from models.enums import (
     ChronologyKind,
     CooperationType,
     DocumentType,
+    Language,
     PartnerKind,
     PartnerStatus,
     ProposalStatus,
@@ -30,6 +31,7 @@ PartnerStatusEnum = strawberry.enum(
     description="UNVERIFIED: registered itself online, not yet checked by the cooperation unit.",
 )
 ProposalStatusEnum = strawberry.enum(ProposalStatus, name="ProposalStatus")
+LanguageEnum = strawberry.enum(Language, name="Language")
 ReviewRecommendationEnum = strawberry.enum(
     ReviewRecommendation, name="ReviewRecommendation", description="A TKKSD reviewer's advice."
 )

@@ -3,9 +3,10 @@
 Parameters mirror `AgreementFilter` (`?status=ACTIVE&status=EXPIRED&orgUnitId=…`; a list
 may also be comma-separated); evaluations also take `period`, `evaluationStatus` and
 `recommendation`. An unknown parameter is refused, so a typo never exports more than was
-meant. CSV is UTF-8 with a byte order mark and a header row, for Excel; a text cell
-that a spreadsheet would read as a formula (= + - @) gets a leading apostrophe. Ids are the
-API's global ids.
+meant. CSV is UTF-8 with a byte order mark and a header row, for Excel, written for people
+in the request's language: headers and codes as labels, moments in the city's time with their
+offset; a text cell that a spreadsheet would read as a formula (= + - @) gets a leading
+apostrophe. NDJSON is for programs: codes and UTC. Ids are the API's global ids.
 """
 
 import csv
@@ -21,6 +22,7 @@ from typing import Any
 from beanie import PydanticObjectId
 from starlette.datastructures import QueryParams
 
+from i18n import N_, _, local_time
 from models.enums import (
     AgreementForm,
     AgreementStatus,
@@ -30,6 +32,7 @@ from models.enums import (
     Recommendation,
 )
 from models.errors import DomainError, ErrorCode
+from models.labels import LABELS, label
 from resolvers import exports
 from resolvers.agreements import AgreementFilter
 from resolvers.context import Context
@@ -54,7 +57,7 @@ def _values(params: QueryParams, name: str) -> list[str]:
 def _one(params: QueryParams, name: str) -> str | None:
     values = params.getlist(name)
     if len(values) > 1:
-        raise DomainError(ErrorCode.INVALID, f"give {name} once", name)
+        raise DomainError(ErrorCode.INVALID, "give %(name)s once", name, name=name)
     return values[0].strip() if values and values[0].strip() else None
 
 
@@ -64,7 +67,9 @@ def _enums[E: Enum](params: QueryParams, name: str, enum: type[E]) -> list[E] | 
         return [enum(v) for v in values] or None
     except ValueError:
         allowed = ", ".join(e.value for e in enum)
-        raise DomainError(ErrorCode.INVALID, f"{name} takes {allowed}", name) from None
+        raise DomainError(
+            ErrorCode.INVALID, "%(name)s takes %(allowed)s", name, name=name, allowed=allowed
+        ) from None
 
 
 def _int(params: QueryParams, name: str) -> int | None:
@@ -74,7 +79,9 @@ def _int(params: QueryParams, name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise DomainError(ErrorCode.INVALID, f"{name} must be a whole number", name) from None
+        raise DomainError(
+            ErrorCode.INVALID, "%(name)s must be a whole number", name, name=name
+        ) from None
 
 
 def _date(params: QueryParams, name: str) -> date | None:
@@ -84,7 +91,9 @@ def _date(params: QueryParams, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise DomainError(ErrorCode.INVALID, f"{name} must be a date (YYYY-MM-DD)", name) from None
+        raise DomainError(
+            ErrorCode.INVALID, "%(name)s must be a date (YYYY-MM-DD)", name, name=name
+        ) from None
 
 
 def _id(params: QueryParams, name: str, type_name: str) -> PydanticObjectId | None:
@@ -120,8 +129,10 @@ def agreement_filter(params: QueryParams, also: frozenset[str] = frozenset()) ->
     if unknown:
         raise DomainError(
             ErrorCode.INVALID,
-            f"unknown parameter {unknown[0]}; this export takes {', '.join(sorted(known))}",
+            "unknown parameter %(name)s; this export takes %(known)s",
             unknown[0],
+            name=unknown[0],
+            known=", ".join(sorted(known)),
         )
     return AgreementFilter(
         text=_one(params, "text"),
@@ -166,20 +177,31 @@ def plain(value: Any) -> Any:
     return value
 
 
+def readable(value: Any) -> Any:
+    """A value as a person reads it in a spreadsheet: codes as their labels, moments in the
+    city's time with its UTC offset (dates stay ISO so that they sort)."""
+    if isinstance(value, Enum):
+        return label(value)
+    if isinstance(value, datetime):
+        return local_time(value).isoformat()
+    return plain(value)
+
+
 def excel_safe(value: Any) -> Any:
-    value = plain(value)
+    value = readable(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
 async def csv_body(
-    header: Sequence[str], rows: AsyncIterator[Sequence[Any]]
+    header: Sequence[tuple[str, str]], rows: AsyncIterator[Sequence[Any]]
 ) -> AsyncIterator[bytes]:
+    """`header`: each column's key (as NDJSON names it) and its msgid (what people read)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
-    writer.writerow(header)
+    writer.writerow([_(title) for _key, title in header])
     async for row in rows:
         writer.writerow(["" if v is None else excel_safe(v) for v in row])
         if buffer.tell() >= CHUNK_CHARS:
@@ -213,34 +235,34 @@ def _optional_gid(type_name: str, value: Any) -> str | None:
 # --- agreements --------------------------------------------------------------------------------
 
 AGREEMENT_HEADER = (
-    "id",
-    "number",
-    "title",
-    "form",
-    "cooperationType",
-    "status",
-    "visibility",
-    "field",
-    "partners",
-    "partnerKinds",
-    "leadOrgUnits",
-    "parentId",
-    "predecessorId",
-    "successorId",
-    "signedOn",
-    "startsOn",
-    "endsOn",
-    "fundingSource",
-    "value",
-    "archiveLocation",
-    "terminationReason",
-    "amendments",
-    "currentDocuments",
-    "purpose",
-    "scope",
-    "createdAt",
-    "updatedAt",
-    "revision",
+    ("id", N_("Id")),
+    ("number", N_("Number")),
+    ("title", N_("Title")),
+    ("form", N_("Form")),
+    ("cooperationType", N_("Cooperation type")),
+    ("status", N_("Status")),
+    ("visibility", N_("Visibility")),
+    ("field", N_("Field")),
+    ("partners", N_("Partners")),
+    ("partnerKinds", N_("Partner kinds")),
+    ("leadOrgUnits", N_("Lead departments")),
+    ("parentId", N_("Parent agreement id")),
+    ("predecessorId", N_("Predecessor id")),
+    ("successorId", N_("Successor id")),
+    ("signedOn", N_("Date signed")),
+    ("startsOn", N_("Start date")),
+    ("endsOn", N_("End date")),
+    ("fundingSource", N_("Funding source")),
+    ("value", N_("Value (IDR)")),
+    ("archiveLocation", N_("Archive location")),
+    ("terminationReason", N_("Termination reason")),
+    ("amendments", N_("Amendments")),
+    ("currentDocuments", N_("Current documents")),
+    ("purpose", N_("Purpose")),
+    ("scope", N_("Scope")),
+    ("createdAt", N_("Recorded at")),
+    ("updatedAt", N_("Last changed")),
+    ("revision", N_("Revision")),
 )
 
 
@@ -260,7 +282,7 @@ async def _agreement_rows(
             a.visibility,
             a.field,
             "; ".join(p.name for p in record.partners),
-            "; ".join(sorted({p.kind.value for p in record.partners})),
+            "; ".join(sorted({label(p.kind) for p in record.partners})),
             "; ".join(u.name for u in record.org_units),
             _optional_gid("Agreement", a.parent_id),
             _optional_gid("Agreement", a.predecessor_id),
@@ -358,19 +380,19 @@ async def _agreement_objects(
 # --- chronology --------------------------------------------------------------------------------
 
 CHRONOLOGY_HEADER = (
-    "agreementId",
-    "agreementNumber",
-    "eventId",
-    "kind",
-    "occurredAt",
-    "recordedAt",
-    "recordedBy",
-    "title",
-    "description",
-    "documentIds",
-    "corrects",
-    "hash",
-    "prevHash",
+    ("agreementId", N_("Agreement id")),
+    ("agreementNumber", N_("Agreement number")),
+    ("eventId", N_("Event id")),
+    ("kind", N_("Kind")),
+    ("occurredAt", N_("Occurred at")),
+    ("recordedAt", N_("Recorded at")),
+    ("recordedBy", N_("Recorded by")),
+    ("title", N_("Title")),
+    ("description", N_("Description")),
+    ("documentIds", N_("Document ids")),
+    ("corrects", N_("Corrects event")),
+    ("hash", N_("Hash")),
+    ("prevHash", N_("Previous hash")),
 )
 
 
@@ -396,30 +418,32 @@ async def _event_rows(records: AsyncIterator[exports.EventRecord]) -> AsyncItera
 
 # --- evaluations -------------------------------------------------------------------------------
 
+# The indicators' columns are headed by their labels.
+INDICATORS = tuple((i.value, LABELS["Indicator"][i.name][0]) for i in Indicator)
 EVALUATION_HEADER = (
-    "id",
-    "agreementId",
-    "agreementNumber",
-    "agreementTitle",
-    "period",
-    "status",
-    "evaluator",
-    "visitDate",
-    "overallScore",
-    *(i.value for i in Indicator),
-    "recommendation",
-    "findings",
-    "obstacles",
-    "followUpActions",
-    "openFollowUpActions",
-    "evidence",
-    "submittedAt",
-    "submittedBy",
-    "reviewedAt",
-    "reviewedBy",
-    "reviewNote",
-    "createdAt",
-    "updatedAt",
+    ("id", N_("Id")),
+    ("agreementId", N_("Agreement id")),
+    ("agreementNumber", N_("Agreement number")),
+    ("agreementTitle", N_("Agreement title")),
+    ("period", N_("Period")),
+    ("status", N_("Status")),
+    ("evaluator", N_("Evaluator")),
+    ("visitDate", N_("Visit date")),
+    ("overallScore", N_("Overall score")),
+    *INDICATORS,
+    ("recommendation", N_("Recommendation")),
+    ("findings", N_("Findings")),
+    ("obstacles", N_("Obstacles")),
+    ("followUpActions", N_("Follow-up actions")),
+    ("openFollowUpActions", N_("Open follow-up actions")),
+    ("evidence", N_("Evidence files")),
+    ("submittedAt", N_("Submitted at")),
+    ("submittedBy", N_("Submitted by")),
+    ("reviewedAt", N_("Reviewed at")),
+    ("reviewedBy", N_("Reviewed by")),
+    ("reviewNote", N_("Review note")),
+    ("createdAt", N_("Recorded at")),
+    ("updatedAt", N_("Last changed")),
 )
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from i18n import _
+
 log = logging.getLogger("sikerma.graphql")
 
 # Messages of graphql-core and Strawberry's limiters, and the code each gets.
@@ -55,7 +57,10 @@ class ShapeErrors(SchemaExtension):
             exc_info=original,
         )
         return GraphQLError(
-            f"Unexpected error; quote request id {request_id} when reporting it.",
+            _(
+                "Unexpected error; quote request id %(request_id)s when reporting it.",
+                request_id=request_id,
+            ),
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,

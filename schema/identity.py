@@ -16,6 +16,7 @@ from resolvers.pagination import PageRequest
 from resolvers.users import UserFilter as UserQuery
 from schema.audit import audited_mutation
 from schema.context import Info
+from schema.enums import LanguageEnum
 from schema.errors import UserError, attempt, query, to_user_errors
 from schema.inputs import provided, with_ids
 from schema.org_units import OrgUnitType
@@ -58,6 +59,9 @@ class UserType(relay.Node):
     active: bool
     revision: int
     created_at: datetime
+    preferred_language: LanguageEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The language chosen by the person; null: the client's Accept-Language."
+    )
     model: strawberry.Private[User]
 
     @classmethod
@@ -70,6 +74,7 @@ class UserType(relay.Node):
             active=user.active,
             revision=user.revision,
             created_at=user.created_at,
+            preferred_language=user.preferred_language,
             model=user,
         )
 

@@ -118,7 +118,10 @@ class NodeQueries:
         async def run() -> list[Any]:
             if len(ids) > MAX_NODES:
                 raise DomainError(
-                    ErrorCode.PAGE_SIZE_EXCEEDED, f"ask for at most {MAX_NODES} ids", "ids"
+                    ErrorCode.PAGE_SIZE_EXCEEDED,
+                    "ask for at most %(most)s ids",
+                    "ids",
+                    most=MAX_NODES,
                 )
             return list(await asyncio.gather(*(_resolve(info, i, "ids") for i in ids)))
 

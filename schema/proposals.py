@@ -459,8 +459,8 @@ class ApproveProposalInput:
     proposal_id: strawberry.ID
     number: str | None = strawberry.field(
         default=None,
-        description="The new agreement's registry number; default: the tracking code, to be "
-        "replaced when the city numbers it.",
+        description="The new agreement's registry number; default: the next number of the "
+        "registry (AGREEMENT_NUMBER_FORMAT), which stays editable on the draft.",
     )
     org_unit_id: strawberry.ID | None = strawberry.field(
         default=None, description="The lead department, if the proposal named none or another."

@@ -21,14 +21,18 @@ def parse_global_id(value: str, *, field: str = "id") -> tuple[str, PydanticObje
         gid = relay.GlobalID.from_id(value)
         return gid.type_name, PydanticObjectId(gid.node_id)
     except Exception:
-        raise DomainError(ErrorCode.INVALID_ID, f"{value!r} is not a valid id", field) from None
+        raise DomainError(
+            ErrorCode.INVALID_ID, "%(value)r is not a valid id", field, value=value
+        ) from None
 
 
 def decode_id(value: strawberry.ID | str, type_name: str, field: str) -> PydanticObjectId:
     """The database id behind a global id, which must name a `type_name`."""
     kind, raw = parse_global_id(str(value), field=field)
     if kind != type_name:
-        raise DomainError(ErrorCode.INVALID_ID, f"expected the id of a {type_name}", field)
+        raise DomainError(
+            ErrorCode.INVALID_ID, "expected the id of a %(type)s", field, type=type_name
+        )
     return raw
 
 

@@ -113,7 +113,7 @@ async def test_life_cycle_draft_active_terminated(api: Api) -> None:
     assert no_reason["errors"][0] == {
         "field": "reason",
         "code": "REQUIRED",
-        "message": "a reason is required to terminate",
+        "message": "alasan wajib diisi untuk mengakhiri kerja sama",
     }
     ended = await api.ok(
         "terminateAgreement",
@@ -156,7 +156,8 @@ async def test_extend_creates_and_links_the_successor(api: Api) -> None:
     original = await _active(api, endsOn="2025-01-01", title="Pengelolaan air bersih")
     payload = await api.ok(
         "extendAgreement",
-        "agreement { status successor { number } } successor { number title status predecessor { id } }",
+        "agreement { status successor { number } pendingRenewal { number } } "
+        "successor { id number title status predecessor { id } }",
         {
             "agreementId": original["id"],
             "number": "RENEW/2025",
@@ -164,8 +165,15 @@ async def test_extend_creates_and_links_the_successor(api: Api) -> None:
             "endsOn": "2030-01-01",
         },
     )
-    assert payload["agreement"] == {"status": "EXTENDED", "successor": {"number": "RENEW/2025"}}
-    assert payload["successor"] == {
+    # The renewal is only a draft: the original stays in force and shows what is coming.
+    assert payload["agreement"] == {
+        "status": "ACTIVE",
+        "successor": {"number": "RENEW/2025"},
+        "pendingRenewal": {"number": "RENEW/2025"},
+    }
+    renewal = payload["successor"]
+    assert renewal == {
+        "id": renewal["id"],
         "number": "RENEW/2025",
         "title": "Pengelolaan air bersih",
         "status": "DRAFT",
@@ -176,6 +184,23 @@ async def test_extend_creates_and_links_the_successor(api: Api) -> None:
     )
     assert twice["errors"][0]["code"] == "INVALID_TRANSITION"
     assert await api.count("agreements", {"number": "RENEW/2"}) == 0
+
+    # Activating the renewal is what makes the original EXTENDED, with its history saying so.
+    await api.uploaded(renewal["id"])
+    await api.ok(
+        "updateAgreement", "agreement { id }", {"id": renewal["id"], "signedOn": "2025-01-02"}
+    )
+    await api.ok("activateAgreement", "agreement { status }", {"agreementId": renewal["id"]})
+    after = await api.gql(
+        "query($id: ID!) { node(id: $id) { ... on Agreement { status pendingRenewal { id } "
+        "chronology(first: 1) { nodes { kind } } } } }",
+        {"id": original["id"]},
+    )
+    assert after["node"] == {
+        "status": "EXTENDED",
+        "pendingRenewal": None,
+        "chronology": {"nodes": [{"kind": "EXTENDED"}]},
+    }
 
 
 async def test_extend_links_an_existing_agreement(api: Api) -> None:

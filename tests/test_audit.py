@@ -88,6 +88,15 @@ async def test_sign_ins_are_recorded_without_secrets(api: Api) -> None:
     )
     logins = await entries(api, operation="login")
     assert {e["outcome"] for e in logins} == {"SUCCESS", "REFUSED"}
+    # A successful sign-in is recorded as the person who signed in; a failed one names nobody.
+    signed_in = [e for e in logins if e["outcome"] == "SUCCESS"]
+    assert {(e["actorKind"], e["actorName"]) for e in signed_in} == {
+        ("user", "Admin Bagian Kerja Sama"),
+        ("user", "Pengguna EXECUTIVE 1"),
+    }
+    assert all(e["actorId"] for e in signed_in)
+    refused = [e for e in logins if e["outcome"] == "REFUSED"]
+    assert [(e["actorKind"], e["actorName"]) for e in refused] == [("anonymous", "")]
     reset = (await entries(api, operation="resetPassword"))[0]
     password = next(c for c in reset["changes"] if c["field"] == "password_hash")
     assert password["before"] == password["after"] == "[redacted]"

@@ -1,5 +1,7 @@
 """The demo data loads through the use cases, once, and shows what a Bogor user expects."""
 
+import io
+import zipfile
 from datetime import date
 
 from demo_data import load_demo_data
@@ -40,3 +42,20 @@ async def test_demo_data_loads_once_with_a_realistic_archive(api: Api) -> None:
     assert await api.count("files.files", {"metadata.attached": True}) == await api.count(
         "files.files"
     )
+
+
+async def test_the_request_letter_template_is_the_partners_letter(api: Api) -> None:
+    await load_demo_data(api.database)
+    listed = await api.as_(None).gql(
+        "{ templates(first: 20) { nodes { title documentType downloadUrl } } }"
+    )
+    texts = {}
+    for node in listed["templates"]["nodes"]:
+        if node["documentType"] in {"REQUEST_LETTER", "DRAFT"}:
+            content = (await api.as_(None).get(node["downloadUrl"])).content
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                texts[node["documentType"]] = archive.read("word/document.xml").decode()
+    # The partner writes this letter on its own letterhead, not the city's.
+    assert "PEMERINTAH KOTA BOGOR" not in texts["REQUEST_LETTER"]
+    assert "KOP SURAT LEMBAGA PEMOHON" in texts["REQUEST_LETTER"]
+    assert "PEMERINTAH KOTA BOGOR" in texts["DRAFT"]

@@ -60,7 +60,9 @@ async def test_an_evaluation_from_draft_to_reviewed(api: Api) -> None:
         ("scores", "REQUIRED"),
         ("recommendation", "REQUIRED"),
     }
-    assert "COORDINATION" in next(e["message"] for e in refused["errors"] if e["field"] == "scores")
+    unscored = next(e["message"] for e in refused["errors"] if e["field"] == "scores")
+    assert "Koordinasi" in unscored
+    assert "COORDINATION" not in unscored
 
     updated = await api.ok(
         "updateEvaluation",

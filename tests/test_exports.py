@@ -9,14 +9,25 @@ from typing import Any
 
 import pytest
 
+from i18n import _, language
+from schema.exports import AGREEMENT_HEADER, CHRONOLOGY_HEADER, EVALUATION_HEADER
 from settings import Settings
 from tests.api import Api
 from tests.monitoring import active_agreement, create_evaluation, current_period, scores, today
 
 
 def parse_csv(body: bytes) -> list[dict[str, str]]:
+    """Rows keyed by the columns' keys (the CSV's header is for people, in Indonesian)."""
     assert body.startswith("\ufeff".encode())
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    reader = csv.reader(io.StringIO(body.decode("utf-8-sig")))
+    shown = next(reader)
+    with language("id"):
+        keys = next(
+            [key for key, _title in header]
+            for header in (AGREEMENT_HEADER, CHRONOLOGY_HEADER, EVALUATION_HEADER)
+            if [_(title) for _key, title in header] == shown
+        )
+    return [dict(zip(keys, row, strict=True)) for row in reader]
 
 
 @pytest.fixture
@@ -77,9 +88,10 @@ async def test_an_analyst_pulls_all_agreements_into_a_spreadsheet(
     assert [r["number"] for r in rows][:2] == ["119/001-KS/2023", "119/002-KS/2024"]
     signed = rows[0]
     assert signed["id"] == archive["signed"]["id"]
-    assert signed["status"] == "ACTIVE"
+    # Codes read as their labels.
+    assert signed["status"] == "Aktif"
     assert signed["partners"] == "PT Kimia Farma; Universitas Pakuan"
-    assert signed["partnerKinds"] == "STATE_ENTERPRISE; UNIVERSITY"
+    assert signed["partnerKinds"] == "BUMN/BUMD; Perguruan tinggi"
     assert signed["leadOrgUnits"] == "Dinas Kesehatan"
     assert (signed["signedOn"], signed["endsOn"], signed["value"]) == (
         "2023-03-01",
@@ -167,11 +179,13 @@ async def test_chronology_export_lists_every_event(api: Api, archive: dict[str, 
     notebook = await analyst_token(api, "EXECUTIVE")
     response = await notebook.get(f"/exports/chronology.csv?orgUnitId={archive['unit']['id']}")
     rows = parse_csv(response.content)
-    assert [r["kind"] for r in rows] == ["CREATED", "DOCUMENT_ADDED", "SIGNED"] or [
+    assert [r["kind"] for r in rows] == ["Dicatat", "Dokumen ditambahkan", "Ditandatangani"] or [
         r["kind"] for r in rows
-    ] == ["SIGNED", "CREATED", "DOCUMENT_ADDED"]
+    ] == ["Ditandatangani", "Dicatat", "Dokumen ditambahkan"]
     assert {r["agreementNumber"] for r in rows} == {"119/001-KS/2023"}
-    signed = next(r for r in rows if r["kind"] == "SIGNED")
+    signed = next(r for r in rows if r["kind"] == "Ditandatangani")
+    # Moments in the city's time, with the offset.
+    assert signed["recordedAt"].endswith("+07:00")
     assert signed["documentIds"]
     assert signed["hash"]
     assert signed["prevHash"]
@@ -219,8 +233,8 @@ async def test_evaluations_export_for_monitoring_readers(api: Api) -> None:
     assert row["agreementId"] == agreement["id"]
     assert (row["period"], row["status"], row["recommendation"]) == (
         current_period().code,
-        "DRAFT",
-        "EXPAND",
+        "Draf",
+        "Perluas",
     )
     assert (row["overallScore"], row["GOAL_FIT"], row["REGULAR_REPORTING"]) == ("4.0", "4", "4")
     assert (row["followUpActions"], row["openFollowUpActions"]) == ("1", "1")

@@ -45,7 +45,7 @@ async def test_login_viewer_and_the_same_error_for_unknown_email(api: Api) -> No
             {
                 "field": None,
                 "code": "INVALID_CREDENTIALS",
-                "message": "the email or the password is wrong",
+                "message": "email atau kata sandi salah",
             }
         ]
     )
@@ -67,7 +67,7 @@ async def test_expired_tampered_and_foreign_tokens_are_refused(api: Api) -> None
         body = await api.as_(token).raw(LIST)
         assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", token
     expired_body = await api.as_(expired).raw(LIST)
-    assert "expired" in expired_body["errors"][0]["message"]
+    assert "kedaluwarsa" in expired_body["errors"][0]["message"]
 
 
 async def test_logout_revokes_at_once(api: Api) -> None:
@@ -95,7 +95,7 @@ async def test_refresh_rotates_and_reuse_revokes_the_session(api: Api) -> None:
 
     reused = await anonymous.raw(REFRESH, {"t": first["refreshToken"]})
     assert reused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert "already used" in reused["errors"][0]["message"]
+    assert "sudah pernah dipakai" in reused["errors"][0]["message"]
     # The thief's copy and the owner's newest token both die with the session.
     assert await _refresh_error(anonymous, second["refreshToken"]) == "UNAUTHENTICATED"
     assert await _code(api.as_(second["accessToken"])) == "UNAUTHENTICATED"
@@ -202,7 +202,11 @@ async def test_user_links_follow_the_role(api: Api) -> None:
     base = {"email": "x@kotabogor.example", "displayName": "X", "password": "Kujang-Emas-Pajajaran"}
     officer = await api.mutate("createUser", "user { id }", {**base, "role": "OFFICER"})
     assert officer["errors"] == [
-        {"field": "orgUnitId", "code": "REQUIRED", "message": "an OFFICER needs a department"}
+        {
+            "field": "orgUnitId",
+            "code": "REQUIRED",
+            "message": "petugas perangkat daerah harus terhubung dengan perangkat daerah",
+        }
     ]
     unit = await api.org_unit()
     admin_with_unit = await api.mutate(
@@ -235,7 +239,7 @@ def test_first_admin_from_the_command_line(tmp_path: Path, database_uri: str) ->
     assert "created ADMIN kepala@kotabogor.example" in done.stdout
     again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 1
-    assert "already in use" in again.stderr
+    assert "sudah dipakai" in again.stderr
     weak = subprocess.run(
         [*command[:4], "other@kotabogor.example", *command[5:]],
         cwd=ROOT,

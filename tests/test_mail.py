@@ -349,7 +349,7 @@ async def test_the_server_process_mails_what_its_requests_queue(
         await api.database.client.drop_database(database_name)
     [message] = box.messages
     assert box.recipients == ["humas@pakuan.example"]
-    assert str(message["Subject"]).startswith("Pengajuan PKS-")
+    assert str(message["Subject"]).startswith("Pengajuan PGJ-")
     assert str(message["Subject"]).endswith(" diterima")
 
 

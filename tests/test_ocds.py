@@ -301,3 +301,23 @@ async def test_the_demo_archive_as_open_data_and_public_information(api: Api) ->
     word = await api.as_(None).get(letter["downloadUrl"])
     with zipfile.ZipFile(io.BytesIO(word.content)) as archive:
         assert "narahubung" in archive.read("word/document.xml").decode()
+
+
+async def test_production_refuses_the_example_ocid_prefix(api: Api) -> None:
+    state = api.client.app.state  # type: ignore[attr-defined]
+    suite_settings = state.settings
+    try:
+        state.settings = suite_settings.model_copy(update={"environment": "production"})
+        refused = await api.client.get("/open-data/ocds.json")
+        assert refused.status_code == 503
+        assert refused.json()["errors"][0]["extensions"]["code"] == "OCDS_PREFIX_NOT_REGISTERED"
+        state.settings = suite_settings.model_copy(
+            update={"environment": "production", "ocds_ocid_prefix": "ocds-bogor1"}
+        )
+        published = await api.client.get("/open-data/ocds.json")
+        assert published.status_code == 200
+        assert published.json()["license"] == suite_settings.ocds_license
+    finally:
+        state.settings = suite_settings
+    # Outside production the example prefix serves for trying the export out.
+    assert (await api.client.get("/open-data/ocds.json")).status_code == 200

@@ -123,7 +123,7 @@ async def test_registrations_are_throttled_per_client_address(api: Api) -> None:
     )
     assert codes(limited) == [(None, "RATE_LIMITED")]
     assert limited["retryAfterSeconds"] >= 1
-    assert "registrations" in limited["errors"][0]["message"]
+    assert "pendaftaran" in limited["errors"][0]["message"]
     assert await snapshot(api) == before
     # Signing in is throttled on its own count.
     login = await anonymous.login("admin@kotabogor.example", "Kebun-Raya-1817-Bogor")

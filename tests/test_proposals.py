@@ -62,7 +62,8 @@ async def test_the_whole_story_from_registration_to_a_draft_agreement(api: Api) 
 
     submitted = await moved(unpak, "submitProposal", draft["id"])
     code = submitted["trackingCode"]
-    assert code == f"PKS-{datetime.now(CITY_TIMEZONE).year}-0001"
+    # A tracking code of its own kind: "PKS" names an agreement form, not a proposal.
+    assert code == f"PGJ-{datetime.now(CITY_TIMEZONE).year}-0001"
     assert submitted["status"] == "SUBMITTED"
     assert submitted["editable"] is False
     status = await anonymous.gql(
@@ -118,7 +119,8 @@ async def test_the_whole_story_from_registration_to_a_draft_agreement(api: Api) 
     assert proposal["status"] == "APPROVED"
     assert proposal["agreement"]["id"] == agreement["id"]
     assert agreement["status"] == "DRAFT"
-    assert agreement["number"] == code
+    # The draft takes the next number of the agreement registry, not the tracking code.
+    assert agreement["number"] == f"119/001-KS/{datetime.now(CITY_TIMEZONE).year}"
     assert agreement["title"] == "Kerja sama penurunan stunting"
     assert (agreement["purpose"], agreement["scope"]) == (READY["purpose"], READY["scope"])
     assert (agreement["form"], agreement["cooperationType"]) == ("KSB", "KSDPK")
@@ -478,8 +480,10 @@ async def test_submission_names_everything_missing_and_changes_nothing(api: Api)
             ("attachments", "MISSING_ATTACHMENT"),
         ]
     )
-    assert any("REQUEST_LETTER" in e["message"] for e in refused["errors"])
-    assert any("TOR" in e["message"] for e in refused["errors"])
+    # Indonesian, with the documents' names rather than their codes.
+    assert any("Surat permohonan" in e["message"] for e in refused["errors"])
+    assert any("Kerangka Acuan Kerja" in e["message"] for e in refused["errors"])
+    assert not any("REQUEST_LETTER" in e["message"] for e in refused["errors"])
     assert await snapshot(api) == before
     await c.partner.ok(
         "updateProposal",
@@ -489,7 +493,7 @@ async def test_submission_names_everything_missing_and_changes_nothing(api: Api)
     await attached(c.partner, draft["id"], type="REQUEST_LETTER")
     only_tor = await move(c.partner, "submitProposal", draft["id"])
     assert codes(only_tor) == [("attachments", "MISSING_ATTACHMENT")]
-    assert "TOR" in only_tor["errors"][0]["message"]
+    assert "Kerangka Acuan Kerja" in only_tor["errors"][0]["message"]
     await attached(c.partner, draft["id"], type="TOR", title="KAK")
     submitted = await moved(c.partner, "submitProposal", draft["id"])
     assert submitted["trackingCode"].endswith("-0001")  # refused tries used no number
@@ -665,7 +669,7 @@ async def test_who_sees_which_proposal(api: Api) -> None:
         "submittedAt",
         "statusChangedAt",
     }
-    for unknown in ("PKS-1999-0001", "", "nonsense"):
+    for unknown in ("PGJ-1999-0001", "", "nonsense"):
         found = await anonymous.gql(
             "query($c: String!) { proposalStatus(trackingCode: $c) { status } }", {"c": unknown}
         )
@@ -708,7 +712,7 @@ async def test_tracking_codes_never_repeat_under_concurrent_submissions(api: Api
     assert all(r["errors"] == [] for r in results), results
     year = datetime.now(CITY_TIMEZONE).year
     assert sorted(r["proposal"]["trackingCode"] for r in results) == [
-        f"PKS-{year}-{n:04d}" for n in range(1, 8)
+        f"PGJ-{year}-{n:04d}" for n in range(1, 8)
     ]
 
 
