@@ -2,9 +2,9 @@
 
 from datetime import datetime
 
+from i18n import format_moment
 from models import Agreement
 from models.chronology import ChainCheck
-from i18n import format_moment
 from models.labels import label
 from resolvers.handover_document import latin1
 
