@@ -1,5 +1,6 @@
 from models.agreement import Agreement
 from models.audit import AuditEntry
+from models.document_text import DocumentPage, DocumentText
 from models.evaluation import Evaluation
 from models.idempotency import IdempotencyKey
 from models.notification import Notification
@@ -31,6 +32,8 @@ DOCUMENT_MODELS = [
     PersistedQuery,
     Evaluation,
     IdempotencyKey,
+    DocumentText,
+    DocumentPage,
 ]
 
 __all__ = [
@@ -39,6 +42,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Counter",
+    "DocumentPage",
+    "DocumentText",
     "Evaluation",
     "FaqEntry",
     "IdempotencyKey",
