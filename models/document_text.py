@@ -13,7 +13,7 @@ the claim still holding (same attempt count, still PENDING).
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pymongo
 from beanie import Document, PydanticObjectId
@@ -67,7 +67,9 @@ class DocumentText(Document):
         """Queue a stored scan once (a file held by two records is read once)."""
         if stored.content_type not in SCAN_CONTENT_TYPES:
             return
-        job = cls(file_id=stored.file_id, content_type=stored.content_type, filename=stored.filename)
+        job = cls(
+            file_id=stored.file_id, content_type=stored.content_type, filename=stored.filename
+        )
         await cls.get_pymongo_collection().update_one(
             {"file_id": stored.file_id},
             {"$setOnInsert": job.model_dump(exclude={"id"})},
@@ -95,11 +97,13 @@ class DocumentText(Document):
         )
         return result.matched_count == 1
 
-    async def release(self, delay: timedelta) -> bool:
-        """Give the job back for another attempt after `delay`."""
-        result = await self.get_pymongo_collection().update_one(
-            self._mine(), {"$set": {"available_at": utcnow() + delay}}
-        )
+    async def release(self, delay: timedelta, *, uncount: bool = False) -> bool:
+        """Give the job back for another attempt after `delay`; `uncount`: this attempt was
+        cut short by a shutdown and does not count."""
+        update: dict[str, Any] = {"$set": {"available_at": utcnow() + delay}}
+        if uncount:
+            update["$inc"] = {"attempts": -1}
+        result = await self.get_pymongo_collection().update_one(self._mine(), update)
         return result.matched_count == 1
 
     async def finish(

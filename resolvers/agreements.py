@@ -10,6 +10,7 @@ from models import Agreement, OrgUnit, Partner
 from models.agreement import Amendment
 from models.base import checked, stale
 from models.chronology import ChronologyEvent, start_of_day
+from models.document_text import DocumentText
 from models.documents import DocumentRef
 from models.enums import (
     AgreementForm,
@@ -357,6 +358,7 @@ async def upload_document(
         await files.delete(stored.file_id)
         raise
     await files.mark_attached(stored.file_id)
+    await DocumentText.enqueue(stored)
     return doc, updated
 
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from database import Database
 from resolvers.loaders import Loaders
+from resolvers.ocr_availability import Availability
 from resolvers.viewer import Viewer
 from settings import Settings
 
@@ -21,6 +22,7 @@ class Context:
     request_id: str
     signing_key: str
     client_address: str | None = None
+    ocr: Availability = Availability(False, "OCR was not checked in this process")
     loaders: Loaders = field(default_factory=Loaders)
 
     def today(self) -> date:

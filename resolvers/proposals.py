@@ -9,6 +9,7 @@ from beanie import PydanticObjectId
 
 from models import Agreement, OrgUnit, Partner, Proposal, User
 from models.base import stale
+from models.document_text import DocumentText
 from models.documents import DocumentRef
 from models.enums import (
     CooperationType,
@@ -282,6 +283,7 @@ async def upload_attachment(
         await files.delete(stored.file_id)
         raise
     await files.mark_attached(stored.file_id)
+    await DocumentText.enqueue(stored)
     return doc, updated
 
 
