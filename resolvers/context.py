@@ -22,7 +22,7 @@ class Context:
     request_id: str
     signing_key: str
     client_address: str | None = None
-    ocr: Availability = Availability(False, "OCR was not checked in this process")
+    ocr: Availability = field(default_factory=lambda: Availability(False, "OCR is not set up"))
     loaders: Loaders = field(default_factory=Loaders)
 
     def today(self) -> date:

@@ -34,8 +34,6 @@ from models.search import search_keys
 from resolvers import agreements, proposals
 from resolvers.access import require_admin
 from resolvers.context import Context
-from resolvers.ocr_worker import RESULT_FILE, SEARCHABLE_FILE
-from resolvers.ocr_availability import Availability, detect_availability
 from settings import Settings
 
 log = logging.getLogger("sikerma.ocr")
@@ -44,6 +42,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 # The searchable PDF is made from a file within the upload limit; it may grow a little.
 RENDITION_MAX_BYTES = 4 * 1024 * 1024 * 1024
 STDERR_TAIL = 400
+RESULT_FILE = "result.json"
+SEARCHABLE_FILE = "searchable.pdf"
 
 
 # --- queueing -------------------------------------------------------------------------------
@@ -176,7 +176,8 @@ class OcrRunner:
                 "resolvers.ocr_worker",
                 str(source),
                 job.content_type,
-                str(workdir),
+                str(workdir / RESULT_FILE),
+                str(workdir / SEARCHABLE_FILE),
                 str(settings.ocr_max_megapixels),
                 cwd=PROJECT_DIR,
                 env={**os.environ, "OMP_THREAD_LIMIT": "1"},
@@ -292,9 +293,9 @@ class TextView:
 UNAVAILABLE = "UNAVAILABLE"
 
 
-async def text_of(ctx: Context, doc: DocumentRef) -> TextView | None:
+async def text_of(ctx: Context, file_id: PydanticObjectId) -> TextView | None:
     """None for files that are not scans (DOCX, ODT)."""
-    job = await ctx.loaders.document_text.load(doc.file_id)
+    job = await ctx.loaders.document_text.load(file_id)
     if job is None:
         return None
     status = job.status.value

@@ -1,11 +1,11 @@
 """The program an OCR worker process runs on one file: scan in, text page by page out.
 
-`python -m resolvers.ocr_worker SOURCE CONTENT_TYPE WORKDIR MAX_MEGAPIXELS` reads SOURCE (a
-copy of the stored original), writes WORKDIR/result.json and, when it OCRed the file,
-WORKDIR/searchable.pdf. It never touches the database: the API process that started it
-stores the outcome. It runs at a lower priority with Tesseract on one thread, so the API stays
-responsive while it works. A file it cannot read is a result (FAILED with a reason), not a
-crash; exit code 0 means result.json is there.
+`python -m resolvers.ocr_worker SOURCE CONTENT_TYPE RESULT SEARCHABLE MAX_MEGAPIXELS` reads
+SOURCE (a copy of the stored original), writes its outcome as JSON to RESULT and, when it
+OCRed the file, the searchable PDF to SEARCHABLE (whose folder is its scratch space). It never
+touches the database: the API process that started it stores the outcome. It runs at a lower
+priority with Tesseract on one thread, so the API stays responsive while it works. A file it
+cannot read is a result (FAILED with a reason), not a crash; exit code 0 means RESULT is there.
 
 - Images (JPEG, PNG, TIFF) are checked against the pixel limit, then wrapped in a PDF without
   re-encoding (img2pdf) and OCRed.
@@ -27,8 +27,6 @@ import pypdfium2
 from PIL import Image
 
 LANGUAGES = ["ind", "eng"]
-RESULT_FILE = "result.json"
-SEARCHABLE_FILE = "searchable.pdf"
 
 
 class Unreadable(Exception):
@@ -60,7 +58,7 @@ def check_image(source: Path, max_pixels: int) -> None:
         raise Unreadable(f"the image cannot be read ({error})") from None
     if width * height > max_pixels:
         raise Unreadable(
-            f"the image is too large to read: {width}×{height} pixels "
+            f"the image is too large to read: {width} x {height} pixels "
             f"({width * height / 1e6:.0f} megapixels; at most {max_pixels / 1e6:.0f})"
         )
     if frames > 1:
@@ -91,17 +89,16 @@ def count_pages(pdf: Path) -> int:
     return pages
 
 
-def convert(source: Path, content_type: str, workdir: Path, max_pixels: int) -> dict[str, Any]:
+def convert(source: Path, content_type: str, searchable: Path, max_pixels: int) -> dict[str, Any]:
     pdf = source
     if content_type != "application/pdf":
-        pdf = workdir / "image.pdf"
+        pdf = searchable.parent / "image.pdf"
         image_to_pdf(source, pdf, max_pixels)
     pages = count_pages(pdf)
     if content_type == "application/pdf":
         texts = page_texts(pdf)
         if len(texts) == pages and all(texts):
             return {"status": "DONE", "source": "EMBEDDED", "pages": texts}
-    searchable = workdir / SEARCHABLE_FILE
     try:
         ocrmypdf.ocr(
             pdf,
@@ -121,14 +118,13 @@ def convert(source: Path, content_type: str, workdir: Path, max_pixels: int) -> 
 
 
 def main(argv: list[str]) -> int:
-    source, content_type, workdir, megapixels = argv
+    source, content_type, result_file, searchable, megapixels = argv
     os.nice(10)
-    folder = Path(workdir)
     try:
-        result = convert(Path(source), content_type, folder, int(float(megapixels) * 1e6))
+        result = convert(Path(source), content_type, Path(searchable), int(float(megapixels) * 1e6))
     except Unreadable as error:
         result = {"status": "FAILED", "reason": str(error)}
-    (folder / RESULT_FILE).write_text(json.dumps(result), encoding="utf-8")
+    Path(result_file).write_text(json.dumps(result), encoding="utf-8")
     return 0
 
 

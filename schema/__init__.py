@@ -10,6 +10,7 @@ from schema.agreements import AgreementQueries
 from schema.audit import AuditQueries
 from schema.chronology import ChronologyMutations, ChronologyQueries
 from schema.cost import QueryCost
+from schema.document_search import DocumentSearchQueries, DocumentTextMutations
 from schema.evaluations import EvaluationMutations, EvaluationQueries
 from schema.extensions import ShapeErrors
 from schema.identity import IdentityMutations, IdentityQueries
@@ -41,6 +42,7 @@ Query = merge_types(
         ChronologyQueries,
         EvaluationQueries,
         MonitoringQueries,
+        DocumentSearchQueries,
     ),
 )
 Mutation = merge_types(
@@ -56,6 +58,7 @@ Mutation = merge_types(
         PublicMutations,
         ChronologyMutations,
         EvaluationMutations,
+        DocumentTextMutations,
     ),
 )
 

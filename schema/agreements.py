@@ -17,6 +17,7 @@ from models.documents import DocumentRef
 from resolvers import agreements, evaluations
 from resolvers.pagination import Page, PageRequest, SortKey
 from schema.context import Info
+from schema.document_text import DocumentTextFields
 from schema.enums import (
     AgreementFormEnum,
     AgreementStatusEnum,
@@ -69,11 +70,12 @@ def document_fields(doc: DocumentRef, superseded: set[PydanticObjectId]) -> dict
         "is_current": doc.id not in superseded,
         "download_url": DOWNLOAD_PATH.format(file_id=doc.file_id),
         "supersedes_id": doc.supersedes,
+        "file_id": doc.file_id,
     }
 
 
 @strawberry.type(name="DocumentRef", description="A stored file of an agreement (a scan).")
-class DocumentRefType(relay.Node):
+class DocumentRefType(relay.Node, DocumentTextFields):
     id: relay.NodeID[str]
     type: DocumentTypeEnum  # type: ignore[valid-type]
     title: str
@@ -395,6 +397,11 @@ class AgreementFilter:
     expiring_within_days: int | None = strawberry.field(
         default=None, description="ACTIVE and ending between today and today + N days."
     )
+    text_includes_documents: bool = strawberry.field(
+        default=False,
+        description="`text` may also match a page of one of the agreement's documents "
+        "(the text read from its scans).",
+    )
 
     def to_resolver(self) -> agreements.AgreementFilter:
         def opt(value: strawberry.ID | None, type_name: str, name: str) -> PydanticObjectId | None:
@@ -413,6 +420,7 @@ class AgreementFilter:
             ends_before=self.ends_before,
             ends_after=self.ends_after,
             expiring_within_days=self.expiring_within_days,
+            text_includes_documents=self.text_includes_documents,
         )
 
 
