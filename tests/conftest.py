@@ -80,6 +80,8 @@ def settings(database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         anonymous_requests_per_minute=0,
         # No background reminder runs: they would add commands to the round-trip counts.
         reminder_interval_seconds=0,
+        # No OCR worker in the background: test_ocr.py runs one when it wants one.
+        ocr_workers=0,
     )
 
 
