@@ -30,7 +30,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from database import Database, connect
+from models import Agreement, Proposal
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.searchable import backfill_search_keys
 from resolvers import (
     agreements,
     auth,
@@ -412,6 +414,9 @@ def create_app(
             removed = await database.files.sweep_unattached(grace, is_file_referenced)
             if removed:
                 log.warning("removed %d unattached files left by interrupted uploads", removed)
+            keyed = await backfill_search_keys(Agreement, Proposal)
+            if keyed:
+                log.info("added search keys to %d records stored before search keys", keyed)
             if load_demo:
                 from demo_data import load_demo_data
 

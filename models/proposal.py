@@ -18,7 +18,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
 from models.agreement import Agreement
-from models.base import Record, stale
+from models.base import stale
 from models.chronology import ChronologyEvent, LongText, event
 from models.clock import utcnow
 from models.documents import DocumentRef
@@ -34,6 +34,7 @@ from models.enums import (
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.org_unit import Text
 from models.partner import Partner, ShortText
+from models.searchable import Searchable, search_indexes
 from models.sequence import next_value
 
 Status = ProposalStatus
@@ -130,7 +131,7 @@ class HistoryEntry(BaseModel):
     recommendation: ReviewRecommendation | None = None
 
 
-class Proposal(Record):
+class Proposal(Searchable):
     tracking_code: str | None = None
     status: ProposalStatus = Status.DRAFT
     # Who proposes: a department (through its officers) or a partner (through its users).
@@ -167,12 +168,7 @@ class Proposal(Record):
                 partialFilterExpression={"tracking_code": {"$type": "string"}},
                 name="tracking_code",
             ),
-            IndexModel(
-                [("title", pymongo.TEXT), ("purpose", pymongo.TEXT), ("scope", pymongo.TEXT)],
-                weights={"title": 5, "purpose": 2, "scope": 1},
-                default_language="none",
-                name="text",
-            ),
+            *search_indexes(),
             IndexModel([("status_changed_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
             IndexModel([("submitted_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
             IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),

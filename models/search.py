@@ -114,3 +114,10 @@ def keys_filter(query: str, field: str = "search_keys") -> dict[str, Any]:
         parts.append({field: {"$all": exact}})
     parts.extend(either)
     return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def title_first(query: str, field: str = "title_keys") -> list[dict[str, Any]]:
+    """Two filters that split a text search's results: those whose title (keys in `field`)
+    matches the whole query, then the rest."""
+    in_title = keys_filter(query, field)
+    return [in_title, {"$nor": [in_title]}]

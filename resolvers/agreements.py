@@ -20,6 +20,7 @@ from models.enums import (
     PartnerStatus,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.search import keys_filter
 from resolvers.access import (
     agreement_scope,
     can_read_agreement,
@@ -28,7 +29,7 @@ from resolvers.access import (
 )
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
-from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
 # A concurrent change to an agreement (another upload, an edit) should not fail an upload
 # that does not conflict with it: re-read and re-check this many times before giving up.
@@ -57,7 +58,7 @@ def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
         return {}
     query: dict[str, Any] = {}
     if flt.text and flt.text.strip():
-        query["$text"] = {"$search": flt.text.strip()}
+        query.update(keys_filter(flt.text))
     for name, values in (
         ("cooperation_type", flt.cooperation_type),
         ("form", flt.form),
@@ -102,7 +103,12 @@ def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
 
 
 async def list_agreements(
-    ctx: Context, flt: AgreementFilter | None, key: SortKey, request: PageRequest
+    ctx: Context,
+    flt: AgreementFilter | None,
+    key: SortKey,
+    request: PageRequest,
+    *,
+    default_order: bool = False,
 ) -> Page[Agreement]:
     query = agreement_query(flt, ctx.today())
     if flt is not None and flt.text_includes_documents and flt.text and flt.text.strip():
@@ -120,6 +126,7 @@ async def list_agreements(
         request,
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
+        tiers=text_tiers(flt.text if flt else None, default_order),
     )
     ctx.loaders.prime(page.items)
     return page

@@ -134,12 +134,7 @@ def was_in_force(agreement: Agreement, period: Period) -> bool:
 
 
 def _agreement_scope(ctx: Context, extra: dict[str, Any]) -> dict[str, Any]:
-    query = combine(monitoring_scope(ctx.viewer), extra)
-    if "$text" in query:
-        raise DomainError(
-            ErrorCode.INVALID, "text search is for the agreement list, not here", "text"
-        )
-    return query
+    return combine(monitoring_scope(ctx.viewer), extra)
 
 
 def _as_day(value: datetime | date) -> date:

@@ -20,6 +20,7 @@ from models.enums import (
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.proposal import HistoryEntry
+from models.search import keys_filter
 from resolvers.access import (
     can_read_partner,
     can_read_proposal,
@@ -35,7 +36,7 @@ from resolvers.access import (
 )
 from resolvers.context import CITY_TIMEZONE, Context
 from resolvers.notifications import Message, notify_safely, subject, users_with_role
-from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
 # A concurrent change to the proposal (another upload, an edit) should not fail an upload
 # that does not conflict with it: re-read and re-check this many times before giving up.
@@ -74,7 +75,7 @@ def proposal_query(flt: ProposalFilter | None) -> dict[str, Any]:
         return {}
     query: dict[str, Any] = {}
     if flt.text and flt.text.strip():
-        query["$text"] = {"$search": flt.text.strip()}
+        query.update(keys_filter(flt.text))
     if flt.status:
         query["status"] = {"$in": [s.value for s in flt.status]}
     if flt.cooperation_type:
@@ -104,6 +105,7 @@ async def _page(
     flt: ProposalFilter | None,
     key: SortKey,
     request: PageRequest,
+    default_order: bool,
 ) -> Page[Proposal]:
     return await paginate(
         Proposal,
@@ -112,21 +114,32 @@ async def _page(
         request,
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
+        tiers=text_tiers(flt.text if flt else None, default_order),
     )
 
 
 async def list_proposals(
-    ctx: Context, flt: ProposalFilter | None, key: SortKey, request: PageRequest
+    ctx: Context,
+    flt: ProposalFilter | None,
+    key: SortKey,
+    request: PageRequest,
+    *,
+    default_order: bool = False,
 ) -> Page[Proposal]:
     """The review queue (ADMIN, REVIEWER)."""
-    return await _page(ctx, proposal_queue_scope(ctx.viewer), flt, key, request)
+    return await _page(ctx, proposal_queue_scope(ctx.viewer), flt, key, request, default_order)
 
 
 async def my_proposals(
-    ctx: Context, flt: ProposalFilter | None, key: SortKey, request: PageRequest
+    ctx: Context,
+    flt: ProposalFilter | None,
+    key: SortKey,
+    request: PageRequest,
+    *,
+    default_order: bool = False,
 ) -> Page[Proposal]:
     """The viewer's own proposals: its department's (OFFICER) or its partner's (PARTNER)."""
-    return await _page(ctx, own_proposal_scope(ctx.viewer), flt, key, request)
+    return await _page(ctx, own_proposal_scope(ctx.viewer), flt, key, request, default_order)
 
 
 async def get_proposal(ctx: Context, proposal_id: PydanticObjectId) -> Proposal | None:

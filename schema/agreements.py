@@ -443,6 +443,8 @@ class AgreementQueries:
         async def run() -> Page[Agreement]:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
-            return await agreements.list_agreements(info.context, flt, key, request)
+            return await agreements.list_agreements(
+                info.context, flt, key, request, default_order=order_by is None
+            )
 
         return Connection[AgreementType].of(await query(run()), AgreementType.from_model)

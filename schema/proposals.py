@@ -296,7 +296,11 @@ class ProposalQueries:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
             return await proposals.list_proposals(
-                info.context, flt, _key(order_by or ProposalOrder()), request
+                info.context,
+                flt,
+                _key(order_by or ProposalOrder()),
+                request,
+                default_order=order_by is None,
             )
 
         return Connection[ProposalType].of(await query(run()), ProposalType.from_model)
@@ -322,7 +326,9 @@ class ProposalQueries:
         async def run() -> Page[Proposal]:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
-            return await proposals.my_proposals(info.context, flt, _key(order), request)
+            return await proposals.my_proposals(
+                info.context, flt, _key(order), request, default_order=order_by is None
+            )
 
         return Connection[ProposalType].of(await query(run()), ProposalType.from_model)
 

@@ -515,7 +515,9 @@ class PublicQueries:
         async def run() -> Page[Agreement]:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
-            return await public.list_public_agreements(info.context, flt, key, request)
+            return await public.list_public_agreements(
+                info.context, flt, key, request, default_order=order_by is None
+            )
 
         return Connection[PublicAgreement].of(await query(run()), PublicAgreement.from_model)
 
