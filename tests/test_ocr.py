@@ -9,20 +9,21 @@ files refused before OCR) run everywhere.
 import asyncio
 import hashlib
 import os
+import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from beanie import PydanticObjectId
 
 from models.document_text import DocumentPage, DocumentText
 from resolvers.ocr import OcrRunner
-from resolvers.ocr_availability import detect_availability
-from server import create_app
+from resolvers.ocr_availability import Availability, detect_availability
 from settings import Settings
 from tests import scans
 from tests.api import Api
+from tests.files import DOCX
 from tests.proposals import attached, cast, gid, propose
 from tests.test_chronology import add
 
@@ -125,10 +126,11 @@ async def test_a_scanned_pdf_is_read_page_by_page_and_found_by_a_phrase_inside_i
     assert (await api.gql(AGREEMENTS, {"filter": only_fields}))["agreements"]["nodes"] == []
 
 
-async def test_a_jpeg_scan_in_a_chronology_event_is_read(
+async def test_a_jpeg_scan_in_a_chronology_event_is_read_and_its_pdf_guarded(
     api: Api, runner: OcrRunner, ocr_installed: None
 ) -> None:
-    agreement = await api.agreement()
+    c = await cast(api)
+    agreement = await api.agreement(partnerIds=[c.p1["id"]])
     photo = scans.scanned_jpeg(scans.PAGES[0])
     payload = await add(api, agreement["id"], [("naskah-1998.jpg", photo, "image/jpeg")])
     assert payload["errors"] == []
@@ -140,6 +142,11 @@ async def test_a_jpeg_scan_in_a_chronology_event_is_read(
     assert doc["searchableRendition"]["contentType"] == "application/pdf"
     [page] = await DocumentPage.find_all().to_list()
     assert scans.recall(scans.PAGES[0], page.text) >= 0.95, page.text
+    # The searchable PDF has the access rule of its document.
+    url = doc["searchableRendition"]["downloadUrl"]
+    assert (await c.partner.get(url)).status_code == 200
+    assert (await c.other_partner.get(url)).status_code == 404
+    assert (await c.anonymous.get(url)).status_code == 401
 
 
 async def test_a_pdf_with_text_is_read_without_ocr(api: Api, runner: OcrRunner) -> None:
@@ -296,50 +303,48 @@ async def test_search_and_searchable_files_follow_the_documents_access_rules(
     assert names(first) + names(second) == ["milik-p1.pdf", "milik-p2.pdf"]
 
 
-async def test_a_searchable_rendition_downloads_only_for_readers_of_its_document(
-    api: Api, runner: OcrRunner, ocr_installed: None
-) -> None:
-    c = await cast(api)
-    agreement = await api.agreement(partnerIds=[c.p1["id"]])
-    await api.uploaded(
-        agreement["id"], scans.scanned_jpeg(scans.PAGES[1]), filename="p.jpg", type="OTHER"
-    )
-    await runner.run_until_idle()
-    [doc] = await documents(api, agreement["id"])
-    url = doc["searchableRendition"]["downloadUrl"]
-    assert (await c.partner.get(url)).status_code == 200
-    assert (await c.other_partner.get(url)).status_code == 404
-    assert (await c.anonymous.get(url)).status_code == 401
-
-
 async def test_without_ocr_installed_documents_say_unavailable(
-    api: Api, settings: Settings
+    api: Api, settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    # What the server finds at startup on a machine without Tesseract, or with OCR off.
+    monkeypatch.setenv("PATH", str(tmp_path))
+    missing = await detect_availability(settings)
+    assert missing == Availability(False, "tesseract is not installed")
+    monkeypatch.undo()
+    turned_off = await detect_availability(settings.model_copy(update={"ocr_enabled": False}))
+    assert not turned_off.available
+
     agreement = await api.agreement()
     await api.uploaded(agreement["id"], scans.text_pdf(["Pasal 1"]))
-    app = create_app(settings.model_copy(update={"ocr_enabled": False}))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            other = Api(client, api.database, api.commands, api.token)
-            [doc] = await documents(other, agreement["id"])
-    assert doc["textStatus"] == "UNAVAILABLE"
-    assert "OCR_ENABLED" in doc["textFailureReason"]
+    await api.uploaded(agreement["id"], DOCX, filename="draf.docx", type="DRAFT")
+    state = api.client.app.state  # type: ignore[attr-defined]
+    found_at_startup, state.ocr = state.ocr, missing
+    try:
+        pdf, docx = await documents(api, agreement["id"])
+    finally:
+        state.ocr = found_at_startup
+    assert pdf["textStatus"] == "UNAVAILABLE"
+    assert pdf["textFailureReason"] == "tesseract is not installed"
+    # Word processor files carry their text; they are not queued for OCR.
+    assert docx["textStatus"] is None
+    assert await api.count("document_texts") == 1
 
 
-async def test_the_server_runs_the_ocr_workers_itself(
+async def test_the_server_runs_the_workers_in_the_background(
     api: Api, settings: Settings, ocr_installed: None
 ) -> None:
     agreement = await api.agreement()
-    app = create_app(settings.model_copy(update={"ocr_workers": 1, "ocr_poll_seconds": 0.1}))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            server = Api(client, api.database, api.commands, api.token)
-            await server.uploaded(agreement["id"], scans.text_pdf(["Pasal 2 Tujuan"]))
-            for _ in range(300):
-                [doc] = await documents(server, agreement["id"])
-                if doc["textStatus"] != "PENDING":
-                    break
-                await asyncio.sleep(0.1)
+    background = OcrRunner(api.database, settings.model_copy(update={"ocr_poll_seconds": 0.1}))
+    background.start()  # as the server does at startup when OCR is installed
+    try:
+        await api.uploaded(agreement["id"], scans.text_pdf(["Pasal 2 Tujuan"]))
+        # A bound on waiting, not a timing: the worker runs at a low priority.
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            [doc] = await documents(api, agreement["id"])
+            if doc["textStatus"] != "PENDING":
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        await background.stop()
     assert doc["textStatus"] == "DONE"
