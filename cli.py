@@ -107,6 +107,30 @@ async def run_reminders() -> int:
     return 0
 
 
+async def ocr_worker() -> int:
+    """Read queued scans until stopped, without serving the API (e.g. on a machine of its
+    own with Tesseract, at the same MONGODB_URI)."""
+    from resolvers.ocr import OcrRunner
+    from resolvers.ocr_availability import detect_availability
+
+    settings = get_settings()
+    found = await detect_availability(settings)
+    if not found.available:
+        print(f"OCR is unavailable: {found.reason}", file=sys.stderr)
+        return 1
+    async with database.connect(settings) as db:
+        runner = OcrRunner(
+            db, settings.model_copy(update={"ocr_workers": settings.ocr_workers or 1})
+        )
+        runner.start()
+        print(f"reading queued scans with {runner.settings.ocr_workers} worker(s); Ctrl-C stops")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.stop()
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -119,6 +143,9 @@ def main() -> None:
     )
     commands.add_parser(
         "run-reminders", help="notify new alerts once (cron; each alert is notified only once)"
+    )
+    commands.add_parser(
+        "ocr-worker", help="read queued scans (OCR) until stopped, without serving the API"
     )
     user = commands.add_parser("create-user", help="create an account (e.g. the first ADMIN)")
     user.add_argument("--email", required=True)
@@ -133,6 +160,8 @@ def main() -> None:
         sys.exit(asyncio.run(load_demo(args.force)))
     elif args.command == "run-reminders":
         sys.exit(asyncio.run(run_reminders()))
+    elif args.command == "ocr-worker":
+        sys.exit(asyncio.run(ocr_worker()))
     elif args.command == "create-user":
         sys.exit(asyncio.run(create_user(args)))
 

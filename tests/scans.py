@@ -86,10 +86,9 @@ def scanned_jpeg(text: str) -> bytes:
 def text_pdf(texts: list[str]) -> bytes:
     """A PDF made digitally (text, no images), as a word processor exports it."""
     pdf = FPDF()
-    pdf.add_font("DejaVu", fname=str(FONT_DIR / "DejaVuSans.ttf"))
     for text in texts:
         pdf.add_page()
-        pdf.set_font("DejaVu", size=11)
+        pdf.set_font("Helvetica", size=11)
         pdf.multi_cell(0, 6, text)
     return bytes(pdf.output())
 

@@ -334,7 +334,8 @@ async def test_the_server_runs_the_workers_in_the_background(
     api: Api, settings: Settings, ocr_installed: None
 ) -> None:
     agreement = await api.agreement()
-    background = OcrRunner(api.database, settings.model_copy(update={"ocr_poll_seconds": 0.1}))
+    busy = {"ocr_workers": 1, "ocr_poll_seconds": 0.1}
+    background = OcrRunner(api.database, settings.model_copy(update=busy))
     background.start()  # as the server does at startup when OCR is installed
     try:
         await api.uploaded(agreement["id"], scans.text_pdf(["Pasal 2 Tujuan"]))
