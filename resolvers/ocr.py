@@ -118,10 +118,13 @@ class OcrRunner:
         self._tasks = []
 
     async def _run(self) -> None:
-        with contextlib.suppress(Exception):
+        try:
             queued = await enqueue_missing()
             if queued:
                 log.info("queued %d stored scans for OCR", queued)
+        except Exception:
+            # The next start tries again; the jobs queued on upload do not depend on it.
+            log.exception("could not queue the stored scans that have no OCR job")
         while True:
             try:
                 if await self.run_next():
