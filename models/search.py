@@ -2,7 +2,7 @@
 
 MongoDB's `$text` has no Indonesian analyser and not every engine we run on has `$text` at
 all, so a document carries its own keys (a multikey-indexed array) and a query becomes an
-ordinary `$all`/`$in` match on them. Both sides are normalised the same way:
+ordinary equality/`$in` match on them. Both sides are normalised the same way:
 
 - lower-cased, diacritics folded ("kerjasamá" → "kerjasama"), split on anything that is not
   a letter or a digit;
@@ -21,7 +21,7 @@ of silently ignored words.
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -41,10 +41,14 @@ def _stemmer() -> Any:
     return StemmerFactory().create_stemmer()
 
 
-@cache
+# Sastrawi is slow per word; bounded so that long texts (scanned documents) cannot grow it
+# without limit.
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Indonesian stem of one normalised word (the word itself if it has none)."""
-    if not word.isalpha():
+    """The Indonesian stem of one normalised word (the word itself if it has none).
+
+    Only plain Latin words: Sastrawi drops every other character (and numbers have no stem)."""
+    if not (word.isascii() and word.isalpha()):
         return word
     return str(_stemmer().stem(word)) or word
 
@@ -106,13 +110,12 @@ def keys_filter(query: str, field: str = "search_keys") -> dict[str, Any]:
     A query with no words at all (only punctuation) matches nothing."""
     options = _alternatives(query)
     if not options:
-        return {field: {"$in": []}}
-    exact = [keys[0] for keys in options if len(keys) == 1]
-    either = [{field: {"$in": keys}} for keys in options if len(keys) > 1]
-    parts: list[dict[str, Any]] = []
-    if exact:
-        parts.append({field: {"$all": exact}})
-    parts.extend(either)
+        # No stored key is empty. (`$in: []` says the same in MongoDB, but mongoeco 4.11
+        # turns it into invalid SQL.)
+        return {field: ""}
+    # One predicate per word, equality where there is one key: an engine with a simple
+    # planner still uses the index for a one-word search.
+    parts = [{field: keys[0]} if len(keys) == 1 else {field: {"$in": keys}} for keys in options]
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 

@@ -53,12 +53,16 @@ class AgreementFilter:
     text_includes_documents: bool = False
 
 
-def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
+def agreement_query(
+    flt: AgreementFilter | None, today: date, text_field: str = "search_keys"
+) -> dict[str, Any]:
+    """The filter as a query; `text` is matched against the keys in `text_field` (all the
+    searchable texts, or the title alone where only the title is public)."""
     if flt is None:
         return {}
     query: dict[str, Any] = {}
     if flt.text and flt.text.strip():
-        query.update(keys_filter(flt.text))
+        query.update(keys_filter(flt.text, text_field))
     for name, values in (
         ("cooperation_type", flt.cooperation_type),
         ("form", flt.form),

@@ -24,7 +24,7 @@ from resolvers.access import (
 )
 from resolvers.agreements import AgreementFilter, agreement_query
 from resolvers.context import Context
-from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 
 # As in uploads to agreements: a concurrent edit of the same template should not fail an
 # upload that does not conflict with it.
@@ -268,21 +268,16 @@ def history[V: VersionMeta](ctx: Context, versions: Sequence[V]) -> list[V]:
 
 
 async def list_public_agreements(
-    ctx: Context,
-    flt: AgreementFilter | None,
-    key: SortKey,
-    request: PageRequest,
-    *,
-    default_order: bool = False,
+    ctx: Context, flt: AgreementFilter | None, key: SortKey, request: PageRequest
 ) -> Page[Agreement]:
     return await paginate(
         Agreement,
-        combine(public_agreement_scope(), agreement_query(flt, ctx.today())),
+        # The public sees titles, not purposes or scopes: its words search the title only.
+        combine(public_agreement_scope(), agreement_query(flt, ctx.today(), "title_keys")),
         key,
         request,
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
-        tiers=text_tiers(flt.text if flt else None, default_order),
     )
 
 

@@ -380,7 +380,9 @@ class AgreementOrder:
 @strawberry.input
 class AgreementFilter:
     text: str | None = strawberry.field(
-        default=None, description="Words in the title, purpose or scope."
+        default=None,
+        description="Words in the title, purpose, scope or number (every word must match; "
+        "3+ letters match word beginnings); title matches first unless orderBy is given.",
     )
     cooperation_type: list[CooperationTypeEnum] | None = None  # type: ignore[valid-type]
     form: list[AgreementFormEnum] | None = None  # type: ignore[valid-type]

@@ -254,7 +254,9 @@ class ProposalFilter:
         default=None, description="First submitted before this day (WIB)."
     )
     text: str | None = strawberry.field(
-        default=None, description="Words in the title, purpose or scope."
+        default=None,
+        description="Words in the title, purpose or scope (every word must match; 3+ letters "
+        "match word beginnings); title matches first unless orderBy is given.",
     )
 
     def to_resolver(self) -> proposals.ProposalFilter:

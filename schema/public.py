@@ -515,9 +515,7 @@ class PublicQueries:
         async def run() -> Page[Agreement]:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
-            return await public.list_public_agreements(
-                info.context, flt, key, request, default_order=order_by is None
-            )
+            return await public.list_public_agreements(info.context, flt, key, request)
 
         return Connection[PublicAgreement].of(await query(run()), PublicAgreement.from_model)
 
