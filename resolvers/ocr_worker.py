@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import img2pdf
-import ocrmypdf
 import pikepdf
 import pypdfium2
 from PIL import Image
@@ -99,6 +98,10 @@ def convert(source: Path, content_type: str, searchable: Path, max_pixels: int) 
         texts = page_texts(pdf)
         if len(texts) == pages and all(texts):
             return {"status": "DONE", "source": "EMBEDDED", "pages": texts}
+    # Imported only here: it takes over a second, and a PDF with text or a refused file
+    # never needs it.
+    import ocrmypdf
+
     try:
         ocrmypdf.ocr(
             pdf,
