@@ -42,7 +42,7 @@ def running_server(data_dir: Path, *args: str) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     SERVERS[base] = process
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while True:
             assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
             try:
