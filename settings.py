@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     mongodb_uri: str = ""
     database_name: str = "sikerma"
     data_dir: Path = Path("data")
+    # The built web app (`make web`); absent, / says how to build it.
+    web_dist_dir: Path = Path(__file__).resolve().parent / "web" / "dist"
 
     max_upload_mb: int = Field(default=50, ge=1)
     expiring_window_days: int = Field(default=90, ge=1)
@@ -63,6 +65,10 @@ class Settings(BaseSettings):
     # The sender looks for queued mail this often, and retries a failed delivery after
     # base * 2^(attempt-1) seconds (capped), giving up after the last attempt.
     mail_poll_seconds: float = Field(default=5.0, gt=0)
+    # Live updates (subscriptions) re-read the database this often when the engine has no
+    # change streams, and alerts (derived from dates) are recomputed this often anyway.
+    live_poll_seconds: float = Field(default=5.0, gt=0)
+    live_alert_seconds: float = Field(default=60.0, gt=0)
     mail_max_attempts: int = Field(default=6, ge=1)
     mail_retry_base_seconds: float = Field(default=60.0, gt=0)
     mail_retry_max_seconds: float = Field(default=3600.0, gt=0)

@@ -21,6 +21,8 @@ class Context:
     request_id: str
     signing_key: str
     client_address: str | None = None
+    # A websocket's connection_init payload (it carries the credentials of subscriptions).
+    connection_params: dict[str, object] | None = None
     loaders: Loaders = field(default_factory=Loaders)
 
     def today(self) -> date:

@@ -13,6 +13,7 @@ from schema.cost import QueryCost
 from schema.evaluations import EvaluationMutations, EvaluationQueries
 from schema.extensions import ShapeErrors
 from schema.identity import IdentityMutations, IdentityQueries
+from schema.live import Subscription
 from schema.monitoring import MonitoringQueries
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
@@ -66,6 +67,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             ShapeErrors,
             lambda: PersistedQueries(
