@@ -95,6 +95,14 @@ async def create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def update_catalogs() -> int:
+    from i18n.catalogs import update
+
+    for language, missing in update().items():
+        print(f"{language}: {missing} messages to translate")
+    return 0
+
+
 async def run_reminders() -> int:
     """Turn new alerts into notifications once (for cron; the server also does it)."""
     from resolvers.reminders import run_reminders as remind
@@ -118,6 +126,9 @@ def main() -> None:
         help="load even if the database has data, unless a demo record would collide with it",
     )
     commands.add_parser(
+        "update-catalogs", help="extract the code's messages into the gettext catalogs"
+    )
+    commands.add_parser(
         "run-reminders", help="notify new alerts once (cron; each alert is notified only once)"
     )
     user = commands.add_parser("create-user", help="create an account (e.g. the first ADMIN)")
@@ -131,6 +142,8 @@ def main() -> None:
         export_schema()
     elif args.command == "load-demo":
         sys.exit(asyncio.run(load_demo(args.force)))
+    elif args.command == "update-catalogs":
+        sys.exit(update_catalogs())
     elif args.command == "run-reminders":
         sys.exit(asyncio.run(run_reminders()))
     elif args.command == "create-user":

@@ -32,6 +32,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET, UnsetType
 
+import i18n
 from database import Database, connect
 from models.errors import DomainError, DomainErrors, ErrorCode
 from resolvers import agreements, auth, evaluations, handover, ocds, proposals, public, reminders
@@ -91,6 +92,33 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class LanguageMiddleware:
+    """Serve each request in the language its client prefers (`Accept-Language`; Indonesian
+    by default). A signed-in user's own preference overrides it (see `request_context`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
+        token = i18n.set_language(i18n.negotiate(header))
+
+        async def send_with_language(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.setdefault("headers", [])
+                headers.append((b"content-language", i18n.current_language().encode()))
+                headers.append((b"vary", b"Accept-Language"))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_language)
+        finally:
+            i18n.reset_language(token)
 
 
 class SecurityHeadersMiddleware:
@@ -483,6 +511,7 @@ def create_app(
         max_age=600,
     )
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(LanguageMiddleware)
     return app
 
 

@@ -3,6 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
+    environment: Literal["development", "production"] = "development"
     host: str = "127.0.0.1"
     port: int = 8000
     # Empty means: start the embedded engine on a loopback port, data under DATA_DIR.
@@ -19,6 +21,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # The built web app (`make web`); absent, / says how to build it.
     web_dist_dir: Path = Path(__file__).resolve().parent / "web" / "dist"
+
+    # The city's time zone: records are stored in UTC and shown, and days counted, in this one.
+    time_zone: str = "Asia/Jakarta"
 
     max_upload_mb: int = Field(default=50, ge=1)
     expiring_window_days: int = Field(default=90, ge=1)
@@ -116,3 +121,9 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+@lru_cache
+def city_zone() -> ZoneInfo:
+    """Where people read dates and count days (TIME_ZONE)."""
+    return ZoneInfo(get_settings().time_zone)

@@ -5,6 +5,9 @@ The schema turns it into a `UserError` in a mutation payload, or into a top-leve
 """
 
 from enum import StrEnum
+from typing import Any
+
+from i18n import _
 
 
 class ErrorCode(StrEnum):
@@ -34,16 +37,26 @@ class ErrorCode(StrEnum):
 
 
 class DomainError(Exception):
-    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+    """`message` is an English msgid with `%(name)s` placeholders filled from `params`; it is
+    read in the language of whoever is served when the error reaches them."""
+
+    def __init__(
+        self, code: ErrorCode, message: str, field: str | None = None, **params: Any
+    ) -> None:
         super().__init__(message)
         self.code = code
-        self.message = message
+        self.msgid = message
+        self.params = params
         self.field = field
+
+    @property
+    def message(self) -> str:
+        return _(self.msgid, **self.params)
 
 
 class DomainErrors(Exception):
     """Several independent problems with one input, reported together."""
 
     def __init__(self, errors: list[DomainError]) -> None:
-        super().__init__("; ".join(e.message for e in errors))
+        super().__init__("; ".join(e.msgid for e in errors))
         self.errors = errors

@@ -39,7 +39,9 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 class RateLimited(DomainError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            ErrorCode.RATE_LIMITED, f"too many failed sign-ins; try again in {retry_after} s"
+            ErrorCode.RATE_LIMITED,
+            "too many failed sign-ins; try again in %(seconds)s s",
+            seconds=retry_after,
         )
         self.retry_after = retry_after
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from beanie import PydanticObjectId
 
+from i18n import N_
 from models import Agreement, Partner, Proposal, User
 from models.audit import note_changes
 from models.base import stale
@@ -24,7 +25,7 @@ from resolvers.notifications import Message, notify_safely, subject, users_with_
 class RegistrationLimited(auth.RateLimited):
     def __init__(self, retry_after: int) -> None:
         super().__init__(retry_after)
-        self.message = f"too many registrations from this address; try again in {retry_after} s"
+        self.msgid = N_("too many registrations from this address; try again in %(seconds)s s")
 
 
 async def register_partner(
@@ -98,7 +99,7 @@ def _as_input(error: DomainError) -> DomainError:
     if field.startswith("contacts.0."):
         field = field.removeprefix("contacts.0.")
         field = {"name": "contact_name", "position": "contact_position"}.get(field, field)
-    return DomainError(error.code, error.message, field or None)
+    return DomainError(error.code, error.msgid, field or None, **error.params)
 
 
 async def _registration(partner_id: PydanticObjectId, field: str = "partnerId") -> Partner:

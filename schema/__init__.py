@@ -13,6 +13,7 @@ from schema.cost import QueryCost
 from schema.evaluations import EvaluationMutations, EvaluationQueries
 from schema.extensions import ShapeErrors
 from schema.identity import IdentityMutations, IdentityQueries
+from schema.labels import LabelQueries, describe_enum_values
 from schema.live import Subscription
 from schema.monitoring import MonitoringQueries
 from schema.nodes import NodeQueries
@@ -42,6 +43,7 @@ Query = merge_types(
         ChronologyQueries,
         EvaluationQueries,
         MonitoringQueries,
+        LabelQueries,
     ),
 )
 Mutation = merge_types(
@@ -64,7 +66,7 @@ Mutation = merge_types(
 def build_schema(settings: Settings) -> strawberry.Schema:
     # One store per schema (per process): its cache is in front of the shared collection.
     persisted = PersistedQueryStore(settings.persisted_query_cache_size)
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -79,3 +81,5 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: QueryCost(limit=settings.max_query_cost, full_page=settings.max_page_size),
         ],
     )
+    describe_enum_values(schema._schema)
+    return schema

@@ -11,6 +11,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 
+from i18n import _
 from models.errors import DomainError, DomainErrors, ErrorCode
 
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
@@ -27,13 +28,17 @@ class UserError:
 
 
 class ApiError(GraphQLError):
-    """A top-level error whose message is safe to show and carries `extensions.code`."""
+    """A top-level error whose message is safe to show and carries `extensions.code`.
 
-    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+    `message` is an English msgid (placeholders filled from `params`), shown translated."""
+
+    def __init__(
+        self, code: ErrorCode, message: str, field: str | None = None, **params: Any
+    ) -> None:
         extensions: dict[str, Any] = {"code": code.value}
         if field:
             extensions["field"] = camel(field)
-        super().__init__(message, extensions=extensions)
+        super().__init__(_(message, **params), extensions=extensions)
 
 
 def camel(name: str) -> str:
@@ -50,7 +55,7 @@ def to_user_errors(error: DomainError | DomainErrors) -> list[UserError]:
     items = _flatten(error)
     for item in items:
         if item.code in TOP_LEVEL_CODES:
-            raise ApiError(item.code, item.message) from None
+            raise ApiError(item.code, item.msgid, **item.params) from None
     return [
         UserError(field=camel(i.field) if i.field else None, code=i.code, message=i.message)
         for i in items
@@ -59,7 +64,7 @@ def to_user_errors(error: DomainError | DomainErrors) -> list[UserError]:
 
 def to_api_error(error: DomainError | DomainErrors) -> ApiError:
     first = _flatten(error)[0]
-    return ApiError(first.code, first.message, first.field)
+    return ApiError(first.code, first.msgid, first.field, **first.params)
 
 
 async def attempt[T](action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
