@@ -236,26 +236,26 @@ export function ProposalPage(props: { params: string[] }) {
               {role === 'ADMIN' && p.proposerPartner && p.proposerPartner.registrationStatus !== 'VERIFIED' && (
                 <p>
                   {p.proposerPartner.name}: <Badge type="PartnerStatus" value={p.proposerPartner.registrationStatus} />{' '}
-                  <button class="small" disabled={busy} onClick={() => act(async () => (await request(VERIFY_PARTNER, { input: { partnerId: p.proposerPartner!.id, revision: p.proposerPartner!.revision } })).verifyPartnerRegistration)}>{t('verify')}</button>
+                  <button class="small" data-testid="verify-partner" disabled={busy} onClick={() => act(async () => (await request(VERIFY_PARTNER, { input: { partnerId: p.proposerPartner!.id, revision: p.proposerPartner!.revision } })).verifyPartnerRegistration)}>{t('verify')}</button>
                 </p>
               )}
               {role === 'ADMIN' && p.status === 'SUBMITTED' && (
                 <form onSubmit={noted((note) => request(VERIFY, { input: { ...base, note } }).then((r) => r.verifyProposal))}>
                   <label>{t('note')}<input name="note" /></label>
-                  <button type="submit" disabled={busy}>{t('verify')}</button>
+                  <button type="submit" data-testid="verify-proposal" disabled={busy}>{t('verify')}</button>
                 </form>
               )}
               {role === 'REVIEWER' && p.status === 'VERIFIED' && (
                 <form onSubmit={(e) => { const v = formValues(e); void act(async () => (await request(REVIEW, { input: { ...base, note: v.note, recommendation: v.recommendation as never } })).recordProposalReview); }}>
                   <label>{t('recommendation')}<EnumSelect type="ReviewRecommendation" name="recommendation" /></label>
                   <label>{t('note')}<textarea name="note" required /></label>
-                  <button type="submit" disabled={busy}>{t('recordReview')}</button>
+                  <button type="submit" data-testid="record-review" disabled={busy}>{t('recordReview')}</button>
                 </form>
               )}
               {role === 'ADMIN' && p.status === 'IN_REVIEW' && (
                 <form onSubmit={noted((note) => request(APPROVE, { input: { ...base, note } }).then((r) => r.approveProposal))}>
                   <label>{t('note')}<input name="note" /></label>
-                  <button type="submit" disabled={busy}>{t('approve')}</button>
+                  <button type="submit" data-testid="approve" disabled={busy}>{t('approve')}</button>
                 </form>
               )}
               {['SUBMITTED', 'VERIFIED', 'IN_REVIEW'].includes(p.status) && (
@@ -273,7 +273,7 @@ export function ProposalPage(props: { params: string[] }) {
                   )}
                 </details>
               )}
-              {p.agreement && <p><a href={`/arsip/${encodeURIComponent(p.agreement.id)}`} role="button">{p.agreement.number}</a></p>}
+              {p.agreement && <p><a data-testid="agreement-link" href={`/arsip/${encodeURIComponent(p.agreement.id)}`} role="button">{p.agreement.number}</a></p>}
             </article>
           )}
           <article>
