@@ -152,12 +152,10 @@ class SecurityHeadersMiddleware:
                     name.lower() == b"content-type" and value.startswith(b"text/html")
                     for name, value in headers
                 )
-                if b"content-security-policy" not in present:
-                    headers.append(
-                        (b"content-security-policy", APP_CSP.encode())
-                        if is_html
-                        else self.STRICT_CSP
-                    )
+                # A 304 has no body and no type: a browser keeps the stored response's
+                # headers, and a policy added here would replace the page's own.
+                if b"content-security-policy" not in present and message["status"] != 304:
+                    headers.append(self.PAGE_CSP if is_html else self.STRICT_CSP)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -478,7 +476,7 @@ def create_app(
 
     graphql = GraphQLApp(settings)
     web = (
-        Mount("/", SinglePageApp(directory=settings.web_dist_dir))
+        Mount("/", SinglePageApp(directory=settings.web_dist_dir, html=True))
         if is_built(settings.web_dist_dir)
         else Route("/{path:path}", not_built)
     )

@@ -147,14 +147,15 @@ export function App() {
             </span>
           </a>
           <div class="tools">
-            <div class="lang" role="group" aria-label={t('language')}>
+            <div class="lang" aria-label={t('language')}>
               <button class={getLang() === 'id' ? '' : 'outline'} aria-pressed={getLang() === 'id'} onClick={() => switchLang('id')}>ID</button>
               <button class={getLang() === 'en' ? '' : 'outline'} aria-pressed={getLang() === 'en'} onClick={() => switchLang('en')}>EN</button>
             </div>
             {user ? (
               <>
                 <a href="/notifikasi" class="bell" aria-label={`${t('notifications')}: ${unread} ${t('unread')}`}>
-                  🔔<span class="count" data-testid="unread">{unread}</span>
+                  <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" /></svg>
+                  <span class="count" data-testid="unread">{unread}</span>
                 </a>
                 <a href={user.role === 'ADMIN' ? '/pengguna' : '/pengguna'} class="who">{user.displayName}</a>
                 <button class="outline secondary small" onClick={logout}>{t('logout')}</button>

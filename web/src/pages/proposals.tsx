@@ -100,7 +100,7 @@ const PROPOSAL = graphql(`
     proposal(id: $id) {
       id trackingCode status revision editable title purpose scope benefits field cooperationType form
       durationMonths fundingSource submittedAt statusChangedAt rejectionReason ageInStateDays
-      proposerPartner { name registrationStatus id revision } proposerOrgUnit { name }
+      proposerPartner { name registrationStatus id revision } proposerOrgUnit { name } orgUnit { id }
       attachments { id type title filename version isCurrent downloadUrl uploadedAt }
       history { id fromStatus toStatus note recommendation actor { name } at }
       missingForSubmission { field message }
@@ -246,14 +246,15 @@ export function ProposalPage(props: { params: string[] }) {
                 </form>
               )}
               {role === 'REVIEWER' && p.status === 'VERIFIED' && (
-                <form onSubmit={(e) => { const v = formValues(e); void act(async () => (await request(REVIEW, { input: { ...base, note: v.note, recommendation: v.recommendation as never } })).recordProposalReview); }}>
+                <form data-testid="review-form" onSubmit={(e) => { const v = formValues(e); void act(async () => (await request(REVIEW, { input: { ...base, note: v.note, recommendation: v.recommendation as never } })).recordProposalReview); }}>
                   <label>{t('recommendation')}<EnumSelect type="ReviewRecommendation" name="recommendation" /></label>
                   <label>{t('note')}<textarea name="note" required /></label>
                   <button type="submit" data-testid="record-review" disabled={busy}>{t('recordReview')}</button>
                 </form>
               )}
               {role === 'ADMIN' && p.status === 'IN_REVIEW' && (
-                <form onSubmit={noted((note) => request(APPROVE, { input: { ...base, note } }).then((r) => r.approveProposal))}>
+                <form onSubmit={(e) => { const v = formValues(e); void act(async () => (await request(APPROVE, { input: { ...base, note: v.note, orgUnitId: v.orgUnitId || null } })).approveProposal); }}>
+                  <OrgUnitSelect current={p.orgUnit?.id} />
                   <label>{t('note')}<input name="note" /></label>
                   <button type="submit" data-testid="approve" disabled={busy}>{t('approve')}</button>
                 </form>
@@ -285,6 +286,23 @@ export function ProposalPage(props: { params: string[] }) {
         </div>
       </div>
     </Page>
+  );
+}
+
+const UNITS = graphql(`
+  query UnitChoices { orgUnits(first: 100) { nodes { id name } } }
+`);
+
+/** The department that will lead the agreement (a partner's proposal names none). */
+function OrgUnitSelect(props: { current?: string }) {
+  const { data } = useData(() => request(UNITS), []);
+  return (
+    <label>{t('orgUnit')}
+      <select name="orgUnitId" required>
+        <option value="">—</option>
+        {data?.orgUnits.nodes.map((u) => <option value={u.id} selected={u.id === props.current}>{u.name}</option>)}
+      </select>
+    </label>
   );
 }
 
