@@ -5,12 +5,13 @@
 // checked with axe-core (no serious or critical violations) and the main pages are
 // photographed at phone and desktop width. Playwright gives Chromium a fresh profile.
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const [base, artifacts] = process.argv.slice(2);
 const shots = join(artifacts, 'screenshots');
+rmSync(shots, { recursive: true, force: true });
 mkdirSync(shots, { recursive: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const pdf = (name) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% ${name}\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n`) });
@@ -58,6 +59,8 @@ async function screenshots(name) {
   for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
     await page.setViewportSize(viewport);
     await page.waitForTimeout(150);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > viewport.width) failures.push(`${name} is ${width} px wide at ${viewport.width} px`);
     await page.screenshot({ path: join(shots, `${name}-${size}.png`), fullPage: true });
   }
   await page.setViewportSize(DESKTOP);

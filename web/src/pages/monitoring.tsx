@@ -115,7 +115,7 @@ export function EvaluationPage(props: { params: string[] }) {
           <form onSubmit={save}>
             <fieldset disabled={!draft}>
               <label>{t('visitDate')}<input type="date" name="visitDate" value={ev.visitDate ?? ''} /></label>
-              <table class="scores">
+              <div class="scores-wrap"><table class="scores">
                 <thead><tr><th scope="col">{t('score')}</th>{[1, 2, 3, 4, 5].map((n) => <th scope="col">{n}</th>)}</tr></thead>
                 <tbody>{values('Indicator').map((i) => {
                   const current = ev.scores.find((s) => s.indicator === i)?.score;
@@ -125,7 +125,7 @@ export function EvaluationPage(props: { params: string[] }) {
                     ))}</tr>
                   );
                 })}</tbody>
-              </table>
+              </table></div>
               <label>{t('findings')}<textarea name="findings" rows={3}>{ev.findings}</textarea></label>
               <label>{t('obstacles')}<textarea name="obstacles" rows={2}>{ev.obstacles}</textarea></label>
               <label>{t('recommendation')}<EnumSelect type="Recommendation" name="recommendation" all="—" value={ev.recommendation ?? undefined} /></label>
