@@ -7,12 +7,15 @@ them the test is skipped with the reason, except in CI (CI=true), where it fails
 import os
 import shutil
 import subprocess
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.test_server_process import ROOT, running_server
+from database import embedded_engine
+from tests.test_live import api_process
+from tests.test_server_process import ROOT
 
 WEB = ROOT / "web"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -37,29 +40,37 @@ def built_app() -> None:
     subprocess.run(["make", "web"], cwd=ROOT, check=True)
 
 
-def test_the_browser_story(built_app: None, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+async def server(built_app: None, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    async with embedded_engine(Path(tmp_path_factory.mktemp("web-engine"))) as uri:
+        with api_process(uri, "--demo") as base:
+            yield base
+
+
+def test_the_browser_story(server: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    with running_server(tmp_path / "data", "--demo") as base:
-        story = subprocess.run(
-            ["node", "e2e/story.mjs", base, str(ARTIFACTS)],
-            cwd=WEB,
-            env={**os.environ, "CHROMIUM": CHROMIUM},
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+    story = subprocess.run(
+        ["node", "e2e/story.mjs", server, str(ARTIFACTS)],
+        cwd=WEB,
+        env={**os.environ, "CHROMIUM": CHROMIUM},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     print(story.stdout)
     assert story.returncode == 0, story.stdout + story.stderr
     assert len(list((ARTIFACTS / "screenshots").glob("*-phone.png"))) >= 10
 
 
-def test_pages_and_graphiql_are_served_without_a_cdn(built_app: None, tmp_path: Path) -> None:
-    with running_server(tmp_path / "data") as base:
-        page = httpx.get(f"{base}/arsip/some-client-route")
-        graphiql = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
-        asset = httpx.get(f"{base}/vendor/graphiql/graphiql/graphiql.min.js")
-        missing = httpx.get(f"{base}/assets/no-such-file.js")
-        health = httpx.get(f"{base}/healthz")
+def test_pages_and_graphiql_are_served_without_a_cdn(server: str) -> None:
+    page = httpx.get(f"{server}/arsip/some-client-route")
+    graphiql = httpx.get(f"{server}/graphql", headers={"Accept": "text/html"})
+    asset = httpx.get(f"{server}/vendor/graphiql/graphiql/graphiql.min.js")
+    missing = httpx.get(f"{server}/assets/no-such-file.js")
+    revalidated = httpx.get(
+        f"{server}/", headers={"If-Modified-Since": page.headers["last-modified"]}
+    )
+    health = httpx.get(f"{server}/healthz")
     assert page.status_code == 200
     assert '<div id="app">' in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
@@ -69,4 +80,7 @@ def test_pages_and_graphiql_are_served_without_a_cdn(built_app: None, tmp_path: 
     assert "'sha256-" in graphiql.headers["content-security-policy"]
     assert asset.status_code == 200
     assert missing.status_code == 404
+    # A revalidation must not carry a policy that would replace the stored page's own.
+    assert revalidated.status_code == 304
+    assert "content-security-policy" not in revalidated.headers
     assert health.json() == {"status": "ok"}

@@ -110,7 +110,8 @@ function Nav(props: { path: string; unread: number; alerts: number }) {
 export function App() {
   const path = usePath();
   const [, rerender] = useState(0);
-  const [labelsReady, setLabelsReady] = useState(false);
+  // Changing it re-renders the page with the labels just loaded.
+  const [, setLabelsReady] = useState(false);
   const [unread, setUnread] = useState(0);
   const [alerts, setAlerts] = useState(0);
   const user = currentUser();
@@ -173,7 +174,8 @@ export function App() {
         </div>
       </header>
       <main id="main" class="container" tabIndex={-1}>
-        {labelsReady ? <Routed path={path} key={`${path}|${getLang()}`} /> : <Loading />}
+        {/* Pages render at once; labels fill in when they arrive (no request waterfall). */}
+        <Routed path={path} key={`${path}|${getLang()}`} />
       </main>
       <footer class="footer">
         <div class="container">
