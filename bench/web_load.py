@@ -94,6 +94,7 @@ async def main() -> None:
             try:
                 await wait_healthy(base, server)
                 demo = await asyncio.to_thread(measure, base)
+                print(json.dumps({"demo": demo}), flush=True)
                 started = time.monotonic()
                 await add_agreements(uri, env.get("DATABASE_NAME", "sikerma"), EXTRA_AGREEMENTS)
                 added = time.monotonic() - started
