@@ -6,7 +6,7 @@ UV := .venv/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install run test lint bench clean
+.PHONY: install web run test lint bench clean
 
 .venv/.synced: pyproject.toml uv.lock
 	@test -n "$(PYTHON313)" || { echo "Python 3.13 not found (install it with pyenv: pyenv install 3.13)"; exit 1; }
@@ -17,7 +17,20 @@ export UV_PROJECT_ENVIRONMENT := .venv
 
 install: .venv/.synced
 
-run: install
+# The web app is rebuilt only when its sources or the API schema changed.
+WEB_SOURCES := $(shell find web/src web/public web/scripts -type f 2>/dev/null) web/index.html web/package.json web/package-lock.json web/tsconfig.json web/vite.config.ts schema.graphql
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/.built: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build
+	@touch $@
+
+web: web/dist/.built
+
+run: install web
 	.venv/bin/python server.py --demo
 
 # The whole suite on each embedded engine (or once on the MongoDB at MONGODB_TEST_URI); both
@@ -38,4 +51,4 @@ bench: install
 	.venv/bin/python -m bench
 
 clean:
-	rm -rf .venv data .pytest_cache .ruff_cache .mypy_cache
+	rm -rf .venv data .pytest_cache .ruff_cache .mypy_cache web/node_modules web/dist

@@ -1,5 +1,5 @@
-"""The HTTP service: /graphql (API and GraphiQL), /files/{id} (downloads), /dossiers/{id}.zip
-(agreement dossiers) and /healthz.
+"""The HTTP service: /graphql (API, subscriptions and GraphiQL), /files/{id} (downloads),
+/dossiers/{id}.zip (agreement dossiers), /healthz, and the web app at / (webapp.py).
 
 `python server.py` serves on HOST:PORT; with `--demo` it first fills an empty database with
 the demo data.
@@ -26,10 +26,12 @@ from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET, UnsetType
 
 import i18n
 from database import Database, EngineStartError, connect, database_uri
@@ -57,6 +59,7 @@ from resolvers.periodic import run_periodically
 from resolvers.rate_limit import RateLimiter
 from schema import build_schema, exports
 from settings import Settings, get_settings
+from webapp import APP_CSP, SinglePageApp, is_built, local_graphiql, not_built
 
 log = logging.getLogger("sikerma")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -65,7 +68,7 @@ RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 MULTIPART_OVERHEAD = 1024 * 1024
 
 
-async def request_context(request: Request) -> Context:
+async def request_context(request: Request | WebSocket) -> Context:
     """Who the request acts for (the one place that reads credentials) and what it carries."""
     settings: Settings = request.app.state.settings
     key: str = request.app.state.signing_key
@@ -141,8 +144,8 @@ class LanguageMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Headers every response carries. GraphiQL's page loads its scripts from a CDN, so only
-    that page goes without the strict content policy."""
+    """Headers every response carries. Pages (HTML) get the web app's content policy unless
+    they set their own (GraphiQL does); everything else gets the strictest one."""
 
     HEADERS = (
         (b"x-content-type-options", b"nosniff"),
@@ -152,6 +155,7 @@ class SecurityHeadersMiddleware:
         (b"strict-transport-security", b"max-age=31536000"),
     )
     STRICT_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+    PAGE_CSP = (b"content-security-policy", APP_CSP.encode())
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -170,8 +174,10 @@ class SecurityHeadersMiddleware:
                     name.lower() == b"content-type" and value.startswith(b"text/html")
                     for name, value in headers
                 )
-                if not is_html:
-                    headers.append(self.STRICT_CSP)
+                # A 304 has no body and no type: a browser keeps the stored response's
+                # headers, and a policy added here would replace the page's own.
+                if b"content-security-policy" not in present and message["status"] != 304:
+                    headers.append(self.PAGE_CSP if is_html else self.STRICT_CSP)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -269,6 +275,19 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return await request_context(request)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A subscription's credentials come in the connection_init payload."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        context.viewer = await auth.authenticate(
+            header if isinstance(header, str) else None, context.settings, context.signing_key
+        )
+        return UNSET
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        html, csp = local_graphiql(self.graphql_ide_html, self.settings.web_dist_dir)
+        return HTMLResponse(html, headers={"Content-Security-Policy": csp})
 
 
 async def healthz(request: Request) -> Response:
@@ -554,15 +573,23 @@ def create_app(
                 if reader is not None:
                     await reader.stop()
 
+    graphql = GraphQLApp(settings)
+    web = (
+        Mount("/", SinglePageApp(directory=settings.web_dist_dir, html=True))
+        if is_built(settings.web_dist_dir)
+        else Route("/{path:path}", not_built)
+    )
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/files/{file_id}", download, methods=["GET", "HEAD"]),
             Route("/briefings/handover/{org_unit_id}", handover_document),
-            Route("/graphql", GraphQLApp(settings)),
+            Route("/graphql", graphql),
+            WebSocketRoute("/graphql", graphql),
             Route("/exports/{name}", export),
             Route("/open-data/ocds.json", open_data),
             Route("/dossiers/{agreement_id}.zip", dossier_zip),
+            web,
         ],
         lifespan=lifespan,
     )

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # The embedded engine when MONGODB_URI is empty: SecantusDB (WiredTiger) or mongoeco (SQLite).
     embedded_engine: Literal["secantus", "mongoeco"] = "secantus"
+    # The built web app (`make web`); absent, / says how to build it.
+    web_dist_dir: Path = Path(__file__).resolve().parent / "web" / "dist"
 
     # The city's time zone (IANA name): records are stored in UTC and shown, and days counted,
     # in this one.
@@ -87,6 +89,10 @@ class Settings(BaseSettings):
     # The sender looks for queued mail this often, and retries a failed delivery after
     # base * 2^(attempt-1) seconds (capped), giving up after the last attempt.
     mail_poll_seconds: float = Field(default=5.0, gt=0)
+    # Live updates (subscriptions) re-read the database this often when the engine has no
+    # change streams, and alerts (derived from dates) are recomputed this often anyway.
+    live_poll_seconds: float = Field(default=5.0, gt=0)
+    live_alert_seconds: float = Field(default=60.0, gt=0)
     mail_max_attempts: int = Field(default=6, ge=1)
     mail_retry_base_seconds: float = Field(default=60.0, gt=0)
     mail_retry_max_seconds: float = Field(default=3600.0, gt=0)

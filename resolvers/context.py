@@ -23,6 +23,8 @@ class Context:
     signing_key: str
     client_address: str | None = None
     ocr: Availability = field(default_factory=lambda: Availability(False, "OCR is not set up"))
+    # A websocket's connection_init payload (it carries the credentials of subscriptions).
+    connection_params: dict[str, object] | None = None
     loaders: Loaders = field(default_factory=Loaders)
 
     def today(self) -> date:

@@ -16,6 +16,7 @@ from schema.extensions import ShapeErrors
 from schema.fixity import FixityMutations, FixityQueries
 from schema.identity import IdentityMutations, IdentityQueries
 from schema.labels import LabelQueries, describe_enum_values
+from schema.live import Subscription
 from schema.monitoring import MonitoringQueries
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
@@ -76,6 +77,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             ShapeErrors,
             lambda: PersistedQueries(
