@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := .venv
 	@test -n "$(PYTHON313)" || { echo "Python 3.13 not found (install it with pyenv: pyenv install 3.13)"; exit 1; }
 	@test -x .venv/bin/python || $(PYTHON313) -m venv .venv
 	@test -x $(UV) || .venv/bin/python -m pip install --quiet "uv==0.13.9"
-	$(UV) sync --frozen --python .venv/bin/python
+	$(UV) sync --frozen --python .venv/bin/python --group secantus --group mongoeco
 	@touch $@
 
 install: .venv/.synced
@@ -20,8 +20,14 @@ install: .venv/.synced
 run: install
 	.venv/bin/python server.py --demo
 
+# The whole suite on each embedded engine (or once on the MongoDB at MONGODB_TEST_URI); both
+# runs go on when one fails, and the target fails if either did.
+ENGINES := $(if $(MONGODB_TEST_URI),mongodb,secantus mongoeco)
 test: install
-	.venv/bin/python -m pytest
+	@status=0; for engine in $(ENGINES); do \
+	  echo "=== test suite on $$engine ==="; \
+	  EMBEDDED_ENGINE=$$engine .venv/bin/python -m pytest $(PYTEST_ARGS) || status=1; \
+	done; exit $$status
 
 lint: install
 	.venv/bin/ruff check .

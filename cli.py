@@ -7,12 +7,16 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import database
 from models.enums import Role
 from models.errors import DomainError, DomainErrors
 from schema import build_schema
 from settings import get_settings
+
+if TYPE_CHECKING:
+    from resolvers.backup import BagSummary
 
 SDL_FILE = Path(__file__).with_name("schema.graphql")
 
@@ -115,6 +119,81 @@ async def run_reminders() -> int:
     return 0
 
 
+def _describe(summary: "BagSummary") -> str:
+    records = sum(n for name, n in summary.records.items() if name != "files.files")
+    return (
+        f"{records} records in {len(summary.records) - 1} collections, {summary.files} files "
+        f"({summary.file_bytes / 1e6:.1f} MB); SIKERMA {summary.system_version}, "
+        f"schema {summary.schema_version}"
+    )
+
+
+async def backup(dest: str) -> int:
+    from resolvers.backup import BackupError
+    from resolvers.backup import backup as make_backup
+
+    async with database.connect(get_settings()) as db:
+        try:
+            summary = await make_backup(db, Path(dest))
+        except BackupError as error:
+            print(f"no backup: {error}", file=sys.stderr)
+            return 1
+    print(f"backed up to {dest}: {_describe(summary)}")
+    return 0
+
+
+async def restore(bag: str) -> int:
+    from resolvers.backup import BackupError
+    from resolvers.backup import restore as restore_bag
+
+    async with database.connect(get_settings()) as db:
+        try:
+            summary = await restore_bag(db, Path(bag))
+        except BackupError as error:
+            print(f"not restored: {error}", file=sys.stderr)
+            return 1
+    print(f"restored {bag}: {_describe(summary)}")
+    return 0
+
+
+def verify_backup(bag: str) -> int:
+    from resolvers.backup import BackupError, check_bag
+
+    try:
+        summary = check_bag(Path(bag))
+    except BackupError as error:
+        print(f"invalid: {error}", file=sys.stderr)
+        return 1
+    print(f"valid: {_describe(summary)}")
+    return 0
+
+
+async def verify_files() -> int:
+    """Re-hash every stored file and re-check every history once (for cron, or by hand)."""
+    from models.errors import DomainError
+    from models.fixity import FixityTrigger
+    from resolvers.fixity import run_fixity
+
+    settings = get_settings()
+    async with database.connect(settings) as db:
+        try:
+            run = await run_fixity(db, settings, FixityTrigger.COMMAND_LINE)
+        except DomainError as error:
+            print(error.message, file=sys.stderr)
+            return 1
+    assert run is not None
+    print(
+        f"{run.files_checked} files ({run.bytes_read / 1e6:.1f} MB) in "
+        f"{run.duration_seconds or 0:.1f} s; {len(run.mismatches)} damaged or missing; "
+        f"{run.chains_checked} histories, {len(run.chain_findings)} changed"
+    )
+    for item in run.mismatches:
+        print(f"  {item.problem} {item.filename} ({item.file_id}) in {', '.join(item.owners)}")
+    for finding in run.chain_findings:
+        print(f"  {finding.problem} chronology of {finding.number}: {finding.detail}")
+    return 2 if run.mismatches or run.chain_findings else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -131,6 +210,16 @@ def main() -> None:
     commands.add_parser(
         "run-reminders", help="notify new alerts once (cron; each alert is notified only once)"
     )
+    commands.add_parser(
+        "verify-files",
+        help="re-hash every stored file and re-check every history now (exit 2: damage found)",
+    )
+    backup_command = commands.add_parser("backup", help="write the whole archive as a BagIt bag")
+    backup_command.add_argument("dest", help="a new (or empty) directory")
+    restore_command = commands.add_parser("restore", help="restore a bag into an empty database")
+    restore_command.add_argument("bag")
+    verify_command = commands.add_parser("verify-backup", help="check a bag without restoring")
+    verify_command.add_argument("bag")
     user = commands.add_parser("create-user", help="create an account (e.g. the first ADMIN)")
     user.add_argument("--email", required=True)
     user.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -138,6 +227,14 @@ def main() -> None:
     user.add_argument("--org-unit", help="department code, for an OFFICER")
     user.add_argument("--partner", help="partner name, for a PARTNER user")
     args = parser.parse_args()
+    try:
+        run(args)
+    except database.EngineStartError as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
+
+
+def run(args: argparse.Namespace) -> None:
     if args.command == "export-schema":
         export_schema()
     elif args.command == "load-demo":
@@ -146,6 +243,14 @@ def main() -> None:
         sys.exit(update_catalogs())
     elif args.command == "run-reminders":
         sys.exit(asyncio.run(run_reminders()))
+    elif args.command == "verify-files":
+        sys.exit(asyncio.run(verify_files()))
+    elif args.command == "backup":
+        sys.exit(asyncio.run(backup(args.dest)))
+    elif args.command == "restore":
+        sys.exit(asyncio.run(restore(args.bag)))
+    elif args.command == "verify-backup":
+        sys.exit(verify_backup(args.bag))
     elif args.command == "create-user":
         sys.exit(asyncio.run(create_user(args)))
 

@@ -1,16 +1,14 @@
 """Where the data lives: MongoDB at MONGODB_URI, or the embedded engine under DATA_DIR.
 
-The embedded engine (mongoeco on SQLite) runs as one child process that speaks the MongoDB
-wire protocol on a loopback port. It is CPU-heavy Python; in its own process it cannot stall
-the API's event loop, and several API workers can share it through the same URI. The app
-talks to either database through the same `AsyncMongoClient` code path.
-
-Run as a script (`python database.py DATA_DIR`) it is that child: it takes an exclusive lock
-on the data directory, prints its URI on stdout, and exits when its parent closes stdin.
+The embedded engine (`embedded_engine.py`: SecantusDB by default, or mongoeco) runs as a child
+process that speaks the MongoDB wire protocol on a loopback port; several API processes and
+`cli.py` share it through the URI it publishes. The app talks to either database through the
+same `AsyncMongoClient` code path.
 """
 
 import asyncio
-import fcntl
+import contextlib
+import logging
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -22,18 +20,24 @@ from beanie import init_beanie
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.monitoring import CommandListener
+from pymongo.uri_parser import parse_uri
 
+from embedded_engine import Engine, StartFailure, published_uri
 from models import DOCUMENT_MODELS
 from models.file_store import FileStore
 from settings import Settings
 
-ENGINE_FILE = "sikerma.sqlite"
-LOCK_FILE = "engine.lock"
 FILES_BUCKET = "files"
+ENGINE_SCRIPT = Path(__file__).with_name("embedded_engine.py")
+# A crashed engine is started again on the same port (the client reconnects by itself), but
+# not endlessly: an engine that keeps dying needs a person.
+ENGINE_RESTARTS = 3
+log = logging.getLogger("sikerma.database")
+_RELAYS: set[asyncio.Task[None]] = set()
 
 
 class EngineStartError(RuntimeError):
-    pass
+    """The embedded engine could not start; the message names the cause and the fix."""
 
 
 @dataclass
@@ -43,36 +47,81 @@ class Database:
     files: FileStore
 
 
-def _engine_command(data_dir: Path) -> list[str]:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return [sys.executable, str(Path(__file__).resolve()), str(data_dir.resolve())]
+async def _start_child(
+    engine: Engine, data_dir: Path, port: int
+) -> tuple[asyncio.subprocess.Process, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ENGINE_SCRIPT),
+        "--engine",
+        engine,
+        "--port",
+        str(port),
+        str(data_dir),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    line = await asyncio.wait_for(process.stdout.readline(), timeout=120)
+    uri = line.decode().strip()
+    if not uri.startswith("mongodb://"):
+        await process.wait()
+        reason = (await process.stderr.read()).decode().strip().splitlines()
+        raise EngineStartError(
+            reason[-1] if reason else f"embedded engine exited with code {process.returncode}"
+        )
+    # Its later messages go where ours go, until it exits.
+    _RELAYS.add(relay := asyncio.create_task(_relay(process.stderr)))
+    relay.add_done_callback(_RELAYS.discard)
+    return process, uri
+
+
+async def _relay(stream: asyncio.StreamReader) -> None:
+    async for line in stream:
+        sys.stderr.write(line.decode(errors="replace"))
+
+
+async def _stop_child(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is not None:
+        return
+    assert process.stdin is not None
+    process.stdin.close()
+    try:
+        await asyncio.wait_for(process.wait(), timeout=30)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
 
 
 @asynccontextmanager
-async def embedded_engine(data_dir: Path) -> AsyncIterator[str]:
-    """Start the embedded engine as a child process; yield its URI; stop it on exit."""
-    process = await asyncio.create_subprocess_exec(
-        *_engine_command(data_dir), stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    )
-    assert process.stdout is not None
-    assert process.stdin is not None
+async def embedded_engine(data_dir: Path, engine: Engine = "secantus") -> AsyncIterator[str]:
+    """Start the embedded engine as a child process and yield its URI; stop it on exit.
+
+    If the engine dies meanwhile (killed, crashed) it is started again on the same port, so
+    the clients reconnect; acknowledged writes are in its journal.
+    """
+    process, uri = await _start_child(engine, data_dir, 0)
+    port = parse_uri(uri)["nodelist"][0][1]
+    state = {"process": process}
+
+    async def supervise() -> None:
+        for _ in range(ENGINE_RESTARTS):
+            code = await state["process"].wait()
+            log.error("embedded engine exited with code %s; starting it again", code)
+            state["process"], _ = await _start_child(engine, data_dir, port)
+        code = await state["process"].wait()
+        log.critical("embedded engine exited with code %s again; restart the server", code)
+
+    supervisor = asyncio.create_task(supervise())
     try:
-        line = await asyncio.wait_for(process.stdout.readline(), timeout=60)
-        uri = line.decode().strip()
-        if not uri.startswith("mongodb://"):
-            raise EngineStartError(
-                f"embedded engine did not start (exit code {await process.wait()}); "
-                f"is another server using {data_dir}?"
-            )
         yield uri
     finally:
-        if process.returncode is None:
-            process.stdin.close()
-            try:
-                await asyncio.wait_for(process.wait(), timeout=15)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        supervisor.cancel()
+        with contextlib.suppress(asyncio.CancelledError, EngineStartError):
+            await supervisor
+        await _stop_child(state["process"])
 
 
 @asynccontextmanager
@@ -80,7 +129,7 @@ async def connect(
     settings: Settings, *, listeners: list[CommandListener] | None = None
 ) -> AsyncIterator[Database]:
     """Open the database the settings name (starting the embedded one if none) and Beanie."""
-    async with _uri(settings) as uri:
+    async with database_uri(settings) as uri:
         client: AsyncMongoClient = AsyncMongoClient(
             uri, tz_aware=True, event_listeners=listeners or [], serverSelectionTimeoutMS=10_000
         )
@@ -93,39 +142,20 @@ async def connect(
 
 
 @asynccontextmanager
-async def _uri(settings: Settings) -> AsyncIterator[str]:
+async def database_uri(settings: Settings) -> AsyncIterator[str]:
+    """MONGODB_URI; or the embedded engine's, joining one that already serves DATA_DIR or
+    starting it (and stopping it on exit)."""
     if settings.mongodb_uri:
         yield settings.mongodb_uri
         return
-    async with embedded_engine(settings.data_dir) as uri:
+    try:
+        running = await asyncio.to_thread(
+            published_uri, settings.data_dir, settings.embedded_engine
+        )
+    except StartFailure as failure:
+        raise EngineStartError(str(failure)) from failure
+    if running is not None:
+        yield running
+        return
+    async with embedded_engine(settings.data_dir, settings.embedded_engine) as uri:
         yield uri
-
-
-async def _serve_engine(data_dir: Path) -> None:
-    from mongoeco.engines.sqlite import SQLiteEngine
-    from mongoeco.wire.proxy import AsyncMongoEcoProxyServer
-
-    proxy = AsyncMongoEcoProxyServer(engine=SQLiteEngine(str(data_dir / ENGINE_FILE)))
-    address = await proxy.start()
-    print(address.uri, flush=True)
-    try:
-        # The parent holds our stdin; when it closes (or the parent dies) we stop.
-        await asyncio.to_thread(sys.stdin.buffer.read)
-    finally:
-        await proxy.close()
-
-
-def _run_child(data_dir: Path) -> int:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    lock = (data_dir / LOCK_FILE).open("w")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        print(f"another engine owns {data_dir}", file=sys.stderr)
-        return 1
-    asyncio.run(_serve_engine(data_dir))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_run_child(Path(sys.argv[1])))

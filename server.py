@@ -1,4 +1,5 @@
-"""The HTTP service: /graphql (API and GraphiQL), /files/{id} (downloads) and /healthz.
+"""The HTTP service: /graphql (API and GraphiQL), /files/{id} (downloads), /dossiers/{id}.zip
+(agreement dossiers) and /healthz.
 
 `python server.py` serves on HOST:PORT; with `--demo` it first fills an empty database with
 the demo data.
@@ -9,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,12 +32,26 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 import i18n
-from database import Database, connect
+from database import Database, EngineStartError, connect, database_uri
 from i18n import N_, _
+from models import Agreement, Proposal
 from models.errors import DomainError, DomainErrors, ErrorCode
-from resolvers import agreements, auth, evaluations, handover, ocds, proposals, public, reminders
+from models.searchable import backfill_search_keys
+from resolvers import (
+    agreements,
+    auth,
+    dossier,
+    evaluations,
+    fixity,
+    handover,
+    ocds,
+    proposals,
+    public,
+    reminders,
+)
 from resolvers.context import Context
 from resolvers.mailer import MailSender
+from resolvers.periodic import run_periodically
 from resolvers.rate_limit import RateLimiter
 from schema import build_schema, exports
 from settings import Settings, get_settings
@@ -314,6 +330,12 @@ async def download(request: Request) -> Response:
     if found is None or layout is None:
         return error_response(404, "NOT_FOUND", _("no such file"))
     doc = found[1]
+    try:
+        # Before any answer, a 304 included: the client's copy may be right, ours is not.
+        await fixity.check_before_serve(ctx, file_id)
+    except DomainError as error:
+        # The stored copy is damaged: the server's fault, and retrying will not help.
+        return error_response(500, error.code, error.message)
     etag = f'"{doc.sha256}"'
     headers = {
         "ETag": etag,
@@ -374,6 +396,29 @@ async def export(request: Request) -> Response:
     return StreamingResponse(found.body, media_type=found.media_type, headers=headers)
 
 
+async def dossier_zip(request: Request) -> Response:
+    """Everything about one agreement as a streamed ZIP; the same access rule as the
+    agreement (a record the viewer may not read is not found)."""
+    try:
+        agreement_id = PydanticObjectId(request.path_params["agreement_id"])
+    except (InvalidId, TypeError):
+        return error_response(404, "NOT_FOUND", "no such agreement")
+    ctx = await request_context(request)
+    try:
+        found = await dossier.open_dossier(ctx, agreement_id)
+    except (DomainError, DomainErrors) as error:
+        first = error.errors[0] if isinstance(error, DomainErrors) else error
+        response = error_response(EXPORT_STATUS.get(first.code, 400), first.code, first.message)
+        if first.code == ErrorCode.UNAUTHENTICATED:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    headers = {
+        "Content-Disposition": content_disposition(found.filename, inline=False),
+        "Cache-Control": "private, no-store",
+    }
+    return StreamingResponse(found.body, media_type="application/zip", headers=headers)
+
+
 async def open_data(request: Request) -> Response:
     """The public catalogue as an OCDS record package (no sign-in; any origin may read it)."""
     ctx = await request_context(request)
@@ -386,6 +431,15 @@ async def open_data(request: Request) -> Response:
     body = ocds.record_package(ctx, str(request.url.replace(query="")))
     headers = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"}
     return StreamingResponse(body, media_type="application/json", headers=headers)
+
+
+async def sweep_files(database: Database, grace: timedelta) -> str:
+    """Remove what interrupted uploads left: files no record took, chunks without a file."""
+    files = await database.files.sweep_unattached(grace, is_file_referenced)
+    chunks = await database.files.sweep_orphan_chunks(grace)
+    if files or chunks:
+        log.warning("removed %d unattached files and %d orphan chunks", files, chunks)
+    return f"{files} unattached files and {chunks} orphan chunks removed"
 
 
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:
@@ -439,9 +493,10 @@ def create_app(
             app.state.settings = settings
             app.state.signing_key = await auth.signing_key(settings)
             grace = timedelta(minutes=settings.orphan_file_grace_minutes)
-            removed = await database.files.sweep_unattached(grace, is_file_referenced)
-            if removed:
-                log.warning("removed %d unattached files left by interrupted uploads", removed)
+            await sweep_files(database, grace)
+            keyed = await backfill_search_keys(Agreement, Proposal)
+            if keyed:
+                log.info("added search keys to %d records stored before search keys", keyed)
             if load_demo:
                 from demo_data import load_demo_data
 
@@ -450,23 +505,34 @@ def create_app(
             sender = MailSender(settings) if settings.smtp_host else None
             if sender is not None:
                 sender.start()
-            interval = settings.reminder_interval_seconds
-            reminder = (
-                asyncio.create_task(
-                    reminders.remind_periodically(
-                        interval, partial(reminders.run_reminders, settings)
+            jobs = [
+                run_periodically(
+                    "file sweep",
+                    grace.total_seconds(),
+                    partial(sweep_files, database, grace),
+                    first_delay=grace.total_seconds(),
+                )
+            ]
+            if settings.reminder_interval_seconds > 0:
+                jobs.append(
+                    run_periodically(
+                        "reminders",
+                        settings.reminder_interval_seconds,
+                        partial(reminders.run_reminders, settings),
+                        first_delay=reminders.FIRST_RUN_DELAY_SECONDS,
                     )
                 )
-                if interval > 0
-                else None
-            )
+            if settings.fixity_interval_hours > 0:
+                # A run cut short is kept as FAILED and its lease freed for the next one.
+                jobs.append(fixity.run_periodically(database, settings))
+            tasks = [asyncio.create_task(job) for job in jobs]
             try:
                 yield
             finally:
-                if reminder is not None:
-                    reminder.cancel()
+                for task in tasks:
+                    task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
-                        await reminder
+                        await task
                 if sender is not None:
                     await sender.stop()
 
@@ -478,6 +544,7 @@ def create_app(
             Route("/graphql", GraphQLApp(settings)),
             Route("/exports/{name}", export),
             Route("/open-data/ocds.json", open_data),
+            Route("/dossiers/{agreement_id}.zip", dossier_zip),
         ],
         lifespan=lifespan,
     )
@@ -507,7 +574,19 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
-    uvicorn.run(create_app(settings, load_demo=args.demo), host=settings.host, port=settings.port)
+    try:
+        asyncio.run(serve(settings, args.demo))
+    except EngineStartError as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
+
+
+async def serve(settings: Settings, load_demo: bool) -> None:
+    """Start (or join) the database engine first, so that it outlives the app's restarts of
+    its lifespan and a failure to start it is one clear line, then serve."""
+    async with database_uri(settings) as uri:
+        app = create_app(settings.model_copy(update={"mongodb_uri": uri}), load_demo=load_demo)
+        await uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port)).serve()
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     mongodb_uri: str = ""
     database_name: str = "sikerma"
     data_dir: Path = Path("data")
+    # The embedded engine when MONGODB_URI is empty: SecantusDB (WiredTiger) or mongoeco (SQLite).
+    embedded_engine: Literal["secantus", "mongoeco"] = "secantus"
 
     # The city's time zone (IANA name): records are stored in UTC and shown, and days counted,
     # in this one.
@@ -92,6 +94,16 @@ class Settings(BaseSettings):
     mail_lease_seconds: float = Field(default=300.0, gt=0)
     # Mail queued longer ago than this (e.g. before SMTP was set up) is not sent any more.
     mail_max_age_hours: float = Field(default=48.0, gt=0)
+
+    # Fixity: every stored file is re-hashed and every history re-checked this often (0: never
+    # by the server; then run `python cli.py verify-files` from cron). One run reads at most
+    # FIXITY_MAX_MB_PER_MINUTE (0: no limit), so it does not crowd out the users. A file is
+    # re-hashed before it is served when its last check is older than FIXITY_MAX_AGE_HOURS.
+    fixity_interval_hours: float = Field(default=168.0, ge=0)
+    fixity_max_mb_per_minute: float = Field(default=600.0, ge=0)
+    fixity_max_age_hours: float = Field(default=336.0, ge=0)
+    # A process that claimed the run and died lets another take it over after this long.
+    fixity_lease_minutes: float = Field(default=10.0, gt=0)
 
     # Browser origins allowed to call the API (CORS), e.g. ["https://sikerma.kotabogor.go.id"].
     cors_origins: list[str] = []

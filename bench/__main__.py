@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import engine_writes, memory, page_latency, stall
+from bench import engine_writes, memory, page_latency, preservation, stall
 from bench.api import Api
 from bench.app_process import DATABASE_NAME, run_server
 from bench.report import Section
@@ -22,7 +22,7 @@ from bench.seed import seed_archive
 from database import embedded_engine
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
-PARTS = ("page", "stall", "engine", "memory")
+PARTS = ("page", "stall", "engine", "memory", "preservation")
 ENGINE_BUDGET_SECONDS = 600.0
 
 
@@ -39,6 +39,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="size of the memory test's file (default 100, or 20 with --quick); the embedded "
         "engine's upload time grows with the square of the size: 200 MiB took ~30 minutes "
         "on 2 busy cores",
+    )
+    parser.add_argument(
+        "--scan-mb",
+        type=int,
+        default=int(os.environ.get("BENCH_SCAN_MB", preservation.SCAN_MB)),
+        help="MiB of scans added to the demo data for the preservation part (default "
+        f"{preservation.SCAN_MB}, or BENCH_SCAN_MB; 1024 for the 1 GB measurement)",
     )
     parser.add_argument(
         "--only", action="append", choices=PARTS, help="run only these parts (repeatable)"
@@ -117,6 +124,10 @@ async def main(args: argparse.Namespace) -> int:
             )
         if "memory" in parts:
             sections += await guarded("(b) Memory", lambda: memory.measure(workdir, upload_mb))
+        if "preservation" in parts:
+            sections += await guarded(
+                "(e) Preservation", lambda: preservation.measure(workdir, args.scan_mb)
+            )
     finally:
         if args.keep:
             print(f"work directory kept: {workdir}", file=sys.stderr)

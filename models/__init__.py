@@ -1,6 +1,7 @@
 from models.agreement import Agreement
 from models.audit import AuditEntry
 from models.evaluation import Evaluation
+from models.fixity import FixityRun, JobLease
 from models.idempotency import IdempotencyKey
 from models.notification import Notification
 from models.org_unit import OrgUnit
@@ -31,6 +32,8 @@ DOCUMENT_MODELS = [
     PersistedQuery,
     Evaluation,
     IdempotencyKey,
+    FixityRun,
+    JobLease,
 ]
 
 __all__ = [
@@ -41,7 +44,9 @@ __all__ = [
     "Counter",
     "Evaluation",
     "FaqEntry",
+    "FixityRun",
     "IdempotencyKey",
+    "JobLease",
     "LoginThrottle",
     "Notification",
     "OrgUnit",

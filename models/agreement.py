@@ -17,7 +17,6 @@ from pymongo import IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
-from models.base import Record
 from models.chronology import (
     EARLIEST_EVENT,
     GENESIS_HASH,
@@ -45,10 +44,11 @@ from models.enums import (
 from models.errors import DomainError, ErrorCode
 from models.org_unit import Text
 from models.partner import ShortText
+from models.searchable import Searchable, search_indexes
 
 Status = AgreementStatus
 
-# The life cycle: which status may follow which (DOMAIN.md, "Life cycles").
+# The life cycle: which status may follow which (docs/domain.md, "Life cycles").
 TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
     Status.DRAFT: frozenset({Status.ACTIVE}),
     Status.ACTIVE: frozenset({Status.EXPIRED, Status.TERMINATED, Status.EXTENDED}),
@@ -100,7 +100,7 @@ class Amendment(BaseModel):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class Agreement(Record):
+class Agreement(Searchable):
     number: Text
     party_numbers: list[PartyNumber] = []
     title: Text
@@ -131,17 +131,14 @@ class Agreement(Record):
     _views: dict[PydanticObjectId, EventView] | None = PrivateAttr(default=None)
 
     unique_fields: ClassVar[dict[str, str]] = {"number": "number"}
+    # Its number too: people paste the number they have on paper into the search box.
+    search_fields: ClassVar[tuple[str, ...]] = ("title", "purpose", "scope", "number")
 
     class Settings:
         name = "agreements"
         indexes: ClassVar = [
             IndexModel([("number", pymongo.ASCENDING)], unique=True, name="number"),
-            IndexModel(
-                [("title", pymongo.TEXT), ("purpose", pymongo.TEXT), ("scope", pymongo.TEXT)],
-                weights={"title": 5, "purpose": 2, "scope": 1},
-                default_language="none",
-                name="text",
-            ),
+            *search_indexes(),
             IndexModel([("title_key", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
             IndexModel([("signed_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
             IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
@@ -327,7 +324,7 @@ class Agreement(Record):
         _, changed = self.revised(changes)
         if not changed:
             return self
-        names = ", ".join(sorted(changed))
+        names = ", ".join(sorted(set(changed) - self.derived_fields))
         note = event(ChronologyKind.UPDATED, "Data kerja sama diperbarui", actor, description=names)
         return await self.commit(changed, [note], expected_revision=expected_revision)
 

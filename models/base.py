@@ -26,6 +26,8 @@ class Record(Document):
     unique_fields: ClassVar[dict[str, str]] = {}
     # Fields whose values the audit trail must not copy.
     secret_fields: ClassVar[frozenset[str]] = frozenset()
+    # Fields computed from others (search keys): stored for queries, not part of the audit.
+    derived_fields: ClassVar[frozenset[str]] = frozenset()
 
     @property
     def audit_name(self) -> str:
@@ -97,7 +99,7 @@ class Record(Document):
         return stored
 
     def _note(self, stored: Self, update: dict[str, Any]) -> None:
-        names = set(update.get("$set", {})) - {"updated_at"}
+        names = set(update.get("$set", {})) - {"updated_at"} - self.derived_fields
         before = {n: Encoder().encode(getattr(self, n)) for n in names}
         after = {n: Encoder().encode(getattr(stored, n)) for n in names}
         for name, pushed in update.get("$push", {}).items():

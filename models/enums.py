@@ -1,4 +1,4 @@
-"""Vocabularies of the domain. Official abbreviations stay as values (see DOMAIN.md)."""
+"""Vocabularies of the domain. Official abbreviations stay as values (see docs/domain.md)."""
 
 from enum import StrEnum
 

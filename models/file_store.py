@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import puremagic
 from beanie import PydanticObjectId
+from bson import ObjectId
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 from pymongo.asynchronous.collection import AsyncCollection
@@ -24,11 +25,14 @@ from pymongo.asynchronous.database import AsyncDatabase
 from models.clock import utcnow
 from models.documents import ACCEPTED_CONTENT_TYPES, StoredFile
 from models.errors import DomainError, ErrorCode
+from models.fixity import FileState
 
 CHUNK_SIZE = 1024 * 1024
 # GridFS stores 255 KiB chunks; 16 of them (4 MiB) per query when reading.
 CHUNKS_PER_READ = 16
 SNIFF_BYTES = 8192
+# File ids looked up per query when sweeping orphan chunks.
+SWEEP_BATCH = 1000
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -98,8 +102,14 @@ class FileStore:
         file.seek(0)
         digest = hashlib.sha256()
         size = 0
+        # Hashed on the way in: the file's first fixity check is its upload.
         upload = self.bucket.open_upload_stream(
-            filename, metadata={"contentType": content_type, "attached": False}
+            filename,
+            metadata={
+                "contentType": content_type,
+                "attached": False,
+                "fixity": FileState.ingested(utcnow()),
+            },
         )
         try:
             while chunk := await asyncio.to_thread(file.read, CHUNK_SIZE):
@@ -138,6 +148,20 @@ class FileStore:
         if row is None:
             return None
         return FileLayout(file_id=file_id, length=row["length"], chunk_size=row["chunkSize"])
+
+    async def state(self, file_id: PydanticObjectId) -> FileState:
+        row = await self.files.find_one({"_id": file_id}, {"metadata.fixity": 1})
+        return FileState.of(row.get("metadata") if row else None)
+
+    async def states(self, file_ids: list[PydanticObjectId]) -> dict[PydanticObjectId, FileState]:
+        rows = self.files.find({"_id": {"$in": file_ids}}, {"metadata.fixity": 1})
+        return {PydanticObjectId(r["_id"]): FileState.of(r.get("metadata")) async for r in rows}
+
+    async def set_state(self, file_id: PydanticObjectId, state: FileState) -> None:
+        """Record a check. Only the bookkeeping changes: the bytes are never touched."""
+        await self.files.update_one(
+            {"_id": file_id}, {"$set": {"metadata.fixity": state.model_dump()}}
+        )
 
     async def read_range(self, layout: FileLayout, start: int, length: int) -> AsyncIterator[bytes]:
         """Yield `length` bytes from `start`, reading a few chunks per query: memory stays
@@ -184,4 +208,28 @@ class FileStore:
             else:
                 await self.delete(file_id)
                 removed += 1
+        return removed
+
+    async def sweep_orphan_chunks(self, grace: timedelta) -> int:
+        """Delete chunks that no file document owns, once none of them is newer than
+        `grace`. GridFS writes a file's document after its last chunk, so a server killed
+        while an upload streams leaves chunks behind that nothing else would ever remove.
+        Chunk ids are ObjectIds made as each chunk is written: their time says how old it is.
+        """
+        cutoff = ObjectId.from_datetime(utcnow() - grace)
+        owners = await self.chunks.distinct("files_id", {"_id": {"$lt": cutoff}})
+        removed = 0
+        for start in range(0, len(owners), SWEEP_BATCH):
+            batch = owners[start : start + SWEEP_BATCH]
+            present = {
+                row["_id"] async for row in self.files.find({"_id": {"$in": batch}}, {"_id": 1})
+            }
+            for file_id in batch:
+                if file_id in present:
+                    continue
+                # An upload still streaming (slower than the grace period) keeps its chunks.
+                if await self.chunks.find_one({"files_id": file_id, "_id": {"$gte": cutoff}}):
+                    continue
+                result = await self.chunks.delete_many({"files_id": file_id})
+                removed += result.deleted_count
         return removed

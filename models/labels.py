@@ -298,6 +298,44 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
             N_("Partner not verified"),
             N_("The partner's registration is not verified yet."),
         ),
+        "FILE_CORRUPT": (
+            N_("File damaged"),
+            N_("The stored file no longer matches its recorded checksum."),
+        ),
+        "FIXITY_RUN_IN_PROGRESS": (
+            N_("Check in progress"),
+            N_("A file check is already running; wait for it to finish."),
+        ),
+    },
+    "FileIntegrity": {
+        "UNCHECKED": (N_("Not checked yet"), N_("Stored before checks were recorded.")),
+        "OK": (N_("Intact"), N_("The file matched its checksum at the last check.")),
+        "CORRUPT": (
+            N_("Damaged"),
+            N_("The file no longer matches its checksum; it is kept and not served."),
+        ),
+    },
+    "FixityTrigger": {
+        "SCHEDULE": (N_("Scheduled"), N_("Started by the server's schedule.")),
+        "ADMIN": (N_("By an administrator"), N_("Started from the application.")),
+        "COMMAND_LINE": (N_("Command line"), N_("Started with cli.py verify-files.")),
+    },
+    "FixityRunStatus": {
+        "RUNNING": (N_("Running"), N_("The check is in progress.")),
+        "FINISHED": (N_("Finished"), N_("Every file was checked.")),
+        "FAILED": (N_("Failed"), N_("Stopped by an error; what was checked is kept.")),
+    },
+    "FileProblem": {
+        "CHANGED": (N_("Changed"), N_("The bytes no longer match the checksum from upload.")),
+        "MISSING": (N_("Missing"), N_("A record names a file the store no longer has.")),
+    },
+    "ChainProblem": {
+        "BROKEN": (N_("Broken"), N_("The chronology's hash chain does not recompute.")),
+        "REWRITTEN": (
+            N_("Rewritten"),
+            N_("An event anchored by an earlier check has another hash now."),
+        ),
+        "TRUNCATED": (N_("Truncated"), N_("The chronology lost events since it was anchored.")),
     },
 }
 

@@ -18,7 +18,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
 from models.agreement import Agreement
-from models.base import Record, stale
+from models.base import stale
 from models.chronology import ChronologyEvent, LongText, event
 from models.clock import utcnow
 from models.documents import DocumentRef
@@ -34,11 +34,12 @@ from models.enums import (
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.org_unit import Text
 from models.partner import Partner, ShortText
+from models.searchable import Searchable, search_indexes
 from models.sequence import next_value
 
 Status = ProposalStatus
 
-# The life cycle (DOMAIN.md, "Life cycles"). IN_REVIEW → IN_REVIEW: each further TKKSD review
+# The life cycle (docs/domain.md, "Life cycles"). IN_REVIEW → IN_REVIEW: each further TKKSD review
 # is recorded without changing the status. A proposal asked for a revision may also be
 # withdrawn, and the TKKSD may ask for one while reviewing.
 TRANSITIONS: dict[ProposalStatus, frozenset[ProposalStatus]] = {
@@ -130,7 +131,7 @@ class HistoryEntry(BaseModel):
     recommendation: ReviewRecommendation | None = None
 
 
-class Proposal(Record):
+class Proposal(Searchable):
     tracking_code: str | None = None
     status: ProposalStatus = Status.DRAFT
     # Who proposes: a department (through its officers) or a partner (through its users).
@@ -167,12 +168,7 @@ class Proposal(Record):
                 partialFilterExpression={"tracking_code": {"$type": "string"}},
                 name="tracking_code",
             ),
-            IndexModel(
-                [("title", pymongo.TEXT), ("purpose", pymongo.TEXT), ("scope", pymongo.TEXT)],
-                weights={"title": 5, "purpose": 2, "scope": 1},
-                default_language="none",
-                name="text",
-            ),
+            *search_indexes(),
             IndexModel([("status_changed_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
             IndexModel([("submitted_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
             IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
@@ -408,6 +404,11 @@ class Proposal(Record):
         )
         created = f"Rancangan kerja sama dibuat dari pengajuan {self.tracking_code}"
         term = f"Usulan jangka waktu {self.duration_months} bulan." if self.duration_months else ""
+        # The proposal moves first: of two approvals at once, the later one fails on its stale
+        # revision (CONFLICT), before it would try to record a second agreement.
+        agreement.id = PydanticObjectId()
+        changes = {"agreement_id": agreement.id, "org_unit_id": lead}
+        proposal = await self._commit(entry, changes, expected_revision, session=session)
         agreement = await agreement.record_with_history(
             self._story([*self.history, entry], renamed),
             actor,
@@ -416,8 +417,6 @@ class Proposal(Record):
             occurred_at=entry.at,
             session=session,
         )
-        changes = {"agreement_id": agreement.id, "org_unit_id": lead}
-        proposal = await self._commit(entry, changes, expected_revision, session=session)
         return proposal, agreement
 
     # --- the story an approved proposal hands on to its agreement -------------------------------

@@ -1,4 +1,4 @@
-"""Who may read and change what (DOMAIN.md, "Actors"). Every rule is here, and every use case
+"""Who may read and change what (docs/domain.md, "Actors"). Every rule is here, and every use case
 calls these before it touches the database. A record the viewer may not read is reported as
 not found, never as forbidden."""
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models import Agreement, OrgUnit, Partner
 from models.agreement import Amendment
@@ -19,6 +20,8 @@ from models.enums import (
     PartnerStatus,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.search import keys_filter
+from models.transactions import in_transaction
 from resolvers.access import (
     agreement_scope,
     can_read_agreement,
@@ -26,7 +29,7 @@ from resolvers.access import (
     require_agreement_editor,
 )
 from resolvers.context import Context
-from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
 # A concurrent change to an agreement (another upload, an edit) should not fail an upload
 # that does not conflict with it: re-read and re-check this many times before giving up.
@@ -51,12 +54,16 @@ class AgreementFilter:
     field: str | None = None
 
 
-def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
+def agreement_query(
+    flt: AgreementFilter | None, today: date, text_field: str = "search_keys"
+) -> dict[str, Any]:
+    """The filter as a query; `text` is matched against the keys in `text_field` (all the
+    searchable texts, or the title alone where only the title is public)."""
     if flt is None:
         return {}
     query: dict[str, Any] = {}
     if flt.text and flt.text.strip():
-        query["$text"] = {"$search": flt.text.strip()}
+        query.update(keys_filter(flt.text, text_field))
     for name, values in (
         ("cooperation_type", flt.cooperation_type),
         ("form", flt.form),
@@ -95,13 +102,18 @@ def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
         ends["$gte"] = max(ends.get("$gte", start_of_day(today)), start_of_day(today))
         ends["$lte"] = start_of_day(horizon)
     if ends:
-        # Spelled out for the embedded engine, whose range operators can match nulls.
+        # Spelled out: mongoeco's range operators match nulls (docs/engines.md).
         query["ends_on"] = {**ends, "$ne": None}
     return query
 
 
 async def list_agreements(
-    ctx: Context, flt: AgreementFilter | None, key: SortKey, request: PageRequest
+    ctx: Context,
+    flt: AgreementFilter | None,
+    key: SortKey,
+    request: PageRequest,
+    *,
+    default_order: bool = False,
 ) -> Page[Agreement]:
     query = agreement_query(flt, ctx.today())
     page = await paginate(
@@ -111,6 +123,7 @@ async def list_agreements(
         request,
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
+        tiers=text_tiers(flt.text if flt else None, default_order),
     )
     ctx.loaders.prime(page.items)
     return page
@@ -305,12 +318,16 @@ async def extend_agreement(
         )
         successor = Agreement.build(**{**base, **successor_fields})
         original.check_can_extend(successor, ancestors)
-    async with ctx.database.client.start_session() as session, await session.start_transaction():
-        if successor.id is None:
-            successor = await successor.record(ctx.viewer.actor, session=session)
+
+    async def link(session: AsyncClientSession) -> tuple[Agreement, Agreement]:
+        renewal = successor
+        if renewal.id is None:
+            renewal = await renewal.record(ctx.viewer.actor, session=session)
         return await original.link_successor(
-            successor, ancestors, ctx.viewer.actor, revision, session
+            renewal, ancestors, ctx.viewer.actor, revision, session
         )
+
+    return await in_transaction(ctx.database.client, link)
 
 
 async def _ancestors(agreement: Agreement) -> frozenset[PydanticObjectId]:

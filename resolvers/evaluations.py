@@ -23,6 +23,7 @@ from models.errors import DomainError, ErrorCode
 from models.evaluation import Evidence
 from models.periods import Period
 from models.photo_metadata import PhotoMetadata, read_photo_metadata
+from models.transactions import in_transaction
 from resolvers.access import (
     can_read_evaluation,
     monitoring_scope,
@@ -212,28 +213,30 @@ async def submit_evaluation(
     evaluation, agreement = await _evaluation(ctx, evaluation_id)
     require_evaluator(ctx.viewer, agreement)
     actor = ctx.viewer.actor
+
+    async def submit(session: AsyncClientSession) -> Evaluation:
+        submitted = await evaluation.submit(actor, revision, session)
+        assert submitted.visit_date is not None
+        evaluated = event(
+            ChronologyKind.EVALUATED,
+            f"Monitoring dan evaluasi periode {submitted.period}",
+            actor,
+            # Partners read the chronology of their agreements; the findings are
+            # internal, so the event only says that the evaluation was made.
+            description="Hasil monev diajukan untuk ditinjau Bagian Kerja Sama.",
+            occurred_at=start_of_day(submitted.visit_date),
+        )
+        try:
+            await agreement.commit({}, [evaluated], session=session)
+        except DomainError as error:
+            if _is_conflict(error):
+                raise _AgreementMoved from error
+            raise
+        return submitted
+
     for _ in range(ATTEMPTS):
         try:
-            client = ctx.database.client
-            async with client.start_session() as session, await session.start_transaction():
-                submitted = await evaluation.submit(actor, revision, session)
-                assert submitted.visit_date is not None
-                evaluated = event(
-                    ChronologyKind.EVALUATED,
-                    f"Monitoring dan evaluasi periode {submitted.period}",
-                    actor,
-                    # Partners read the chronology of their agreements; the findings are
-                    # internal, so the event only says that the evaluation was made.
-                    description="Hasil monev diajukan untuk ditinjau Bagian Kerja Sama.",
-                    occurred_at=start_of_day(submitted.visit_date),
-                )
-                try:
-                    await agreement.commit({}, [evaluated], session=session)
-                except DomainError as error:
-                    if _is_conflict(error):
-                        raise _AgreementMoved from error
-                    raise
-            return submitted
+            return await in_transaction(ctx.database.client, submit)
         except _AgreementMoved:
             reloaded = await Agreement.get(evaluation.agreement_id)
             if reloaded is None:

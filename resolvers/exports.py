@@ -53,9 +53,6 @@ async def batches(
     model: type[Agreement | Evaluation] = Agreement,
 ) -> AsyncIterator[list[dict[str, Any]]]:
     """Raw records in id order, `size` at a time (one round trip each)."""
-    if "$text" in query:
-        # The embedded engine cannot project a text search (it drops or refuses the fields).
-        projection = None
     cursor = model.get_pymongo_collection().find(query, projection).sort("_id", 1).batch_size(size)
     batch: list[dict[str, Any]] = []
     async for raw in cursor:

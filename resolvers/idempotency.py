@@ -19,6 +19,7 @@ from pymongo.errors import DuplicateKeyError
 from models import IdempotencyKey
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.idempotency import ClientKey, fingerprint
+from models.transactions import in_transaction
 from resolvers.context import Context
 
 FIELD = "idempotencyKey"
@@ -74,8 +75,8 @@ class Once:
         if first is not None:
             return await replay(first), False
         try:
-            client = self.ctx.database.client
-            async with client.start_session() as session, await session.start_transaction():
+
+            async def create_once(session: AsyncClientSession) -> T:
                 result = await create(session)
                 record_id, item_id = ids(result)
                 await IdempotencyKey(
@@ -86,7 +87,9 @@ class Once:
                     record_id=record_id,
                     item_id=item_id,
                 ).insert(session=session)
-            return result, True
+                return result
+
+            return await in_transaction(self.ctx.database.client, create_once), True
         except (DuplicateKeyError, DomainError, DomainErrors):
             # A twin of this request may have won the race (our write then conflicts with its
             # record, or our key with its key): answer with its result. Otherwise the error

@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from models import Agreement, Evaluation, OrgUnit, Partner
 from models.base import Record
+from models.fixity import FileState
 
 
 async def _by_id[R: Record](model: type[R], ids: Sequence[PydanticObjectId]) -> list[R | None]:
@@ -86,6 +87,8 @@ class Loaders:
     evaluation_in_period: DataLoader[tuple[PydanticObjectId, str], Evaluation | None] = field(
         default_factory=lambda: DataLoader(load_fn=_evaluation_in_period)
     )
+    # Made on first use: it reads the file store of the request's database.
+    file_state: DataLoader[PydanticObjectId, FileState] | None = None
 
     def prime(self, agreements: Sequence[Agreement]) -> None:
         """Agreements already loaded (a page) need no second trip when named as parents."""

@@ -57,7 +57,7 @@ def schedule(ctx: Context) -> Schedule:
 def in_force(period: Period) -> dict[str, Any]:
     """A query: agreements (with `starts` projected) in force at some time in `period`."""
     return {
-        # `$ne: None` spelled out for the embedded engine, whose ranges can match nulls.
+        # `$ne: None` spelled out: mongoeco's ranges match nulls (docs/engines.md).
         "starts": {"$lte": start_of_day(period.end), "$ne": None},
         "$or": [{"ends_on": None}, {"ends_on": {"$gte": start_of_day(period.start)}}],
     }
@@ -116,12 +116,7 @@ def was_in_force(agreement: Agreement, period: Period) -> bool:
 
 
 def _agreement_scope(ctx: Context, extra: dict[str, Any]) -> dict[str, Any]:
-    query = combine(monitoring_scope(ctx.viewer), extra)
-    if "$text" in query:
-        raise DomainError(
-            ErrorCode.INVALID, "text search is for the agreement list, not here", "text"
-        )
-    return query
+    return combine(monitoring_scope(ctx.viewer), extra)
 
 
 def _as_day(value: datetime | date) -> date:
@@ -586,7 +581,15 @@ async def dashboard(
                     "as": "partners",
                 }
             },
-            {"$project": {"kinds": {"$setUnion": ["$partners.kind", []]}}},
+            # `$map`, not the path "$partners.kind", which SecantusDB resolves through an
+            # array to nothing (docs/engines.md).
+            {
+                "$project": {
+                    "kinds": {
+                        "$setUnion": [{"$map": {"input": "$partners", "in": "$$this.kind"}}, []]
+                    }
+                }
+            },
             {"$unwind": "$kinds"},
             *by("$kinds"),
         ],

@@ -4,11 +4,16 @@ A cursor names the last row seen (its sort value and id), so pages stay correct 
 are added, and each page is one indexed range query however deep the client goes. Rows whose
 sort value is missing (an agreement not signed yet) sort first ascending and last descending,
 as MongoDB sorts them.
+
+A list may also be ranked in tiers (title matches before the rest of a text search): each
+tier is a filter, the tiers split the rows between them, and a whole tier comes before the
+next. The cursor also names the tier of its row, so a page that crosses from one tier to the
+next is two range queries and every later page continues in the right tier.
 """
 
 import base64
 import binascii
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +22,7 @@ from beanie.odm.utils.encoder import Encoder
 from bson import json_util
 
 from models.errors import DomainError, ErrorCode
+from models.search import title_first
 
 
 @dataclass(frozen=True)
@@ -72,20 +78,35 @@ def decode_cursor(cursor: str, field: str) -> tuple[Any, Any]:
     try:
         value, row_id = json_util.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError, binascii.Error):
-        raise DomainError(ErrorCode.INVALID_CURSOR, "this cursor is not valid", field) from None
+        raise invalid_cursor(field) from None
     return value, row_id
 
 
+def invalid_cursor(field: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_CURSOR, "this cursor is not valid", field)
+
+
+def encode_tiered_cursor(tier: int, value: Any, row_id: Any) -> str:
+    return encode_cursor([tier, value], row_id)
+
+
+def decode_tiered_cursor(cursor: str, field: str, tiers: int) -> tuple[int, Any, Any]:
+    pair, row_id = decode_cursor(cursor, field)
+    if not isinstance(pair, list) or len(pair) != 2:
+        raise invalid_cursor(field)
+    tier, value = pair
+    if not isinstance(tier, int) or not 0 <= tier < tiers:
+        raise invalid_cursor(field)
+    return tier, value, row_id
+
+
 def combine(*conditions: dict[str, Any]) -> dict[str, Any]:
-    """All conditions at once. A `$text` search stays at the top level, where MongoDB (and
-    the embedded engine, more strictly) expects it."""
+    """All conditions at once."""
     combined: dict[str, Any] = {}
     parts: list[dict[str, Any]] = []
     for condition in conditions:
         for name, value in condition.items():
-            if name == "$text":
-                combined[name] = value
-            elif name == "$and":
+            if name == "$and":
                 parts.extend(value)
             else:
                 parts.append({name: value})
@@ -96,6 +117,14 @@ def combine(*conditions: dict[str, Any]) -> dict[str, Any]:
     return combined
 
 
+def text_tiers(text: str | None, default_order: bool) -> Sequence[dict[str, Any]]:
+    """The tiers of a list searched by `text`: title matches first, unless the client chose
+    an order (then the list is in that order alone)."""
+    if default_order and text and text.strip():
+        return title_first(text)
+    return ({},)
+
+
 def _beyond(key: SortKey, value: Any, row_id: Any, forward: bool) -> dict[str, Any]:
     """Rows strictly after (value, row_id) in the scan order."""
     descending = key.descending != (not forward)
@@ -104,8 +133,8 @@ def _beyond(key: SortKey, value: Any, row_id: Any, forward: bool) -> dict[str, A
         tie = {key.field: None, "_id": {compare: row_id}}
         # Missing values come first ascending: everything with a value follows them.
         return tie if descending else {"$or": [tie, {key.field: {"$ne": None}}]}
-    # `$ne: None` spelled out: MongoDB never orders null against a value, but the embedded
-    # engine's range operators can match nulls.
+    # `$ne: None` spelled out: MongoDB never orders null against a value, but mongoeco's
+    # range operators match nulls (docs/engines.md).
     after = [
         {key.field: {compare: value, "$ne": None}},
         {key.field: value, "_id": {compare: row_id}},
@@ -123,40 +152,49 @@ async def paginate[R: Document](
     *,
     default_size: int,
     max_size: int,
+    tiers: Sequence[dict[str, Any]] = ({},),
 ) -> Page[R]:
     size, backwards = request.size(default_size, max_size)
     cursor = request.before if backwards else request.after
-    filter_ = query
+    start: tuple[int, Any, Any] | None = None
     if cursor is not None:
-        value, row_id = decode_cursor(cursor, "before" if backwards else "after")
-        filter_ = combine(query, _beyond(key, value, row_id, forward=not backwards))
+        start = decode_tiered_cursor(cursor, "before" if backwards else "after", len(tiers))
     scan_descending = key.descending != backwards
     direction = -1 if scan_descending else 1
-    # Straight through PyMongo: Beanie adds a projection of every field, which the embedded
-    # engine mishandles together with `$text` (it returns only `_id`).
-    cursor_ = (
-        model.get_pymongo_collection()
-        .find(filter_)
-        .sort([(key.field, direction), ("_id", direction)])
-        .limit(size + 1)
-    )
-    rows = [model.model_validate(raw) for raw in await cursor_.to_list()]
-    more = len(rows) > size
-    rows = rows[:size]
+    order = range(len(tiers) - 1, -1, -1) if backwards else range(len(tiers))
+    found: list[tuple[int, R]] = []
+    for tier in order:
+        filter_ = combine(query, tiers[tier])
+        if start is not None:
+            start_tier, value, row_id = start
+            if (tier > start_tier) if backwards else (tier < start_tier):
+                continue  # the cursor has left this tier behind
+            if tier == start_tier:
+                filter_ = combine(filter_, _beyond(key, value, row_id, forward=not backwards))
+        raw = (
+            await model.get_pymongo_collection()
+            .find(filter_)
+            .sort([(key.field, direction), ("_id", direction)])
+            .limit(size + 1 - len(found))
+            .to_list()
+        )
+        found.extend((tier, model.model_validate(row)) for row in raw)
+        if len(found) > size:
+            break
+    more = len(found) > size
+    found = found[:size]
     if backwards:
-        rows.reverse()
+        found.reverse()
 
     async def count() -> int:
-        collection = model.get_pymongo_collection()
-        if "$text" in query:
-            # count_documents wraps the filter in an aggregation, where the embedded engine
-            # refuses `$text`; counting the matching ids works on both engines.
-            return len(await collection.find(query, {"_id": 1}).to_list())
-        return await collection.count_documents(query)
+        return await model.get_pymongo_collection().count_documents(query)
 
     return Page(
-        items=rows,
-        cursors=[encode_cursor(Encoder().encode(getattr(r, key.field)), r.id) for r in rows],
+        items=[row for _, row in found],
+        cursors=[
+            encode_tiered_cursor(tier, Encoder().encode(getattr(row, key.field)), row.id)
+            for tier, row in found
+        ],
         has_next_page=more if not backwards else request.before is not None,
         has_previous_page=more if backwards else request.after is not None,
         count=count,

@@ -5,6 +5,7 @@ record, or rejects it."""
 from typing import Any
 
 from beanie import PydanticObjectId
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from i18n import N_, later
 from models import Agreement, Partner, Proposal, User
@@ -16,6 +17,7 @@ from models.credentials import check_password_rules, hash_password
 from models.enums import ChronologyKind, PartnerStatus, Role
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.proposal import OPEN_STATUSES
+from models.transactions import in_transaction
 from resolvers import auth
 from resolvers.access import require_admin
 from resolvers.context import Context
@@ -73,9 +75,14 @@ async def register_partner(
     hints = [email, *email.split("@"), str(contact.get("name", "")), partner.name]
     check_password_rules(password, ctx.settings.password_min_length, [h for h in hints if h])
     user.password_hash = hash_password(password)
-    async with ctx.database.client.start_session() as session, await session.start_transaction():
-        partner = await partner.create_checked(session=session)
-        user = await user.create_checked(session=session)
+
+    async def create(session: AsyncClientSession) -> tuple[Partner, User]:
+        return (
+            await partner.create_checked(session=session),
+            await user.create_checked(session=session),
+        )
+
+    partner, user = await in_transaction(ctx.database.client, create)
     await notify_safely(
         await users_with_role(Role.ADMIN),
         Message(
@@ -152,7 +159,8 @@ async def reject_registration(
     proposals = await Proposal.find(
         {"proposer_partner_id": partner_id, "status": {"$in": list(OPEN_STATUSES)}}
     ).to_list()
-    async with ctx.database.client.start_session() as session, await session.start_transaction():
+
+    async def reject(session: AsyncClientSession) -> Partner:
         rejected = await partner.decide(
             PartnerStatus.REJECTED, reason, expected_revision=revision, session=session
         )
@@ -167,6 +175,9 @@ async def reject_registration(
                 f"Pendaftaran mitra ditolak: {rejected.rejection_reason}",
                 session=session,
             )
+        return rejected
+
+    rejected = await in_transaction(ctx.database.client, reject)
     for user_id in user_ids:
         note_changes(f"User:{user_id}", {"active": True}, {"active": False})
     await auth.revoke_sessions({"user_id": {"$in": user_ids}}, "partner registration rejected")
@@ -215,9 +226,11 @@ async def merge_registration(
     ).to_list()
     agreements = await Agreement.find({"partner_ids": partner_id}).to_list()
     now = utcnow()
-    async with ctx.database.client.start_session() as session, await session.start_transaction():
+
+    async def merge(session: AsyncClientSession) -> Partner:
+        merged_into = kept
         if absorbed:
-            kept = await kept.compare_and_set({"$set": absorbed}, session=session)
+            merged_into = await kept.compare_and_set({"$set": absorbed}, session=session)
         await User.get_pymongo_collection().update_many(
             {"_id": {"$in": user_ids}},
             {"$set": {"partner_id": into_id, "updated_at": now}, "$inc": {"revision": 1}},
@@ -233,7 +246,9 @@ async def merge_registration(
                 ChronologyKind.UPDATED,
                 "Data mitra digabungkan",
                 ctx.viewer.actor,
-                description=f"{duplicate.name} (pendaftaran daring) digabungkan ke {kept.name}.",
+                description=(
+                    f"{duplicate.name} (pendaftaran daring) digabungkan ke {merged_into.name}."
+                ),
             )
             await agreement.commit({"partner_ids": partners}, [merged], session=session)
         removed = await Partner.get_pymongo_collection().delete_one(
@@ -241,6 +256,9 @@ async def merge_registration(
         )
         if removed.deleted_count != 1:
             raise stale("Partner")
+        return merged_into
+
+    kept = await in_transaction(ctx.database.client, merge)
     note_changes(duplicate.audit_name, {"name": duplicate.name}, {"merged_into": str(into_id)})
     for user_id in user_ids:
         note_changes(

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from i18n import Money, later
 from models import Agreement, OrgUnit, Partner, Proposal, User
@@ -21,6 +22,8 @@ from models.enums import (
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.numbering import next_agreement_number
 from models.proposal import HistoryEntry
+from models.search import keys_filter
+from models.transactions import in_transaction
 from resolvers.access import (
     can_read_partner,
     can_read_proposal,
@@ -36,7 +39,7 @@ from resolvers.access import (
 )
 from resolvers.context import CITY_TIMEZONE, Context
 from resolvers.notifications import Message, notify_safely, subject, users_with_role
-from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
 # A concurrent change to the proposal (another upload, an edit) should not fail an upload
 # that does not conflict with it: re-read and re-check this many times before giving up.
@@ -75,7 +78,7 @@ def proposal_query(flt: ProposalFilter | None) -> dict[str, Any]:
         return {}
     query: dict[str, Any] = {}
     if flt.text and flt.text.strip():
-        query["$text"] = {"$search": flt.text.strip()}
+        query.update(keys_filter(flt.text))
     if flt.status:
         query["status"] = {"$in": [s.value for s in flt.status]}
     if flt.cooperation_type:
@@ -94,7 +97,7 @@ def proposal_query(flt: ProposalFilter | None) -> dict[str, Any]:
     if flt.submitted_before is not None:
         submitted["$lt"] = _city_midnight(flt.submitted_before)
     if submitted:
-        # Spelled out for the embedded engine, whose range operators can match nulls.
+        # Spelled out: mongoeco's range operators match nulls (docs/engines.md).
         query["submitted_at"] = {**submitted, "$ne": None}
     return query
 
@@ -105,6 +108,7 @@ async def _page(
     flt: ProposalFilter | None,
     key: SortKey,
     request: PageRequest,
+    default_order: bool,
 ) -> Page[Proposal]:
     return await paginate(
         Proposal,
@@ -113,21 +117,32 @@ async def _page(
         request,
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
+        tiers=text_tiers(flt.text if flt else None, default_order),
     )
 
 
 async def list_proposals(
-    ctx: Context, flt: ProposalFilter | None, key: SortKey, request: PageRequest
+    ctx: Context,
+    flt: ProposalFilter | None,
+    key: SortKey,
+    request: PageRequest,
+    *,
+    default_order: bool = False,
 ) -> Page[Proposal]:
     """The review queue (ADMIN, REVIEWER)."""
-    return await _page(ctx, proposal_queue_scope(ctx.viewer), flt, key, request)
+    return await _page(ctx, proposal_queue_scope(ctx.viewer), flt, key, request, default_order)
 
 
 async def my_proposals(
-    ctx: Context, flt: ProposalFilter | None, key: SortKey, request: PageRequest
+    ctx: Context,
+    flt: ProposalFilter | None,
+    key: SortKey,
+    request: PageRequest,
+    *,
+    default_order: bool = False,
 ) -> Page[Proposal]:
     """The viewer's own proposals: its department's (OFFICER) or its partner's (PARTNER)."""
-    return await _page(ctx, own_proposal_scope(ctx.viewer), flt, key, request)
+    return await _page(ctx, own_proposal_scope(ctx.viewer), flt, key, request, default_order)
 
 
 async def get_proposal(ctx: Context, proposal_id: PydanticObjectId) -> Proposal | None:
@@ -368,20 +383,23 @@ async def approve_proposal(
     if org_unit_id is not None and await OrgUnit.get(org_unit_id) is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such department", "orgUnitId")
     partners = await Partner.find({"_id": {"$in": proposal.partner_ids}}).to_list()
-    async with ctx.database.client.start_session() as session, await session.start_transaction():
+
+    async def approve(session: AsyncClientSession) -> tuple[Proposal, Agreement]:
         # A number from the registry (editable on the draft); taken only if approval commits.
-        number = number or await next_agreement_number(
+        registry_number = number or await next_agreement_number(
             ctx.settings.agreement_number_format, ctx.today().year, session
         )
-        approved, agreement = await proposal.approve(
+        return await proposal.approve(
             ctx.viewer.actor,
             partners=partners,
-            number=number,
+            number=registry_number,
             org_unit_id=org_unit_id,
             note=note,
             expected_revision=revision,
             session=session,
         )
+
+    approved, agreement = await in_transaction(ctx.database.client, approve)
     await _announce(approved)
     return approved, agreement
 

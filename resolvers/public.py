@@ -272,7 +272,8 @@ async def list_public_agreements(
 ) -> Page[Agreement]:
     return await paginate(
         Agreement,
-        combine(public_agreement_scope(), agreement_query(flt, ctx.today())),
+        # The public sees titles, not purposes or scopes: its words search the title only.
+        combine(public_agreement_scope(), agreement_query(flt, ctx.today(), "title_keys")),
         key,
         request,
         default_size=ctx.settings.default_page_size,

@@ -6,9 +6,6 @@ each severity reaches each recipient once: the notifications' unique dedupe key 
 second copy, also when two processes run at the same moment.
 """
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +20,6 @@ from resolvers.monitoring import Alert, Schedule, compute_alerts
 from resolvers.notifications import Message, notify, subject, users_with_role
 from settings import Settings
 
-log = logging.getLogger("sikerma.reminders")
 # The first run waits until the server has settled (and loaded demo data, if asked to).
 FIRST_RUN_DELAY_SECONDS = 60.0
 TITLES = {
@@ -91,22 +87,3 @@ async def run_reminders(settings: Settings, today: date | None = None) -> Remind
         if users:
             made += await notify(users, message(alert), email=True, dedupe_key=key)
     return ReminderRun(len(alerts), made)
-
-
-async def remind_periodically(
-    interval: float,
-    run: Callable[[], Awaitable[object]],
-    first_delay: float = FIRST_RUN_DELAY_SECONDS,
-) -> None:
-    """Call `run` every `interval` seconds until cancelled. A failed run is logged and the
-    next one comes as planned: the job never takes the server down."""
-    delay = min(first_delay, interval)
-    while True:
-        await asyncio.sleep(delay)
-        delay = interval
-        try:
-            outcome = await run()
-        except Exception:
-            log.exception("the reminder run failed; the next one is in %.0f s", interval)
-        else:
-            log.info("reminders: %s", outcome)

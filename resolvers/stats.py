@@ -72,14 +72,9 @@ class Stats:
     groups: list[Group]
 
 
-async def scoped_match(ctx: Context, flt: AgreementFilter | None) -> dict[str, Any]:
-    """The viewer's agreements under the filter, as a `$match` an aggregation accepts: a
-    text search (which only `find` takes on every engine) is resolved to ids first."""
-    match = combine(agreement_scope(ctx.viewer), agreement_query(flt, ctx.today()))
-    if "$text" not in match:
-        return match
-    rows = await Agreement.get_pymongo_collection().find(match, {"_id": 1}).to_list()
-    return {"_id": {"$in": [row["_id"] for row in rows]}}
+def scoped_match(ctx: Context, flt: AgreementFilter | None) -> dict[str, Any]:
+    """The viewer's agreements under the filter, as a `$match`."""
+    return combine(agreement_scope(ctx.viewer), agreement_query(flt, ctx.today()))
 
 
 def _decimal(value: Any) -> Decimal:
@@ -93,7 +88,7 @@ async def agreement_stats(
 ) -> Stats:
     if len(set(dimensions)) != len(dimensions):
         raise DomainError(ErrorCode.INVALID, "a dimension is listed twice", "groupBy")
-    match = await scoped_match(ctx, flt)
+    match = scoped_match(ctx, flt)
     stages: list[dict[str, Any]] = [{"$project": PROJECTION}]
     if AgreementDimension.PARTNER_KIND in dimensions:
         stages += [
@@ -105,8 +100,16 @@ async def agreement_stats(
                     "as": "partners",
                 }
             },
-            # Two partners of one kind put the agreement once in that kind's group.
-            {"$addFields": {"partner_kinds": {"$setUnion": ["$partners.kind", []]}}},
+            # Two partners of one kind put the agreement once in that kind's group. `$map`
+            # rather than the path "$partners.kind": SecantusDB resolves such a path through
+            # an array to nothing (docs/engines.md).
+            {
+                "$addFields": {
+                    "partner_kinds": {
+                        "$setUnion": [{"$map": {"input": "$partners", "in": "$$this.kind"}}, []]
+                    }
+                }
+            },
             {"$unwind": "$partner_kinds"},
         ]
     if AgreementDimension.ORG_UNIT in dimensions:

@@ -12,6 +12,7 @@ from schema.chronology import ChronologyMutations, ChronologyQueries
 from schema.cost import QueryCost
 from schema.evaluations import EvaluationMutations, EvaluationQueries
 from schema.extensions import ShapeErrors
+from schema.fixity import FixityMutations, FixityQueries
 from schema.identity import IdentityMutations, IdentityQueries
 from schema.labels import LabelQueries, describe_enum_values
 from schema.monitoring import MonitoringQueries
@@ -43,6 +44,7 @@ Query = merge_types(
         ChronologyQueries,
         EvaluationQueries,
         MonitoringQueries,
+        FixityQueries,
         LabelQueries,
     ),
 )
@@ -59,6 +61,7 @@ Mutation = merge_types(
         PublicMutations,
         ChronologyMutations,
         EvaluationMutations,
+        FixityMutations,
         PreferenceMutations,
     ),
 )

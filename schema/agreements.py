@@ -15,6 +15,7 @@ from models.agreement import Amendment
 from models.chronology import ChronologyEvent, Correction
 from models.documents import DocumentRef
 from resolvers import agreements, evaluations
+from resolvers.dossier import DOSSIER_PATH
 from resolvers.pagination import Page, PageRequest, SortKey
 from schema.context import Info
 from schema.enums import (
@@ -26,6 +27,7 @@ from schema.enums import (
     VisibilityEnum,
 )
 from schema.errors import query
+from schema.fixity import FileIntegrityState, integrity_of
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
 from schema.relay import Connection, SortDirection, decode_id, page_request
@@ -69,6 +71,7 @@ def document_fields(doc: DocumentRef, superseded: set[PydanticObjectId]) -> dict
         "is_current": doc.id not in superseded,
         "download_url": DOWNLOAD_PATH.format(file_id=doc.file_id),
         "supersedes_id": doc.supersedes,
+        "file_id": doc.file_id,
     }
 
 
@@ -90,6 +93,11 @@ class DocumentRefType(relay.Node):
     )
     owner: strawberry.Private[Agreement]
     supersedes_id: strawberry.Private[PydanticObjectId | None]
+    file_id: strawberry.Private[PydanticObjectId]
+
+    @strawberry.field(description="Whether the stored bytes still match `sha256`.")
+    async def integrity(self, info: Info) -> FileIntegrityState:
+        return await integrity_of(info, self.file_id)
 
     @strawberry.field(description="The earlier version this one replaces.")
     def supersedes(self) -> "DocumentRefType | None":
@@ -332,6 +340,14 @@ class AgreementType(relay.Node):
         return await self._related(info, self.model.successor_id)
 
     @strawberry.field(
+        description="GET it (with the same credentials) for the dossier: a ZIP of every "
+        "document version, the amendments, the evaluations with evidence, the chronology as PDF "
+        "and CSV with its hashes, and a sha256 manifest."
+    )
+    def dossier_url(self) -> str:
+        return DOSSIER_PATH.format(agreement_id=self.model.id)
+
+    @strawberry.field(
         description="The renewal linked to this agreement but not yet activated: until it is, "
         "this agreement stays in force; activating it makes this one EXTENDED."
     )
@@ -387,7 +403,9 @@ class AgreementOrder:
 @strawberry.input
 class AgreementFilter:
     text: str | None = strawberry.field(
-        default=None, description="Words in the title, purpose or scope."
+        default=None,
+        description="Words in the title, purpose, scope or number (every word must match; "
+        "3+ letters match word beginnings); title matches first unless orderBy is given.",
     )
     cooperation_type: list[CooperationTypeEnum] | None = None  # type: ignore[valid-type]
     form: list[AgreementFormEnum] | None = None  # type: ignore[valid-type]
@@ -444,6 +462,8 @@ class AgreementQueries:
         async def run() -> Page[Agreement]:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
-            return await agreements.list_agreements(info.context, flt, key, request)
+            return await agreements.list_agreements(
+                info.context, flt, key, request, default_order=order_by is None
+            )
 
         return Connection[AgreementType].of(await query(run()), AgreementType.from_model)

@@ -21,6 +21,7 @@ from schema.agreements import DOWNLOAD_PATH, Actor, AgreementType
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.errors import UserError, attempt, query
+from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import provided
 from schema.relay import Connection, decode_id, page_request
 
@@ -93,6 +94,11 @@ class EvidenceType:
     uploaded_at: datetime
     uploaded_by: Actor
     download_url: str
+    file_id: strawberry.Private[PydanticObjectId]
+
+    @strawberry.field(description="Whether the stored bytes still match `sha256`.")
+    async def integrity(self, info: Info) -> FileIntegrityState:
+        return await integrity_of(info, self.file_id)
 
     @classmethod
     def from_model(cls, item: Evidence) -> "EvidenceType":
@@ -110,6 +116,7 @@ class EvidenceType:
             uploaded_at=item.uploaded_at,
             uploaded_by=Actor.from_model(item.uploaded_by),
             download_url=DOWNLOAD_PATH.format(file_id=item.file_id),
+            file_id=item.file_id,
         )
 
 

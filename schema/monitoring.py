@@ -7,7 +7,7 @@ from beanie import PydanticObjectId
 
 from models import Evaluation
 from models.enums import AlertKind, AlertSeverity
-from resolvers import monitoring
+from resolvers import fixity, monitoring
 from resolvers.agreements import AgreementFilter as AgreementQuery
 from resolvers.pagination import Page, PageRequest
 from schema.agreements import AgreementType
@@ -15,6 +15,7 @@ from schema.context import Info
 from schema.enums import AgreementFormEnum, AgreementStatusEnum, CooperationTypeEnum
 from schema.errors import query
 from schema.evaluations import EvaluationType, FollowUpActionType, optional_id
+from schema.fixity import FixityRunType
 from schema.org_units import OrgUnitType
 from schema.relay import Connection
 
@@ -153,6 +154,13 @@ class Dashboard:
         description="Mean overall score of submitted evaluations of the units' agreements."
     )
     evaluation_progress: EvaluationProgress
+
+    @strawberry.field(
+        description="The newest fixity run (ADMIN and EXECUTIVE; null for the others)."
+    )
+    async def last_fixity_run(self, info: Info) -> FixityRunType | None:
+        run = await fixity.last_run(info.context)
+        return FixityRunType.from_model(run) if run else None
 
     @classmethod
     def from_model(cls, d: monitoring.Dashboard) -> "Dashboard":

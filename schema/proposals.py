@@ -31,6 +31,7 @@ from schema.enums import (
     ReviewRecommendationEnum,
 )
 from schema.errors import UserError, attempt, query, to_user_errors
+from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
@@ -60,6 +61,11 @@ class ProposalAttachmentType(relay.Node):
     download_url: str = strawberry.field(description="GET it with the same credentials.")
     owner: strawberry.Private[Proposal]
     supersedes_id: strawberry.Private[PydanticObjectId | None]
+    file_id: strawberry.Private[PydanticObjectId]
+
+    @strawberry.field(description="Whether the stored bytes still match `sha256`.")
+    async def integrity(self, info: Info) -> FileIntegrityState:
+        return await integrity_of(info, self.file_id)
 
     @strawberry.field(description="The earlier version this one replaces.")
     def supersedes(self) -> "ProposalAttachmentType | None":
@@ -253,7 +259,9 @@ class ProposalFilter:
         default=None, description="First submitted before this day (WIB)."
     )
     text: str | None = strawberry.field(
-        default=None, description="Words in the title, purpose or scope."
+        default=None,
+        description="Words in the title, purpose or scope (every word must match; 3+ letters "
+        "match word beginnings); title matches first unless orderBy is given.",
     )
 
     def to_resolver(self) -> proposals.ProposalFilter:
@@ -295,7 +303,11 @@ class ProposalQueries:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
             return await proposals.list_proposals(
-                info.context, flt, _key(order_by or ProposalOrder()), request
+                info.context,
+                flt,
+                _key(order_by or ProposalOrder()),
+                request,
+                default_order=order_by is None,
             )
 
         return Connection[ProposalType].of(await query(run()), ProposalType.from_model)
@@ -321,7 +333,9 @@ class ProposalQueries:
         async def run() -> Page[Proposal]:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
-            return await proposals.my_proposals(info.context, flt, _key(order), request)
+            return await proposals.my_proposals(
+                info.context, flt, _key(order), request, default_order=order_by is None
+            )
 
         return Connection[ProposalType].of(await query(run()), ProposalType.from_model)
 

@@ -15,6 +15,7 @@ import pytest
 from pymongo import monitoring
 
 from database import embedded_engine
+from embedded_engine import CAPABILITIES, Engine
 from models import User
 from models.credentials import hash_password
 from models.enums import Role
@@ -23,8 +24,29 @@ from settings import Settings
 from tests.api import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 
 TEST_DATABASE = "sikerma_test"
+# The embedded engine the suite runs on (`make test` runs it on each); ignored with
+# MONGODB_TEST_URI.
+ENGINE: Engine = "mongoeco" if os.environ.get("EMBEDDED_ENGINE") == "mongoeco" else "secantus"
 # Hashed once: every test starts with this administrator signed in.
 ADMIN_HASH = hash_password(ADMIN_PASSWORD)
+
+
+def pytest_report_header() -> str:
+    given = os.environ.get("MONGODB_TEST_URI")
+    return "database: MongoDB at MONGODB_TEST_URI" if given else f"database: embedded {ENGINE}"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Skip, by the capability it declares, a test that needs what this engine lacks."""
+    if os.environ.get("MONGODB_TEST_URI"):
+        return
+    offered = CAPABILITIES[ENGINE]
+    for item in items:
+        for mark in item.iter_markers("requires"):
+            missing = sorted(set(mark.args) - offered)
+            if missing:
+                reason = f"the {ENGINE} engine lacks {', '.join(missing)}"
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 class CommandLog(monitoring.CommandListener):
@@ -65,7 +87,7 @@ async def database_uri(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
     if given:
         yield given
         return
-    async with embedded_engine(tmp_path_factory.mktemp("engine")) as uri:
+    async with embedded_engine(tmp_path_factory.mktemp("engine"), ENGINE) as uri:
         yield uri
 
 
@@ -80,6 +102,8 @@ def settings(database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         anonymous_requests_per_minute=0,
         # No background reminder runs: they would add commands to the round-trip counts.
         reminder_interval_seconds=0,
+        # Nor scheduled fixity runs; tests start them.
+        fixity_interval_hours=0,
     )
 
 

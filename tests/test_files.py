@@ -1,6 +1,7 @@
 """Uploading and downloading scans: types from the bytes, limits, versions, Range, CSRF."""
 
 import hashlib
+from datetime import UTC, datetime
 
 import pytest
 
@@ -212,6 +213,40 @@ async def test_unattached_files_are_swept(api: Api) -> None:
     assert await store.sweep_unattached(timedelta(0), referenced) == 1
     assert await store.stat(orphan.file_id) is None
     assert (await api.get(kept["downloadUrl"])).status_code == 200
+
+
+async def test_chunks_of_an_upload_cut_short_are_swept(api: Api) -> None:
+    """A server killed while an upload streams leaves chunks and no file document (GridFS
+    writes that last). The sweep removes them once none is newer than the grace period; a
+    whole file and an upload still streaming keep theirs."""
+    from datetime import timedelta
+
+    from bson import ObjectId
+
+    store = api.database.files
+    agreement = await api.agreement()
+    kept = (await api.uploaded(agreement["id"]))["document"]
+
+    async def cut_short(age: timedelta) -> ObjectId:
+        """Chunks as GridFS writes them, `age` ago (a chunk id's time is when it was made),
+        with no file document after them."""
+        files_id = ObjectId()
+        made = ObjectId.from_datetime(datetime.now(UTC) - age)
+        for n in range(3):
+            chunk_id = ObjectId(made.binary[:4] + ObjectId().binary[4:])
+            await store.chunks.insert_one(
+                {"_id": chunk_id, "files_id": files_id, "n": n, "data": bytes(255 * 1024)}
+            )
+        return files_id
+
+    abandoned = await cut_short(timedelta(hours=2))
+    streaming = await cut_short(timedelta(0))
+    left = await store.chunks.count_documents({"files_id": abandoned})
+    assert left > 0
+    assert await store.sweep_orphan_chunks(timedelta(hours=1)) == left
+    assert await store.chunks.count_documents({"files_id": abandoned}) == 0
+    assert await store.chunks.count_documents({"files_id": streaming}) == left
+    assert (await api.get(kept["downloadUrl"])).content == PDF
 
 
 async def test_blank_title_is_refused_before_storing(api: Api) -> None:

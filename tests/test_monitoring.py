@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from resolvers.reminders import remind_periodically, run_reminders
+from resolvers.periodic import run_periodically
+from resolvers.reminders import run_reminders
 from schema.relay import parse_global_id
 from settings import Settings
 from tests.api import Api
@@ -403,13 +404,13 @@ async def test_the_periodic_job_survives_a_failed_run(caplog: pytest.LogCaptureF
             third.set()
         return "ok"
 
-    with caplog.at_level(logging.INFO, logger="sikerma.reminders"):
-        task = asyncio.create_task(remind_periodically(0.01, flaky, first_delay=0))
+    with caplog.at_level(logging.INFO, logger="sikerma.periodic"):
+        task = asyncio.create_task(run_periodically("reminders", 0.01, flaky, first_delay=0))
         await asyncio.wait_for(third.wait(), timeout=10)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-    assert "the reminder run failed" in caplog.text
+    assert "the reminders run failed" in caplog.text
     assert "reminders: ok" in caplog.text
 
 

@@ -1,0 +1,20 @@
+"""Writes to several documents that commit together or not at all."""
+
+from collections.abc import Awaitable, Callable
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+
+async def in_transaction[T](
+    client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]
+) -> T:
+    """Run `work` in one transaction and return what it returns.
+
+    A transient failure (a write conflict with a concurrent transaction, a lost commit
+    acknowledgement) runs `work` again from the start, as MongoDB's drivers specify for
+    `with_transaction`; so `work` must read what it decides on inside the transaction or
+    compare-and-set on a revision. Any other error aborts the transaction and propagates.
+    """
+    async with client.start_session() as session:
+        return await session.with_transaction(work)

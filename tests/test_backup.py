@@ -1,0 +1,223 @@
+"""Backup and restore: a bag of the whole archive comes back identical, and a restore that
+must not happen changes nothing."""
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import bagit
+import pytest
+from bson import json_util
+from bson.json_util import CANONICAL_JSON_OPTIONS
+
+from database import Database
+from demo_data import load_demo_data
+from models.file_store import FileLayout
+from resolvers.backup import (
+    FILE_INDEX,
+    INFO_SCHEMA,
+    SCHEMA_VERSION,
+    BackupError,
+    backup,
+    check_bag,
+    restore,
+)
+from tests.api import ADMIN_EMAIL, ADMIN_PASSWORD, PDF, Api
+from tests.files import image
+
+DEMO_ADMIN = ("admin@sikerma.example", "Demo-Admin-Sikerma-2026")
+REPO = Path(__file__).parents[1]
+
+
+async def snapshot(database: Database) -> dict[str, list[str]]:
+    """Every record of every collection as canonical extended JSON; chunks by file and
+    number (their own ids are GridFS bookkeeping, made again on restore)."""
+    db = database.db
+    found: dict[str, list[str]] = {}
+    for name in sorted(await db.list_collection_names()):
+        if name.startswith("system."):
+            continue
+        if name == "files.chunks":
+            rows = db[name].find({}, {"_id": 0}).sort([("files_id", 1), ("n", 1)])
+        else:
+            rows = db[name].find({}).sort("_id", 1)
+        found[name] = [json_util.dumps(r, json_options=CANONICAL_JSON_OPTIONS) async for r in rows]
+    return {name: rows for name, rows in found.items() if rows}
+
+
+async def file_hashes(database: Database) -> dict[Any, str]:
+    hashes = {}
+    async for row in database.db["files.files"].find({}):
+        layout = FileLayout(row["_id"], row["length"], row["chunkSize"])
+        digest = hashlib.sha256()
+        async for piece in database.files.read_range(layout, 0, layout.length):
+            digest.update(piece)
+        hashes[row["_id"]] = digest.hexdigest()
+    return hashes
+
+
+async def wipe(database: Database) -> None:
+    for name in await database.db.list_collection_names():
+        if not name.startswith("system."):
+            await database.db[name].delete_many({})
+
+
+async def archive_with_uploads(api: Api) -> set[str]:
+    """The demo data, plus uploads; the names the uploads were stored under."""
+    assert await load_demo_data(api.database) is True
+    agreement = await api.agreement(title="Kerja sama dengan berkas bernama khusus")
+    names = set()
+    for content, filename, kind in (
+        (PDF + b"%" + bytes(range(256)) * 4000, "naskah 1 (ttd).pdf", "SIGNED_KSB"),
+        (image("PNG"), "foto lapangan ø.png", "OTHER"),
+    ):
+        payload = await api.uploaded(agreement["id"], content, filename=filename, type=kind)
+        names.add(payload["document"]["filename"])
+    return names
+
+
+async def test_backup_wipe_restore_gives_back_everything(api: Api, tmp_path: Path) -> None:
+    uploaded = await archive_with_uploads(api)
+    database = api.database
+    before = await snapshot(database)
+    hashes = await file_hashes(database)
+    assert len(hashes) > 10
+
+    bag_path = tmp_path / "bag"
+    made = await backup(database, bag_path)
+    assert made.files == len(hashes)
+    bag = bagit.Bag(str(bag_path))
+    assert bag.is_valid()
+    assert bag.info[INFO_SCHEMA] == str(SCHEMA_VERSION)
+    assert int(bag.info["SIKERMA-Records-agreements"]) == len(before["agreements"])
+    assert "sha256" in bag.algorithms
+    # Files carry their original names (made safe as one path segment) under their holders.
+    names = {p.name for p in (bag_path / "data" / "files" / "agreements").rglob("*") if p.is_file()}
+    assert uploaded <= names
+
+    await wipe(database)
+    assert await snapshot(database) == {}
+    restored = await restore(database, bag_path)
+    assert restored.records == made.records
+
+    after = await snapshot(database)
+    assert after.keys() == before.keys()
+    for name in before:
+        assert after[name] == before[name], name
+    assert await file_hashes(database) == hashes
+
+    ids = await api.gql("{ agreements(first: 100) { nodes { id } } }")
+    for node in ids["agreements"]["nodes"]:
+        check = await api.gql(
+            "query($id: ID!) { verifyChronology(agreementId: $id) { intact } }", {"id": node["id"]}
+        )
+        assert check["verifyChronology"]["intact"] is True
+    assert len(ids["agreements"]["nodes"]) == len(before["agreements"])
+
+    for email, password in (DEMO_ADMIN, (ADMIN_EMAIL, ADMIN_PASSWORD)):
+        assert (await api.as_(None).login(email, password))["errors"] == []
+    # Downloads answer the restored bytes, and the fixity check agrees.
+    doc = (
+        await api.gql("{ agreements(first: 1) { nodes { documents { downloadUrl sha256 } } } }")
+    )["agreements"]["nodes"][0]["documents"][0]
+    served = await api.get(doc["downloadUrl"])
+    assert hashlib.sha256(served.content).hexdigest() == doc["sha256"]
+    run = (
+        await api.ok(
+            "verifyFiles", "run { mismatches { fileId } chronologyFindings { number } }", {}
+        )
+    )["run"]
+    assert run == {"mismatches": [], "chronologyFindings": []}
+
+
+async def small_bag(api: Api, tmp_path: Path) -> Path:
+    agreement = await api.agreement()
+    await api.uploaded(agreement["id"])
+    path = tmp_path / "bag"
+    await backup(api.database, path)
+    return path
+
+
+async def test_restore_refuses_a_database_that_is_not_empty(api: Api, tmp_path: Path) -> None:
+    path = await small_bag(api, tmp_path)
+    before = await snapshot(api.database)
+    with pytest.raises(BackupError, match="not empty"):
+        await restore(api.database, path)
+    assert await snapshot(api.database) == before
+
+
+async def test_restore_refuses_a_damaged_bag_and_changes_nothing(api: Api, tmp_path: Path) -> None:
+    path = await small_bag(api, tmp_path)
+    index = (path / "data" / FILE_INDEX).read_text().splitlines()
+    stored = path / "data" / json_util.loads(index[0])["path"]
+    content = bytearray(stored.read_bytes())
+    content[5] ^= 0x01
+    stored.write_bytes(bytes(content))
+    with pytest.raises(BackupError, match="fails validation"):
+        check_bag(path)
+    await wipe(api.database)
+    with pytest.raises(BackupError, match="fails validation"):
+        await restore(api.database, path)
+    assert await snapshot(api.database) == {}
+
+
+async def test_restore_refuses_a_bag_from_a_newer_schema(api: Api, tmp_path: Path) -> None:
+    path = await small_bag(api, tmp_path)
+    bag = bagit.Bag(str(path))
+    bag.info[INFO_SCHEMA] = str(SCHEMA_VERSION + 1)
+    bag.save()  # rewrites the tag manifest: the bag itself stays valid
+    assert bagit.Bag(str(path)).is_valid()
+    await wipe(api.database)
+    with pytest.raises(BackupError, match="newer SIKERMA"):
+        await restore(api.database, path)
+    assert await snapshot(api.database) == {}
+
+
+async def test_restore_refuses_what_is_not_a_bag(api: Api, tmp_path: Path) -> None:
+    (tmp_path / "notabag").mkdir()
+    await wipe(api.database)
+    with pytest.raises(BackupError, match="not a readable BagIt bag"):
+        await restore(api.database, tmp_path / "notabag")
+    assert await snapshot(api.database) == {}
+
+
+async def test_backup_refuses_a_directory_that_is_not_empty(api: Api, tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("milik orang lain")
+    with pytest.raises(BackupError, match="not an empty directory"):
+        await backup(api.database, tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["keep.txt"]
+
+
+def cli(*args: str, uri: str, database_name: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MONGODB_URI": uri, "DATABASE_NAME": database_name}
+    return subprocess.run(
+        [sys.executable, "cli.py", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+async def test_command_line_backup_verify_and_refusals(
+    api: Api, tmp_path: Path, database_uri: str
+) -> None:
+    agreement = await api.agreement()
+    await api.uploaded(agreement["id"])
+    name = api.database.db.name
+    made = cli("backup", str(tmp_path / "bag"), uri=database_uri, database_name=name)
+    assert made.returncode == 0, made.stderr
+    checked = cli("verify-backup", str(tmp_path / "bag"), uri=database_uri, database_name=name)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("valid:")
+    refused = cli("restore", str(tmp_path / "bag"), uri=database_uri, database_name=name)
+    assert refused.returncode == 1
+    assert "not empty" in refused.stderr
+    (tmp_path / "bag" / "data" / "collections" / "agreements.ndjson").write_text("{}\n")
+    broken = cli("verify-backup", str(tmp_path / "bag"), uri=database_uri, database_name=name)
+    assert broken.returncode == 1
+    assert broken.stderr.startswith("invalid:")
