@@ -440,9 +440,15 @@ async def check_before_serve(ctx: Context, file_id: PydanticObjectId) -> None:
 
 
 def _corrupt(since: datetime | None) -> DomainError:
-    when = f" since {since.date().isoformat()}" if since else ""
+    if since is None:
+        return DomainError(
+            ErrorCode.FILE_CORRUPT,
+            "the stored file no longer matches its recorded sha256; it is kept untouched for "
+            "the cooperation unit to restore from a backup",
+        )
     return DomainError(
         ErrorCode.FILE_CORRUPT,
-        f"the stored file no longer matches its recorded sha256{when}; it is kept untouched "
-        "for the cooperation unit to restore from a backup",
+        "the stored file no longer matches its recorded sha256 since %(day)s; it is kept "
+        "untouched for the cooperation unit to restore from a backup",
+        day=since.date(),
     )
