@@ -194,6 +194,30 @@ async def verify_files() -> int:
     return 2 if run.mismatches or run.chain_findings else 0
 
 
+async def ocr_worker() -> int:
+    """Read queued scans until stopped, without serving the API (e.g. on a machine of its
+    own with Tesseract, at the same MONGODB_URI)."""
+    from resolvers.ocr import OcrRunner
+    from resolvers.ocr_availability import detect_availability
+
+    settings = get_settings()
+    found = await detect_availability(settings)
+    if not found.available:
+        print(f"OCR is unavailable: {found.reason}", file=sys.stderr)
+        return 1
+    async with database.connect(settings) as db:
+        runner = OcrRunner(
+            db, settings.model_copy(update={"ocr_workers": settings.ocr_workers or 1})
+        )
+        runner.start()
+        print(f"reading queued scans with {runner.settings.ocr_workers} worker(s); Ctrl-C stops")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.stop()
+    return 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -220,6 +244,9 @@ def main() -> None:
     restore_command.add_argument("bag")
     verify_command = commands.add_parser("verify-backup", help="check a bag without restoring")
     verify_command.add_argument("bag")
+    commands.add_parser(
+        "ocr-worker", help="read queued scans (OCR) until stopped, without serving the API"
+    )
     user = commands.add_parser("create-user", help="create an account (e.g. the first ADMIN)")
     user.add_argument("--email", required=True)
     user.add_argument("--role", required=True, choices=[r.value for r in Role])
@@ -251,6 +278,8 @@ def run(args: argparse.Namespace) -> None:
         sys.exit(asyncio.run(restore(args.bag)))
     elif args.command == "verify-backup":
         sys.exit(verify_backup(args.bag))
+    elif args.command == "ocr-worker":
+        sys.exit(asyncio.run(ocr_worker()))
     elif args.command == "create-user":
         sys.exit(asyncio.run(create_user(args)))
 

@@ -45,12 +45,14 @@ from resolvers import (
     fixity,
     handover,
     ocds,
+    ocr,
     proposals,
     public,
     reminders,
 )
 from resolvers.context import Context
 from resolvers.mailer import MailSender
+from resolvers.ocr_availability import detect_availability
 from resolvers.periodic import run_periodically
 from resolvers.rate_limit import RateLimiter
 from schema import build_schema, exports
@@ -81,6 +83,7 @@ async def request_context(request: Request) -> Context:
         request_id=request_id_of(request.scope),
         signing_key=key,
         client_address=request.client.host if request.client else None,
+        ocr=request.app.state.ocr,
     )
 
 
@@ -325,6 +328,7 @@ async def download(request: Request) -> Response:
         or await agreements.find_document(ctx, file_id)
         or await proposals.find_attachment(ctx, file_id)
         or await evaluations.find_evidence(ctx, file_id)
+        or await ocr.find_rendition(ctx, file_id)
     )
     layout = await database.files.stat(file_id) if found else None
     if found is None or layout is None:
@@ -449,6 +453,7 @@ async def is_file_referenced(file_id: PydanticObjectId) -> bool:
         or await proposals.is_file_referenced(file_id)
         or await public.is_template_file(file_id)
         or await evaluations.is_file_referenced(file_id)
+        or await ocr.is_file_referenced(file_id)
     )
 
 
@@ -505,6 +510,17 @@ def create_app(
             sender = MailSender(settings) if settings.smtp_host else None
             if sender is not None:
                 sender.start()
+            # OCR runs in child processes; without Tesseract documents show UNAVAILABLE.
+            app.state.ocr = await detect_availability(settings)
+            if not app.state.ocr.available:
+                log.warning("OCR is unavailable: %s (see the README)", app.state.ocr.reason)
+            reader = (
+                ocr.OcrRunner(database, settings)
+                if app.state.ocr.available and settings.ocr_workers > 0
+                else None
+            )
+            if reader is not None:
+                reader.start()
             jobs = [
                 run_periodically(
                     "file sweep",
@@ -535,6 +551,8 @@ def create_app(
                         await task
                 if sender is not None:
                     await sender.stop()
+                if reader is not None:
+                    await reader.stop()
 
     app = Starlette(
         routes=[

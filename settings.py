@@ -104,6 +104,19 @@ class Settings(BaseSettings):
     fixity_max_age_hours: float = Field(default=336.0, ge=0)
     # A process that claimed the run and died lets another take it over after this long.
     fixity_lease_minutes: float = Field(default=10.0, gt=0)
+    # OCR of stored scans (OCRmyPDF and Tesseract; see the README). Each API process with OCR
+    # installed runs this many worker processes (0: none here, e.g. `cli.py ocr-worker` runs
+    # them elsewhere). A worker renews its lease on a job while it works; a job whose worker
+    # died is taken again when the lease runs out, at most OCR_MAX_ATTEMPTS times.
+    ocr_enabled: bool = True
+    ocr_workers: int = Field(default=1, ge=0)
+    ocr_lease_seconds: float = Field(default=90.0, gt=0)
+    ocr_max_attempts: int = Field(default=3, ge=1)
+    ocr_retry_seconds: float = Field(default=60.0, ge=0)
+    ocr_timeout_seconds: float = Field(default=1800.0, gt=0)
+    ocr_poll_seconds: float = Field(default=5.0, gt=0)
+    # Larger images are refused (decompression bombs): A4 at 600 dpi is 35 megapixels.
+    ocr_max_megapixels: float = Field(default=100.0, gt=0)
 
     # Browser origins allowed to call the API (CORS), e.g. ["https://sikerma.kotabogor.go.id"].
     cors_origins: list[str] = []

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import engine_writes, memory, page_latency, preservation, stall
+from bench import engine_writes, memory, ocr_load, page_latency, preservation, stall
 from bench.api import Api
 from bench.app_process import DATABASE_NAME, run_server
 from bench.report import Section
@@ -22,7 +22,7 @@ from bench.seed import seed_archive
 from database import embedded_engine
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
-PARTS = ("page", "stall", "engine", "memory", "preservation")
+PARTS = ("page", "stall", "engine", "memory", "preservation", "ocr")
 ENGINE_BUDGET_SECONDS = 600.0
 
 
@@ -128,6 +128,8 @@ async def main(args: argparse.Namespace) -> int:
             sections += await guarded(
                 "(e) Preservation", lambda: preservation.measure(workdir, args.scan_mb)
             )
+        if "ocr" in parts:
+            sections += await guarded("(f) OCR", lambda: ocr_load.measure(workdir))
     finally:
         if args.keep:
             print(f"work directory kept: {workdir}", file=sys.stderr)

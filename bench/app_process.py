@@ -122,10 +122,16 @@ async def create_admin(env: dict[str, str], log_path: Path) -> None:
 
 @asynccontextmanager
 async def run_server(
-    data_dir: Path, log_path: Path, *, mongodb_uri: str = "", max_upload_mb: int = 50
+    data_dir: Path,
+    log_path: Path,
+    *,
+    mongodb_uri: str = "",
+    max_upload_mb: int = 50,
+    ocr_workers: int = 0,
 ) -> AsyncIterator[ServerProcess]:
     """Make an ADMIN, start the server, wait until /healthz answers; stop it (and its
-    engine) on exit."""
+    engine) on exit. OCR workers only where a part measures them: elsewhere they would
+    read the seeded files in the background of other measurements."""
     password = secrets.token_urlsafe(18)
     await create_admin(_environment(data_dir, mongodb_uri, NEW_USER_PASSWORD=password), log_path)
     port = free_port()
@@ -135,6 +141,7 @@ async def run_server(
         HOST="127.0.0.1",
         PORT=str(port),
         MAX_UPLOAD_MB=str(max_upload_mb),
+        OCR_WORKERS=str(ocr_workers),
         # A large upload on the embedded engine takes many minutes; the token must outlive it.
         ACCESS_TOKEN_MINUTES="600",
     )

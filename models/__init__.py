@@ -1,5 +1,6 @@
 from models.agreement import Agreement
 from models.audit import AuditEntry
+from models.document_text import DocumentPage, DocumentText
 from models.evaluation import Evaluation
 from models.fixity import FixityRun, JobLease
 from models.idempotency import IdempotencyKey
@@ -34,6 +35,8 @@ DOCUMENT_MODELS = [
     IdempotencyKey,
     FixityRun,
     JobLease,
+    DocumentText,
+    DocumentPage,
 ]
 
 __all__ = [
@@ -42,6 +45,8 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Counter",
+    "DocumentPage",
+    "DocumentText",
     "Evaluation",
     "FaqEntry",
     "FixityRun",

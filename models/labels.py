@@ -307,6 +307,19 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
             N_("A file check is already running; wait for it to finish."),
         ),
     },
+    "TextStatus": {
+        "PENDING": (N_("Waiting to be read"), N_("Queued, or being read now.")),
+        "DONE": (N_("Searchable"), N_("Read; its pages are searchable.")),
+        "FAILED": (N_("Could not be read"), N_("The file could not be read; see the reason.")),
+        "UNAVAILABLE": (
+            N_("OCR not installed"),
+            N_("Not read yet, and OCR is not installed on this server."),
+        ),
+    },
+    "TextSource": {
+        "OCR": (N_("Text recognition"), N_("Read from the page images by OCR.")),
+        "EMBEDDED": (N_("Text in the PDF"), N_("The PDF already carried its text.")),
+    },
     "FileIntegrity": {
         "UNCHECKED": (N_("Not checked yet"), N_("Stored before checks were recorded.")),
         "OK": (N_("Intact"), N_("The file matched its checksum at the last check.")),

@@ -1,6 +1,6 @@
 """Use cases of the digital archive: find, record, change and close agreements."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, BinaryIO
 
@@ -11,6 +11,7 @@ from models import Agreement, OrgUnit, Partner
 from models.agreement import Amendment
 from models.base import checked, stale
 from models.chronology import ChronologyEvent, start_of_day
+from models.document_text import DocumentText
 from models.documents import DocumentRef
 from models.enums import (
     AgreementForm,
@@ -29,6 +30,7 @@ from resolvers.access import (
     require_agreement_editor,
 )
 from resolvers.context import Context
+from resolvers.document_search import matching_file_ids
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
 # A concurrent change to an agreement (another upload, an edit) should not fail an upload
@@ -52,6 +54,7 @@ class AgreementFilter:
     ends_after: date | None = None
     expiring_within_days: int | None = None
     field: str | None = None
+    text_includes_documents: bool = False
 
 
 def agreement_query(
@@ -116,6 +119,14 @@ async def list_agreements(
     default_order: bool = False,
 ) -> Page[Agreement]:
     query = agreement_query(flt, ctx.today())
+    if flt is not None and flt.text_includes_documents and flt.text and flt.text.strip():
+        # The words may be in the agreement's fields or on a page of one of its documents.
+        in_fields = agreement_query(AgreementFilter(text=flt.text), ctx.today())
+        in_documents = {"documents.file_id": {"$in": await matching_file_ids(flt.text)}}
+        query = combine(
+            agreement_query(replace(flt, text=None), ctx.today()),
+            {"$or": [in_fields, in_documents]},
+        )
     page = await paginate(
         Agreement,
         combine(agreement_scope(ctx.viewer), query),
@@ -391,6 +402,7 @@ async def upload_document(
         await files.delete(stored.file_id)
         raise
     await files.mark_attached(stored.file_id)
+    await DocumentText.enqueue(stored)
     return doc, updated
 
 

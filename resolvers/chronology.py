@@ -20,6 +20,7 @@ from models.chronology import (
     verify_chain,
 )
 from models.clock import utcnow
+from models.document_text import DocumentText
 from models.documents import DocumentRef, StoredFile
 from models.enums import ChronologyKind, DocumentType
 from models.errors import DomainError, ErrorCode
@@ -163,6 +164,7 @@ async def add_event(
     for s in stored:
         if fresh:
             await ctx.database.files.mark_attached(s.file_id)
+            await DocumentText.enqueue(s)
         else:  # a retry: the first request's files are the ones on record
             await ctx.database.files.delete(s.file_id)
     return recorded, updated

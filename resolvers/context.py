@@ -6,6 +6,7 @@ from datetime import date
 from database import Database
 from models.clock import utcnow
 from resolvers.loaders import Loaders
+from resolvers.ocr_availability import Availability
 from resolvers.viewer import Viewer
 from settings import Settings, city_zone
 
@@ -21,6 +22,7 @@ class Context:
     request_id: str
     signing_key: str
     client_address: str | None = None
+    ocr: Availability = field(default_factory=lambda: Availability(False, "OCR is not set up"))
     loaders: Loaders = field(default_factory=Loaders)
 
     def today(self) -> date:

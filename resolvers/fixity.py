@@ -464,7 +464,7 @@ def _corrupt(since: datetime | None) -> DomainError:
         )
     return DomainError(
         ErrorCode.FILE_CORRUPT,
-        "the stored file no longer matches its recorded sha256 since %(day)s; it is kept "
+        "the stored file no longer matches its recorded sha256 since %(since)s; it is kept "
         "untouched for the cooperation unit to restore from a backup",
-        day=since.date(),
+        since=since.date(),
     )

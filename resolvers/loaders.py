@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from models import Agreement, Evaluation, OrgUnit, Partner
 from models.base import Record
+from models.document_text import DocumentText
 from models.fixity import FileState
 
 
@@ -64,6 +65,14 @@ async def _evaluation_in_period(
     return [found.get(k) for k in keys]
 
 
+async def _document_texts(file_ids: Sequence[PydanticObjectId]) -> list[DocumentText | None]:
+    found = {
+        t.file_id: t
+        for t in await DocumentText.find({"file_id": {"$in": list(file_ids)}}).to_list()
+    }
+    return [found.get(i) for i in file_ids]
+
+
 @dataclass
 class Loaders:
     agreement: DataLoader[PydanticObjectId, Agreement | None] = field(
@@ -89,6 +98,9 @@ class Loaders:
     )
     # Made on first use: it reads the file store of the request's database.
     file_state: DataLoader[PydanticObjectId, FileState] | None = None
+    document_text: DataLoader[PydanticObjectId, DocumentText | None] = field(
+        default_factory=lambda: DataLoader(load_fn=_document_texts)
+    )
 
     def prime(self, agreements: Sequence[Agreement]) -> None:
         """Agreements already loaded (a page) need no second trip when named as parents."""

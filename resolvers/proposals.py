@@ -11,6 +11,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from i18n import Money, later
 from models import Agreement, OrgUnit, Partner, Proposal, User
 from models.base import stale
+from models.document_text import DocumentText
 from models.documents import DocumentRef
 from models.enums import (
     CooperationType,
@@ -299,6 +300,7 @@ async def upload_attachment(
         await files.delete(stored.file_id)
         raise
     await files.mark_attached(stored.file_id)
+    await DocumentText.enqueue(stored)
     return doc, updated
 
 

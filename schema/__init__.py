@@ -10,6 +10,7 @@ from schema.agreements import AgreementQueries
 from schema.audit import AuditQueries
 from schema.chronology import ChronologyMutations, ChronologyQueries
 from schema.cost import QueryCost
+from schema.document_search import DocumentSearchQueries, DocumentTextMutations
 from schema.evaluations import EvaluationMutations, EvaluationQueries
 from schema.extensions import ShapeErrors
 from schema.fixity import FixityMutations, FixityQueries
@@ -46,6 +47,7 @@ Query = merge_types(
         MonitoringQueries,
         FixityQueries,
         LabelQueries,
+        DocumentSearchQueries,
     ),
 )
 Mutation = merge_types(
@@ -63,6 +65,7 @@ Mutation = merge_types(
         EvaluationMutations,
         FixityMutations,
         PreferenceMutations,
+        DocumentTextMutations,
     ),
 )
 

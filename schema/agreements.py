@@ -18,6 +18,7 @@ from resolvers import agreements, evaluations
 from resolvers.dossier import DOSSIER_PATH
 from resolvers.pagination import Page, PageRequest, SortKey
 from schema.context import Info
+from schema.document_text import DocumentTextFields
 from schema.enums import (
     AgreementFormEnum,
     AgreementStatusEnum,
@@ -76,7 +77,7 @@ def document_fields(doc: DocumentRef, superseded: set[PydanticObjectId]) -> dict
 
 
 @strawberry.type(name="DocumentRef", description="A stored file of an agreement (a scan).")
-class DocumentRefType(relay.Node):
+class DocumentRefType(relay.Node, DocumentTextFields):
     id: relay.NodeID[str]
     type: DocumentTypeEnum  # type: ignore[valid-type]
     title: str
@@ -422,6 +423,11 @@ class AgreementFilter:
     expiring_within_days: int | None = strawberry.field(
         default=None, description="ACTIVE and ending between today and today + N days."
     )
+    text_includes_documents: bool = strawberry.field(
+        default=False,
+        description="`text` may also match a page of one of the agreement's documents "
+        "(the text read from its scans).",
+    )
 
     def to_resolver(self) -> agreements.AgreementFilter:
         def opt(value: strawberry.ID | None, type_name: str, name: str) -> PydanticObjectId | None:
@@ -440,6 +446,7 @@ class AgreementFilter:
             ends_before=self.ends_before,
             ends_after=self.ends_after,
             expiring_within_days=self.expiring_within_days,
+            text_includes_documents=self.text_includes_documents,
         )
 
 

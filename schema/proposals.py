@@ -23,6 +23,7 @@ from schema.agreement_mutations import safe_filename
 from schema.agreements import Actor, AgreementType, document_fields
 from schema.audit import audited_mutation
 from schema.context import Info
+from schema.document_text import DocumentTextFields
 from schema.enums import (
     AgreementFormEnum,
     CooperationTypeEnum,
@@ -46,7 +47,7 @@ SECONDS_PER_DAY = 86_400
 
 
 @strawberry.type(name="ProposalAttachment", description="A file handed in with a proposal.")
-class ProposalAttachmentType(relay.Node):
+class ProposalAttachmentType(relay.Node, DocumentTextFields):
     id: relay.NodeID[str]
     type: DocumentTypeEnum  # type: ignore[valid-type]
     title: str

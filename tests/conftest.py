@@ -104,6 +104,8 @@ def settings(database_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         reminder_interval_seconds=0,
         # Nor scheduled fixity runs; tests start them.
         fixity_interval_hours=0,
+        # No OCR worker in the background: test_ocr.py runs one when it wants one.
+        ocr_workers=0,
     )
 
 
