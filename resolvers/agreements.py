@@ -265,11 +265,14 @@ async def activate_agreement(
     original = await Agreement.get(agreement.predecessor_id) if agreement.predecessor_id else None
     if original is None or not original.renewal_pending:
         return await agreement.activate(ctx.viewer.actor, revision)
+
     # The renewal comes into force and the original it extends ends, together.
-    async with ctx.database.client.start_session() as session, await session.start_transaction():
+    async def activate(session: AsyncClientSession) -> Agreement:
         activated = await agreement.activate(ctx.viewer.actor, revision, session)
         await original.renewal_activated(activated, ctx.viewer.actor, session)
-    return activated
+        return activated
+
+    return await in_transaction(ctx.database.client, activate)
 
 
 async def terminate_agreement(

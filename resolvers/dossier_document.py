@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from i18n import format_moment
+from i18n import _, format_moment
 from models import Agreement
 from models.chronology import ChainCheck
 from models.labels import label
@@ -24,14 +24,19 @@ def render_chronology_pdf(agreement: Agreement, check: ChainCheck, made_at: date
                 0,
                 5,
                 latin1(
-                    f"SIKERMA Kota Bogor - {agreement.number} - dibuat {made} - "
-                    f"halaman {self.page_no()}/{{nb}}"
+                    _(
+                        "SIKERMA Kota Bogor - %(number)s - made %(made)s - page %(page)s/%(pages)s",
+                        number=agreement.number,
+                        made=made,
+                        page=self.page_no(),
+                        pages="{nb}",
+                    )
                 ),
                 align="C",
             )
 
     pdf = Document(format="A4")
-    pdf.set_title(latin1(f"Kronologis {agreement.number}"))
+    pdf.set_title(latin1(_("Chronology %(number)s", number=agreement.number)))
     pdf.set_creation_date(made_at)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.alias_nb_pages()
@@ -39,16 +44,20 @@ def render_chronology_pdf(agreement: Agreement, check: ChainCheck, made_at: date
 
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(0, 7, "PEMERINTAH KOTA BOGOR", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 7, "KRONOLOGIS KERJA SAMA", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, _("CITY GOVERNMENT OF BOGOR"), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, _("CHRONOLOGY OF THE COOPERATION"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     for line in (agreement.number, agreement.title):
         pdf.multi_cell(0, 5, latin1(line), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     verdict = (
-        f"Rantai hash utuh: {check.checked} peristiwa diperiksa."
+        _("Hash chain intact: %(count)s events checked.", count=check.checked)
         if check.intact
-        else f"RANTAI HASH RUSAK pada peristiwa ke-{check.checked}: {check.problem}."
+        else _(
+            "HASH CHAIN BROKEN at event %(count)s: %(problem)s.",
+            count=check.checked,
+            problem=check.problem,
+        )
     )
     pdf.set_font("Helvetica", "B" if not check.intact else "", 9)
     pdf.multi_cell(0, 5, latin1(verdict), new_x="LMARGIN", new_y="NEXT")
@@ -57,10 +66,10 @@ def render_chronology_pdf(agreement: Agreement, check: ChainCheck, made_at: date
     pdf.set_font("Helvetica", "", 8)
     views = agreement.event_views()
     with pdf.table(col_widths=(8, 30, 22, 130), headings_style=heading) as table:
-        table.row(["No", "Terjadi / dicatat", "Jenis", "Peristiwa dan hash"])
+        table.row([_("No"), _("Occurred / recorded"), _("Kind"), _("Event and hash")])
         for number, item in enumerate(agreement.chronology, start=1):
             view = views[item.id]
-            corrected = " (dikoreksi)" if view.corrections else ""
+            corrected = " " + _("(corrected)") if view.corrections else ""
             description = f"\n{view.description}" if view.description else ""
             table.row(
                 [
@@ -72,7 +81,11 @@ def render_chronology_pdf(agreement: Agreement, check: ChainCheck, made_at: date
                     label(item.kind),
                     latin1(
                         f"{view.title}{corrected}{description}\n"
-                        f"hash {item.hash}\nsebelumnya {item.prev_hash}"
+                        + _(
+                            "hash %(hash)s\nprevious %(previous)s",
+                            hash=item.hash,
+                            previous=item.prev_hash,
+                        )
                     ),
                 ]
             )

@@ -26,6 +26,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from strawberry.dataloader import DataLoader
 
 from database import Database
+from i18n import later
 from models import Agreement, AuditEntry
 from models.audit import AuditChange, AuditOutcome
 from models.chronology import verify_chain
@@ -47,6 +48,7 @@ from models.fixity import (
     FixityTrigger,
     JobLease,
 )
+from models.labels import LABELS
 from resolvers.access import require_admin, require_signed_in
 from resolvers.context import Context
 from resolvers.notifications import Message, notify, subject, users_with_role
@@ -172,17 +174,26 @@ async def _report_file(mismatch: FileMismatch, request_id: str) -> None:
         AuditChange(target=target, field="integrity", before="OK", after="CORRUPT"),
         request_id,
     )
-    what = "hilang" if mismatch.problem == FileProblem.MISSING else "rusak (isinya berubah)"
+    what = (
+        later("missing")
+        if mismatch.problem == FileProblem.MISSING
+        else later("damaged (its content changed)")
+    )
     owner_type, _, owner_id = mismatch.owners[0].partition(":") if mismatch.owners else ("", "", "")
     await _alert(
         Message(
             kind="FILE_CORRUPT",
-            title=f"[PENTING] Berkas {what}: {mismatch.filename}",
-            body=(
-                f"Pemeriksaan fixity menemukan berkas {mismatch.filename} {what}. "
-                f"sha256 tercatat {mismatch.expected_sha256}, ditemukan "
-                f"{mismatch.found_sha256 or '-'}. Berkas tidak diunduhkan sampai dipulihkan "
-                "dari cadangan."
+            title=later(
+                "[URGENT] File %(what)s: %(filename)s", what=what, filename=mismatch.filename
+            ),
+            body=later(
+                "The fixity check found the file %(filename)s %(what)s. Recorded sha256 "
+                "%(expected)s, found %(found)s. The file is not served until it is restored "
+                "from a backup.",
+                filename=mismatch.filename,
+                what=what,
+                expected=mismatch.expected_sha256,
+                found=mismatch.found_sha256 or "-",
             ),
             subject_id=subject(owner_type, owner_id) if owner_type else None,
         ),
@@ -201,8 +212,13 @@ async def _report_chain(finding: ChainFinding, request_id: str) -> None:
     await _alert(
         Message(
             kind="CHRONOLOGY_TAMPERED",
-            title=f"[PENTING] Kronologis {finding.number} berubah",
-            body=f"Pemeriksaan fixity: {finding.detail}.",
+            title=later("[URGENT] The chronology of %(number)s changed", number=finding.number),
+            # The problem's label and description: the check's own detail is for the log.
+            body=later(
+                "Fixity check: %(problem)s. %(explanation)s",
+                problem=finding.problem,
+                explanation=later(LABELS["ChainProblem"][finding.problem.name][1]),
+            ),
             subject_id=subject("Agreement", finding.agreement_id),
         ),
         f"chain:{finding.agreement_id}:{finding.problem}",

@@ -172,7 +172,7 @@ async def test_partner_and_org_unit_lists(api: Api) -> None:
         "createOrgUnit", "orgUnit { id }", {"code": "DINKES", "name": "Lain"}
     )
     assert duplicate["errors"] == [
-        {"field": "code", "code": "DUPLICATE", "message": "code is already in use"}
+        {"field": "code", "code": "DUPLICATE", "message": "code sudah dipakai"}
     ]
     units = await api.gql("{ orgUnits { nodes { code name shortName active } } }")
     assert units["orgUnits"]["nodes"] == [
