@@ -32,7 +32,24 @@ from strawberry.asgi import GraphQL
 
 from database import Database, EngineStartError, connect, database_uri
 from models.errors import DomainError, DomainErrors, ErrorCode
-from resolvers import agreements, auth, evaluations, handover, ocds, proposals, public, reminders
+from observability import (
+    CommandCounter,
+    Metrics,
+    ObservabilityMiddleware,
+    configure_logging,
+    metrics_response,
+)
+from resolvers import (
+    agreements,
+    auth,
+    evaluations,
+    handover,
+    ocds,
+    proposals,
+    public,
+    queues,
+    reminders,
+)
 from resolvers.context import Context
 from resolvers.mailer import MailSender
 from resolvers.periodic import run_periodically
@@ -346,6 +363,13 @@ async def open_data(request: Request) -> Response:
     return StreamingResponse(body, media_type="application/json", headers=headers)
 
 
+async def serve_metrics(request: Request) -> Response:
+    state = request.app.state
+    return await metrics_response(
+        request, state.metrics, state.settings.metrics_token, queues.queue_lengths
+    )
+
+
 async def sweep_files(database: Database, grace: timedelta) -> str:
     """Remove what interrupted uploads left: files no record took, chunks without a file."""
     files = await database.files.sweep_unattached(grace, is_file_referenced)
@@ -398,6 +422,8 @@ def create_app(
     load_demo: bool = False,
 ) -> Starlette:
     settings = settings or get_settings()
+    metrics = Metrics()
+    listeners = [*(listeners or []), CommandCounter(metrics)]
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -451,6 +477,7 @@ def create_app(
             Route("/graphql", GraphQLApp(settings)),
             Route("/exports/{name}", export),
             Route("/open-data/ocds.json", open_data),
+            Route("/metrics", serve_metrics),
         ],
         lifespan=lifespan,
     )
@@ -469,6 +496,8 @@ def create_app(
         expose_headers=["X-Request-ID", "Content-Disposition", "ETag", "Content-Range"],
         max_age=600,
     )
+    app.state.metrics = metrics
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
     return app
 
@@ -477,7 +506,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--demo", action="store_true", help="load demo data into an empty database")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = get_settings()
     try:
         asyncio.run(serve(settings, args.demo))

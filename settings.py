@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     # Mail queued longer ago than this (e.g. before SMTP was set up) is not sent any more.
     mail_max_age_hours: float = Field(default=48.0, gt=0)
 
+    # GET /metrics (Prometheus) answers only with `Authorization: Bearer <this>`; empty: off.
+    metrics_token: str = ""
+
     # Browser origins allowed to call the API (CORS), e.g. ["https://sikerma.kotabogor.go.id"].
     cors_origins: list[str] = []
 
