@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -56,6 +57,7 @@ from resolvers.periodic import run_periodically
 from resolvers.rate_limit import RateLimiter
 from schema import build_schema, exports
 from settings import Settings, get_settings
+from workers import serve_workers
 
 log = logging.getLogger("sikerma")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -505,22 +507,51 @@ def create_app(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API processes sharing the port and the database (see workers.py)",
+    )
+    # How a worker started by `--workers` receives the shared listening socket.
+    parser.add_argument("--worker-fd", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     configure_logging()
     settings = get_settings()
     try:
-        asyncio.run(serve(settings, args.demo))
+        if args.worker_fd is not None:
+            asyncio.run(serve_on_socket(settings, socket.socket(fileno=args.worker_fd)))
+        else:
+            asyncio.run(serve(settings, args.demo, max(args.workers, 1)))
     except EngineStartError as error:
         print(error, file=sys.stderr)
         sys.exit(2)
 
 
-async def serve(settings: Settings, load_demo: bool) -> None:
+async def serve(settings: Settings, load_demo: bool, workers: int = 1) -> None:
     """Start (or join) the database engine first, so that it outlives the app's restarts of
     its lifespan and a failure to start it is one clear line, then serve."""
     async with database_uri(settings) as uri:
-        app = create_app(settings.model_copy(update={"mongodb_uri": uri}), load_demo=load_demo)
-        await uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port)).serve()
+        if workers == 1:
+            app = create_app(settings.model_copy(update={"mongodb_uri": uri}), load_demo=load_demo)
+            await uvicorn.Server(
+                uvicorn.Config(app, host=settings.host, port=settings.port)
+            ).serve()
+            return
+        if load_demo:
+            from demo_data import load_demo_data
+
+            async with connect(settings.model_copy(update={"mongodb_uri": uri})) as database:
+                await load_demo_data(database, only_if_empty=True)
+        await serve_workers(settings, workers)
+
+
+async def serve_on_socket(settings: Settings, sock: socket.socket) -> None:
+    """One of several workers: join the engine the supervisor started (through the URI it
+    published, or MONGODB_URI) and serve on the socket it bound."""
+    async with database_uri(settings) as uri:
+        app = create_app(settings.model_copy(update={"mongodb_uri": uri}))
+        await uvicorn.Server(uvicorn.Config(app)).serve(sockets=[sock])
 
 
 if __name__ == "__main__":
