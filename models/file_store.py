@@ -196,28 +196,39 @@ class FileStore:
     async def read_range(self, layout: FileLayout, start: int, length: int) -> AsyncIterator[bytes]:
         """Yield `length` bytes from `start`, reading a few chunks per query: memory stays
         flat for any size, and no reply grows past the wire's message limit (the embedded
-        engine would put every chunk of a cursor into one reply)."""
+        engine would put every chunk of a cursor into one reply). The next window is read
+        while the current one is sent."""
         if length <= 0:
             return
         first = start // layout.chunk_size
         last = (start + length - 1) // layout.chunk_size
-        for window in range(first, last + 1, CHUNKS_PER_READ):
-            rows = (
-                await self.chunks.find(
-                    {
-                        "files_id": layout.file_id,
-                        "n": {"$gte": window, "$lte": min(window + CHUNKS_PER_READ - 1, last)},
-                    }
-                )
-                .sort("n", 1)
-                .to_list()
-            )
-            for row in rows:
-                offset = row["n"] * layout.chunk_size
-                data = bytes(row["data"])
-                low = max(start - offset, 0)
-                high = min(start + length - offset, len(data))
-                yield data[low:high]
+        windows = iter(range(first, last + 1, CHUNKS_PER_READ))
+
+        def fetch(window: int | None) -> asyncio.Task[list[dict]] | None:
+            if window is None:
+                return None
+            query = {
+                "files_id": layout.file_id,
+                "n": {"$gte": window, "$lte": min(window + CHUNKS_PER_READ - 1, last)},
+            }
+            return asyncio.ensure_future(self.chunks.find(query).sort("n", 1).to_list())
+
+        pending = fetch(next(windows, None))
+        try:
+            while pending is not None:
+                rows = await pending
+                pending = fetch(next(windows, None))
+                for row in rows:
+                    offset = row["n"] * layout.chunk_size
+                    data = bytes(row["data"])
+                    low = max(start - offset, 0)
+                    high = min(start + length - offset, len(data))
+                    yield data[low:high]
+        finally:
+            if pending is not None:
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pending
 
     async def sweep_unattached(
         self,
