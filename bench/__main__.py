@@ -190,12 +190,12 @@ async def main(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.command == "suite":
         return suite_time.run(ENGINES)
-    if args.command == "load":
-        from bench import load
-
-        return load.run()
     return asyncio.run(main(args))
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["load"]:
+        from bench import load
+
+        sys.exit(load.run(sys.argv[2:]))
     sys.exit(run(parse_args(sys.argv[1:])))
