@@ -14,7 +14,8 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from bench import engine_writes, files, page_latency, stall, suite_time
 from bench.api import Api
-from bench.app_process import DATABASE_NAME, run_server
+from bench.app_process import DATABASE_NAME, ServerProcess, run_server
 from bench.report import Section
 from bench.seed import seed_archive
 from database import embedded_engine
@@ -42,6 +43,8 @@ class Scale:
     frameworks: int
     runs: int
     stall_seconds: float
+    # Worker processes the event-loop part runs the server with, one after the other.
+    workers: list[int]
     insert_sizes: list[int]
     # Seconds each engine may spend filling its collection.
     fill_budget: float
@@ -50,9 +53,9 @@ class Scale:
 
 
 SCALES = {
-    "quick": Scale(9, 10, 5, [0, 1_000], 8, [20], 60),
-    "default": Scale(10, 20, 10, [0, 5_000], 15, [50], 150),
-    "full": Scale(10, 30, 15, [0, 10_000, 100_000], 900, [100, 200], 2048),
+    "quick": Scale(9, 10, 5, [1, 2], [0, 1_000], 8, [20], 60),
+    "default": Scale(10, 20, 10, [1, 2, 4], [0, 5_000], 15, [50], 150),
+    "full": Scale(10, 30, 15, [1, 2, 4], [0, 10_000, 100_000], 900, [100, 200], 2048),
 }
 
 
@@ -106,7 +109,25 @@ async def server_parts(workdir: Path, scale: Scale, parts: set[str]) -> list[Sec
         if "page" in parts:
             sections.append(await page_latency.measure(server, uri, DATABASE_NAME, scale.runs))
         if "stall" in parts:
-            sections.append(await stall.measure(server, seconds=scale.stall_seconds))
+
+            @asynccontextmanager
+            async def with_workers(count: int) -> AsyncIterator[ServerProcess]:
+                if count == 1:
+                    yield server
+                    return
+                async with run_server(
+                    workdir / "api-data",
+                    workdir / f"api-server-{count}.log",
+                    mongodb_uri=uri,
+                    workers=count,
+                    admin_password=server.admin_password,
+                ) as several:
+                    yield several
+
+            sections += await guarded(
+                "(d) Event loop",
+                lambda: stall.measure(with_workers, scale.workers, seconds=scale.stall_seconds),
+            )
         if "files" in parts:
             sections += await guarded(
                 "(b) Files",

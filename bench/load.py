@@ -106,8 +106,11 @@ def wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not become healthy")
 
 
-def run_locust(base: str, users: int, seconds: int, prefix: Path) -> dict[str, dict[str, str]]:
-    """Locust headless for `seconds`; its per-request-kind statistics by name."""
+def run_locust(
+    base: str, users: int, seconds: int, prefix: Path, *classes: str
+) -> dict[str, dict[str, str]]:
+    """Locust headless for `seconds` (with only these user classes, if any); its
+    per-request-kind statistics by name."""
     subprocess.run(
         [
             sys.executable, "-m", "locust",
@@ -115,7 +118,7 @@ def run_locust(base: str, users: int, seconds: int, prefix: Path) -> dict[str, d
             "--headless", "--only-summary",
             "--users", str(users), "--spawn-rate", str(max(users // 5, 1)),
             "--run-time", f"{seconds}s", "--stop-timeout", "10",
-            "--host", base, "--csv", str(prefix),
+            "--host", base, "--csv", str(prefix), *classes,
         ],
         cwd=PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
@@ -172,9 +175,12 @@ async def main(args: argparse.Namespace) -> int:
                 try:
                     await asyncio.to_thread(wait_healthy, base, server)
                     if not single:
-                        single = await asyncio.to_thread(
-                            run_locust, base, 1, args.baseline_seconds, workdir / "single"
-                        )
+                        # One client of each kind alone: the medians load is compared with.
+                        for kind in ("Staff", "Reader"):
+                            single |= await asyncio.to_thread(
+                                run_locust, base, 1, args.baseline_seconds,
+                                workdir / f"single-{kind}", kind,
+                            )  # fmt: skip
                     load = await asyncio.to_thread(
                         run_locust, base, args.users, args.seconds, workdir / f"load-{workers}"
                     )

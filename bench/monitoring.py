@@ -92,7 +92,7 @@ QUERIES = {
       nodes { period agreement { number } } } }""",
     "proposals (first 20)": "{ proposals(first: 20) { totalCount nodes { trackingCode title } } }",
     "partners (first 20)": "{ partners(first: 20) { totalCount nodes { name kind } } }",
-    "audit log (first 20)": "{ auditLog(first: 20) { nodes { action at } } }",
+    "audit log (first 20)": "{ auditLog(first: 20) { nodes { operation at } } }",
 }
 
 
