@@ -79,8 +79,6 @@ def configure_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
-    # One line per request comes from us; uvicorn's access log would repeat it unstructured.
-    logging.getLogger("uvicorn.access").disabled = True
 
 
 class Metrics:

@@ -62,6 +62,9 @@ from workers import serve_workers
 log = logging.getLogger("sikerma")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# uvicorn's lines go through our JSON log (no config of its own); our line per request
+# replaces its access log.
+UVICORN_LOGS: dict[str, Any] = {"log_config": None, "access_log": False}
 # Multipart bodies carry a little more than the file: field names, boundaries, the query.
 MULTIPART_OVERHEAD = 1024 * 1024
 
@@ -534,9 +537,8 @@ async def serve(settings: Settings, load_demo: bool, workers: int = 1) -> None:
     async with database_uri(settings) as uri:
         if workers == 1:
             app = create_app(settings.model_copy(update={"mongodb_uri": uri}), load_demo=load_demo)
-            await uvicorn.Server(
-                uvicorn.Config(app, host=settings.host, port=settings.port)
-            ).serve()
+            config = uvicorn.Config(app, host=settings.host, port=settings.port, **UVICORN_LOGS)
+            await uvicorn.Server(config).serve()
             return
         if load_demo:
             from demo_data import load_demo_data
@@ -551,7 +553,7 @@ async def serve_on_socket(settings: Settings, sock: socket.socket) -> None:
     published, or MONGODB_URI) and serve on the socket it bound."""
     async with database_uri(settings) as uri:
         app = create_app(settings.model_copy(update={"mongodb_uri": uri}))
-        await uvicorn.Server(uvicorn.Config(app)).serve(sockets=[sock])
+        await uvicorn.Server(uvicorn.Config(app, **UVICORN_LOGS)).serve(sockets=[sock])
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ writes bench/results/load.md; exits 1 if any request failed.
 import argparse
 import asyncio
 import csv
+import logging
 import os
 import shutil
 import subprocess
@@ -27,6 +28,7 @@ from bench.monitoring import generate
 from bench.report import Section, ratio
 from database import embedded_engine
 from demo_data import load_demo_data
+from observability import configure_logging
 from resolvers.context import CITY_TIMEZONE
 from server import create_app
 from settings import Settings
@@ -159,6 +161,8 @@ def describe(
 
 
 async def main(args: argparse.Namespace) -> int:
+    # The app runs in this process: its request lines would bury the report.
+    configure_logging(logging.WARNING)
     workdir = Path(tempfile.mkdtemp(prefix="sikerma-load-"))
     sections = []
     failures = 0

@@ -15,6 +15,7 @@ Markdown report and writes it to bench/results/monitoring.md; never fails on a t
 
 import argparse
 import asyncio
+import logging
 import random
 import shutil
 import statistics
@@ -49,6 +50,7 @@ from models.enums import (
     Recommendation,
 )
 from models.periods import Period
+from observability import configure_logging
 from resolvers.context import CITY_TIMEZONE
 from resolvers.monitoring import was_in_force
 from server import create_app
@@ -316,6 +318,8 @@ async def stage(
 
 async def main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    # The app runs in this process: its request lines would bury the report.
+    configure_logging(logging.WARNING)
     workdir = args.data_dir or Path(tempfile.mkdtemp(prefix="sikerma-bench-monitoring-"))
     sizes = (DEMO_AGREEMENTS + args.small, DEMO_AGREEMENTS + args.agreements)
     section = Section(
