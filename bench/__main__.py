@@ -47,15 +47,42 @@ class Scale:
     workers: list[int]
     insert_sizes: list[int]
     # Seconds each engine may spend filling its collection.
-    fill_budget: float
+    fill_budget: dict[Engine, float]
     file_sizes_mb: list[int]
     growth_target_mb: int
 
 
 SCALES = {
-    "quick": Scale(9, 10, 5, [1, 2], [0, 1_000], 8, [20], 60),
-    "default": Scale(10, 20, 10, [1, 2, 4], [0, 5_000], 15, [50], 150),
-    "full": Scale(10, 30, 15, [1, 2, 4], [0, 10_000, 100_000], 900, [100, 200], 2048),
+    "quick": Scale(
+        frameworks=9,
+        runs=10,
+        stall_seconds=5,
+        workers=[1, 2],
+        insert_sizes=[0, 1_000],
+        fill_budget={"secantus": 30, "mongoeco": 8},
+        file_sizes_mb=[20],
+        growth_target_mb=60,
+    ),
+    "default": Scale(
+        frameworks=10,
+        runs=20,
+        stall_seconds=10,
+        workers=[1, 2, 4],
+        insert_sizes=[0, 5_000],
+        fill_budget={"secantus": 60, "mongoeco": 15},
+        file_sizes_mb=[50],
+        growth_target_mb=150,
+    ),
+    "full": Scale(
+        frameworks=10,
+        runs=30,
+        stall_seconds=15,
+        workers=[1, 2, 4],
+        insert_sizes=[0, 10_000, 100_000],
+        fill_budget={"secantus": 1200, "mongoeco": 60},
+        file_sizes_mb=[100, 200],
+        growth_target_mb=2048,
+    ),
 }
 
 
