@@ -27,6 +27,7 @@ DATABASE_NAME = "sikerma_bench"
 COLLECTION = "agreements"
 FILL_BATCH = 500
 SAMPLES = 15
+READ_SAMPLES = 5
 LOREM = (
     "Kerja sama peningkatan kapasitas aparatur dan pertukaran data untuk layanan publik "
     "yang lebih baik di Kota Bogor, dengan evaluasi berkala oleh perangkat daerah. "
@@ -100,6 +101,23 @@ class EngineRun:
     def __init__(self) -> None:
         self.medians: dict[int, tuple[int, float]] = {}
         self.fill_rates: list[float] = []
+        # Per size: the median of a first page (20 newest) and of a lookup by _id.
+        self.reads: dict[int, tuple[float, float]] = {}
+
+
+async def timed_reads(collection: Any) -> tuple[float, float]:
+    """A list's first page (sorted on an index, limited) and a point lookup by _id: on a
+    server that uses its indexes neither grows with the collection."""
+    pages, points = [], []
+    newest = await collection.find_one({}, {"_id": 1}, sort=[("_id", -1)])
+    for _ in range(READ_SAMPLES):
+        t0 = time.perf_counter()
+        await collection.find({}).sort([("updated_at", -1), ("_id", -1)]).limit(20).to_list()
+        pages.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        await collection.find_one({"_id": newest["_id"]})
+        points.append(time.perf_counter() - t0)
+    return statistics.median(pages), statistics.median(points)
 
 
 async def timed_inserts(collection: Any, first_number: int) -> float:
@@ -146,6 +164,7 @@ async def run_engine(
                 if count > start:
                     result.fill_rates.append((count - start) / (time.perf_counter() - t0))
                 result.medians[size] = (count, await timed_inserts(collection, measured))
+                result.reads[size] = await timed_reads(collection)
                 count += SAMPLES
                 measured += SAMPLES
                 if count < size:
@@ -159,7 +178,7 @@ async def measure(
     workdir: Path, engines: list[Engine], sizes: list[int], budgets: dict[Engine, float]
 ) -> Section:
     section = Section(
-        "(c) Embedded engines: insert_one cost vs collection size", columns=tuple(engines)
+        "(c) Embedded engines: write and read cost vs collection size", columns=tuple(engines)
     )
     runs = {
         engine: await run_engine(engine, workdir / f"inserts-{engine}", sizes, budgets[engine])
@@ -176,6 +195,16 @@ async def measure(
             else:
                 cells.append(ms(found[1]))
         section.add(f"insert_one at {size:,} docs (median of {SAMPLES})", *cells)
+    for size in sizes:
+        section.add(
+            f"first page (20, sorted on an index) / find by _id at {size:,} docs",
+            *(
+                f"{ms(runs[e].reads[size][0])} / {ms(runs[e].reads[size][1])}"
+                if size in runs[e].reads and runs[e].medians[size][0] >= size
+                else "not reached"
+                for e in engines
+            ),
+        )
     first, last = sizes[0], sizes[-1]
     cells = []
     for engine in engines:
