@@ -88,9 +88,11 @@ class Staff(HttpUser):
                     "accessToken"
                 ]
         self.client.headers["Authorization"] = f"Bearer {SESSION['token']}"
-        active = self.gql(
-            LIST, {"f": {"status": ["ACTIVE"]}, "first": 100}, "agreement list (setup)"
-        )["agreements"]["nodes"]
+        # Agreements still running: only those can be evaluated for the current period.
+        running = {"status": ["ACTIVE"], "endsAfter": datetime.now(UTC).date().isoformat()}
+        active = self.gql(LIST, {"f": running, "first": 100}, "agreement list (setup)")[
+            "agreements"
+        ]["nodes"]
         self.agreements = [a["id"] for a in active]
         # Each user keeps its own evaluation draft, on an agreement no other user evaluates.
         mine = {"agreementId": self.agreements[self.number % len(self.agreements)]}
