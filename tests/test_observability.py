@@ -60,7 +60,9 @@ async def test_metrics_count_requests_commands_uploads_and_the_mail_queue(
 ) -> None:
     agreement = await api.agreement()
     await api.uploaded(agreement["id"], PDF)
-    user = (await api.database.db.users.find_one({}))["_id"]
+    admin = await api.database.db.users.find_one({})
+    assert admin is not None
+    user = admin["_id"]
     for _ in range(3):
         await Notification(
             user_id=user, kind="TEST", title="t", email_status=EmailStatus.PENDING
