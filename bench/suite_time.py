@@ -19,7 +19,8 @@ from embedded_engine import Engine
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RECORD = PROJECT_ROOT / "bench" / "results" / "suite.json"
-SUMMARY = re.compile(r"=+ (.*\d+ (?:passed|failed).*) in [\d.]+s")
+# pytest's last line, e.g. "240 passed, 3 skipped in 95.20s (0:01:35)".
+SUMMARY = re.compile(r"^=*\s*(\d+ (?:passed|failed)[^\n]*?) in [\d.]+s", re.MULTILINE)
 
 
 def run(engines: list[Engine]) -> int:
