@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -39,6 +40,13 @@ from i18n import N_, _
 from models import Agreement, Proposal
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.searchable import backfill_search_keys
+from observability import (
+    CommandCounter,
+    Metrics,
+    ObservabilityMiddleware,
+    configure_logging,
+    metrics_response,
+)
 from resolvers import (
     agreements,
     auth,
@@ -50,6 +58,7 @@ from resolvers import (
     ocr,
     proposals,
     public,
+    queues,
     reminders,
 )
 from resolvers.context import Context
@@ -60,10 +69,14 @@ from resolvers.rate_limit import RateLimiter
 from schema import build_schema, exports
 from settings import Settings, get_settings
 from webapp import APP_CSP, SinglePageApp, is_built, local_graphiql, not_built
+from workers import serve_workers
 
 log = logging.getLogger("sikerma")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# uvicorn's lines go through our JSON log (no config of its own); our line per request
+# replaces its access log.
+UVICORN_LOGS: dict[str, Any] = {"log_config": None, "access_log": False}
 # Multipart bodies carry a little more than the file: field names, boundaries, the query.
 MULTIPART_OVERHEAD = 1024 * 1024
 
@@ -456,6 +469,13 @@ async def open_data(request: Request) -> Response:
     return StreamingResponse(body, media_type="application/json", headers=headers)
 
 
+async def serve_metrics(request: Request) -> Response:
+    state = request.app.state
+    return await metrics_response(
+        request, state.metrics, state.settings.metrics_token, queues.queue_lengths
+    )
+
+
 async def sweep_files(database: Database, grace: timedelta) -> str:
     """Remove what interrupted uploads left: files no record took, chunks without a file."""
     files = await database.files.sweep_unattached(grace, is_file_referenced)
@@ -509,6 +529,8 @@ def create_app(
     load_demo: bool = False,
 ) -> Starlette:
     settings = settings or get_settings()
+    metrics = Metrics()
+    listeners = [*(listeners or []), CommandCounter(metrics)]
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -589,6 +611,7 @@ def create_app(
             Route("/exports/{name}", export),
             Route("/open-data/ocds.json", open_data),
             Route("/dossiers/{agreement_id}.zip", dossier_zip),
+            Route("/metrics", serve_metrics),
             web,
         ],
         lifespan=lifespan,
@@ -608,6 +631,8 @@ def create_app(
         expose_headers=["X-Request-ID", "Content-Disposition", "ETag", "Content-Range"],
         max_age=600,
     )
+    app.state.metrics = metrics
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(LanguageMiddleware)
     return app
@@ -616,22 +641,50 @@ def create_app(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API processes sharing the port and the database (see workers.py)",
+    )
+    # How a worker started by `--workers` receives the shared listening socket.
+    parser.add_argument("--worker-fd", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     settings = get_settings()
     try:
-        asyncio.run(serve(settings, args.demo))
+        if args.worker_fd is not None:
+            asyncio.run(serve_on_socket(settings, socket.socket(fileno=args.worker_fd)))
+        else:
+            asyncio.run(serve(settings, args.demo, max(args.workers, 1)))
     except EngineStartError as error:
         print(error, file=sys.stderr)
         sys.exit(2)
 
 
-async def serve(settings: Settings, load_demo: bool) -> None:
+async def serve(settings: Settings, load_demo: bool, workers: int = 1) -> None:
     """Start (or join) the database engine first, so that it outlives the app's restarts of
     its lifespan and a failure to start it is one clear line, then serve."""
     async with database_uri(settings) as uri:
-        app = create_app(settings.model_copy(update={"mongodb_uri": uri}), load_demo=load_demo)
-        await uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port)).serve()
+        if workers == 1:
+            app = create_app(settings.model_copy(update={"mongodb_uri": uri}), load_demo=load_demo)
+            config = uvicorn.Config(app, host=settings.host, port=settings.port, **UVICORN_LOGS)
+            await uvicorn.Server(config).serve()
+            return
+        if load_demo:
+            from demo_data import load_demo_data
+
+            async with connect(settings.model_copy(update={"mongodb_uri": uri})) as database:
+                await load_demo_data(database, only_if_empty=True)
+        await serve_workers(settings, workers)
+
+
+async def serve_on_socket(settings: Settings, sock: socket.socket) -> None:
+    """One of several workers: join the engine the supervisor started (through the URI it
+    published, or MONGODB_URI) and serve on the socket it bound."""
+    async with database_uri(settings) as uri:
+        app = create_app(settings.model_copy(update={"mongodb_uri": uri}))
+        await uvicorn.Server(uvicorn.Config(app, **UVICORN_LOGS)).serve(sockets=[sock])
 
 
 if __name__ == "__main__":

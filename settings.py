@@ -123,6 +123,8 @@ class Settings(BaseSettings):
     ocr_poll_seconds: float = Field(default=5.0, gt=0)
     # Larger images are refused (decompression bombs): A4 at 600 dpi is 35 megapixels.
     ocr_max_megapixels: float = Field(default=100.0, gt=0)
+    # GET /metrics (Prometheus) answers only with `Authorization: Bearer <this>`; empty: off.
+    metrics_token: str = ""
 
     # Browser origins allowed to call the API (CORS), e.g. ["https://sikerma.kotabogor.go.id"].
     cors_origins: list[str] = []

@@ -128,12 +128,17 @@ async def run_server(
     mongodb_uri: str = "",
     max_upload_mb: int = 50,
     ocr_workers: int = 0,
+    workers: int = 1,
+    admin_password: str | None = None,
 ) -> AsyncIterator[ServerProcess]:
-    """Make an ADMIN, start the server, wait until /healthz answers; stop it (and its
+    """Make an ADMIN (unless the database has the bench's, with `admin_password`), start
+    the server with `workers` processes, wait until /healthz answers; stop it (and its
     engine) on exit. OCR workers only where a part measures them: elsewhere they would
     read the seeded files in the background of other measurements."""
-    password = secrets.token_urlsafe(18)
-    await create_admin(_environment(data_dir, mongodb_uri, NEW_USER_PASSWORD=password), log_path)
+    password = admin_password or secrets.token_urlsafe(18)
+    if admin_password is None:
+        env = _environment(data_dir, mongodb_uri, NEW_USER_PASSWORD=password)
+        await create_admin(env, log_path)
     port = free_port()
     env = _environment(
         data_dir,
@@ -149,6 +154,8 @@ async def run_server(
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "server.py",
+            "--workers",
+            str(workers),
             cwd=PROJECT_ROOT,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -1,15 +1,13 @@
-"""(c) The embedded engine's write cost as the collection grows.
+"""(c) The embedded engines' write cost as a collection grows, side by side.
 
-Single `insert_one` calls over the wire (PyMongo AsyncMongoClient → the engine child process,
-as the app writes) into an agreements collection with the app's indexes, at several sizes.
-
-Filling goes through mongoeco's in-process API instead of the wire: over the wire every
-inserted document, batched or not, is checked against a scan of the collection, so filling
-10,000 documents that way takes most of an hour; the in-process bulk insert does not scan.
-The fill is only set-up; what is measured is the wire insert at each size.
+Each engine runs as the child process the server starts (`database.embedded_engine`), and
+everything goes over the wire with PyMongo's AsyncMongoClient, as the app writes: the
+collection gets the app's agreement indexes, is filled with `insert_many` in batches up to
+each size, and at each size single `insert_one` calls are timed. Filling is set-up, bounded by
+a time budget per engine; an engine that cannot reach a size within it is measured where it
+got to, and the report says so.
 """
 
-import asyncio
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
@@ -20,15 +18,16 @@ import bson
 from bson import ObjectId
 from pymongo import AsyncMongoClient
 
-from bench.app_process import DATABASE_NAME
-from bench.report import Section, ms
-from database import ENGINE_FILE, embedded_engine
+from bench.report import Section, ms, ratio
+from database import embedded_engine
+from embedded_engine import Engine
 from models.agreement import Agreement
 
+DATABASE_NAME = "sikerma_bench"
 COLLECTION = "agreements"
 FILL_BATCH = 500
-SAMPLES = 7
-MANY_BATCH = 10
+SAMPLES = 15
+READ_SAMPLES = 5
 LOREM = (
     "Kerja sama peningkatan kapasitas aparatur dan pertukaran data untuk layanan publik "
     "yang lebih baik di Kota Bogor, dengan evaluasi berkala oleh perangkat daerah. "
@@ -41,7 +40,7 @@ def agreement_document(n: int) -> dict[str, Any]:
     actor = {"id": "bench", "name": "Bench"}
     return {
         "_id": ObjectId(),
-        "number": f"PKS/{n:06d}/2024",
+        "number": f"PKS/{n:07d}/2024",
         "party_numbers": [{"party": "Mitra", "number": f"M-{n}"}],
         "title": f"Perjanjian kerja sama nomor {n} bidang pendidikan",
         "title_key": f"perjanjian kerja sama nomor {n} bidang pendidikan",
@@ -96,87 +95,134 @@ def agreement_document(n: int) -> dict[str, Any]:
     }
 
 
-def fill_in_process(data_dir: Path, start: int, target: int, deadline: float) -> int:
-    """Bulk-insert documents start..target through mongoeco in-process; the count reached."""
-    from mongoeco import MongoClient
-    from mongoeco.engines.sqlite import SQLiteEngine
+class EngineRun:
+    """One engine's numbers: per size, the documents reached and the single-insert median."""
 
-    client = MongoClient(engine=SQLiteEngine(str(data_dir / ENGINE_FILE)))
-    try:
-        collection = client[DATABASE_NAME][COLLECTION]
-        count = start
-        while count < target and time.monotonic() < deadline:
-            batch = min(FILL_BATCH, target - count)
-            collection.insert_many([agreement_document(count + i) for i in range(batch)])
-            count += batch
-        return count
-    finally:
-        client.close()
+    def __init__(self) -> None:
+        self.medians: dict[int, tuple[int, float]] = {}
+        self.fill_rates: list[float] = []
+        # Per size: the median of a first page (20 newest) and of a lookup by _id.
+        self.reads: dict[int, tuple[float, float]] = {}
 
 
-async def wire_inserts(data_dir: Path, first_number: int) -> tuple[list[float], float, int]:
-    """Single inserts, then one small batch, over the wire; (single times, per-doc in batch,
-    documents added)."""
-    async with embedded_engine(data_dir) as uri:
+async def timed_reads(collection: Any) -> tuple[float, float]:
+    """A list's first page (sorted on an index, limited) and a point lookup by _id: on a
+    server that uses its indexes neither grows with the collection."""
+    pages, points = [], []
+    newest = await collection.find_one({}, {"_id": 1}, sort=[("_id", -1)])
+    for _ in range(READ_SAMPLES):
+        t0 = time.perf_counter()
+        await collection.find({}).sort([("updated_at", -1), ("_id", -1)]).limit(20).to_list()
+        pages.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        await collection.find_one({"_id": newest["_id"]})
+        points.append(time.perf_counter() - t0)
+    return statistics.median(pages), statistics.median(points)
+
+
+async def timed_inserts(collection: Any, first_number: int) -> float:
+    singles = []
+    for n in range(first_number, first_number + SAMPLES):
+        document = agreement_document(n)
+        t0 = time.perf_counter()
+        await collection.insert_one(document)
+        singles.append(time.perf_counter() - t0)
+    return statistics.median(singles)
+
+
+async def fill(collection: Any, count: int, size: int, deadline: float) -> int:
+    """Insert documents count..size in batches until the deadline; the count reached."""
+    while count < size and time.monotonic() < deadline:
+        batch = min(FILL_BATCH, size - count)
+        await collection.insert_many(
+            [agreement_document(count + i) for i in range(batch)], ordered=False
+        )
+        count += batch
+    return count
+
+
+async def run_engine(
+    engine: Engine, data_dir: Path, sizes: list[int], budget_seconds: float
+) -> EngineRun:
+    """Fill without the secondary indexes and build them once the size is reached (how a
+    restore loads data; an engine maintains indexes per document several times slower), then
+    time single inserts with every index in place."""
+    result = EngineRun()
+    deadline = time.monotonic() + budget_seconds
+    async with embedded_engine(data_dir, engine) as uri:
         client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, tz_aware=True)
         try:
             collection = client[DATABASE_NAME][COLLECTION]
-            singles = []
-            for i in range(SAMPLES):
-                doc = agreement_document(first_number + i)
-                t0 = time.perf_counter()
-                await collection.insert_one(doc)
-                singles.append(time.perf_counter() - t0)
-            batch = [agreement_document(first_number + SAMPLES + i) for i in range(MANY_BATCH)]
-            t0 = time.perf_counter()
-            await collection.insert_many(batch)
-            per_doc = (time.perf_counter() - t0) / MANY_BATCH
+            count = 0
+            # The timed inserts are numbered apart from the filled ones (unique index).
+            measured = 10**6
+            for size in sizes:
+                t0, start = time.perf_counter(), count
+                await collection.drop_indexes()
+                count = await fill(collection, count, size, deadline)
+                await collection.create_indexes(Agreement.Settings.indexes)
+                if count > start:
+                    result.fill_rates.append((count - start) / (time.perf_counter() - t0))
+                result.medians[size] = (count, await timed_inserts(collection, measured))
+                result.reads[size] = await timed_reads(collection)
+                count += SAMPLES
+                measured += SAMPLES
+                if count < size:
+                    break
         finally:
             await client.close()
-    return singles, per_doc, SAMPLES + MANY_BATCH
+    return result
 
 
-async def create_indexes(data_dir: Path) -> None:
-    async with embedded_engine(data_dir) as uri:
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri)
-        try:
-            await client[DATABASE_NAME][COLLECTION].create_indexes(Agreement.Settings.indexes)
-        finally:
-            await client.close()
-
-
-async def measure(workdir: Path, sizes: list[int], budget_seconds: float) -> Section:
-    section = Section("(c) Embedded engine: insert cost vs collection size")
-    data_dir = workdir / "engine-writes"
-    deadline = time.monotonic() + budget_seconds
-    await create_indexes(data_dir)
-    count = 0
-    numbers = 10**7  # numbers of measured inserts, apart from the filled ones (unique index)
-    for k, size in enumerate(sizes):
-        if time.monotonic() > deadline:
-            skipped = ", ".join(f"{s:,}" for s in sizes[k:])
-            section.notes.append(f"Not measured at {skipped}: the time budget was spent.")
-            break
-        t0 = time.perf_counter()
-        reached = await asyncio.to_thread(fill_in_process, data_dir, count, size, deadline)
-        fill_seconds = time.perf_counter() - t0
-        singles, per_doc, added = await wire_inserts(data_dir, numbers)
-        numbers += added
+async def measure(
+    workdir: Path, engines: list[Engine], sizes: list[int], budgets: dict[Engine, float]
+) -> Section:
+    section = Section(
+        "(c) Embedded engines: write and read cost vs collection size", columns=tuple(engines)
+    )
+    runs = {
+        engine: await run_engine(engine, workdir / f"inserts-{engine}", sizes, budgets[engine])
+        for engine in engines
+    }
+    for size in sizes:
+        cells = []
+        for engine in engines:
+            found = runs[engine].medians.get(size)
+            if found is None:
+                cells.append("not reached")
+            elif found[0] < size:
+                cells.append(f"{ms(found[1])} (at {found[0]:,}: fill budget spent)")
+            else:
+                cells.append(ms(found[1]))
+        section.add(f"insert_one at {size:,} docs (median of {SAMPLES})", *cells)
+    for size in sizes:
         section.add(
-            f"insert_one at {reached:,} docs (median of {SAMPLES})",
-            f"{ms(statistics.median(singles))} (min {ms(min(singles))}, max {ms(max(singles))})",
+            f"first page (20, sorted on an index) / find by _id at {size:,} docs",
+            *(
+                f"{ms(runs[e].reads[size][0])} / {ms(runs[e].reads[size][1])}"
+                if size in runs[e].reads and runs[e].medians[size][0] >= size
+                else "not reached"
+                for e in engines
+            ),
         )
-        section.add(f"insert_many of {MANY_BATCH} at {reached:,} docs, per doc", ms(per_doc))
-        section.add(f"in-process bulk fill to {reached:,}", f"{fill_seconds:.1f} s")
-        count = reached + added
-        if reached < size:
-            section.notes.append(
-                f"The {budget_seconds / 60:.0f}-minute budget ran out while filling to "
-                f"{size:,}; measured at {reached:,} documents instead."
-            )
-            break
+    first, last = sizes[0], sizes[-1]
+    cells = []
+    for engine in engines:
+        medians = runs[engine].medians
+        reached = last in medians and medians[last][0] >= last
+        cells.append(ratio(medians[last][1], medians[first][1]) if reached else "n/a")
+    section.add(f"cost at {last:,} / cost at {first:,} (goal ≤ 2x)", *cells)
+    section.add(
+        f"fill rate (insert_many of {FILL_BATCH:,}, then index build)",
+        *(
+            f"{statistics.median(runs[e].fill_rates):,.0f} docs/s" if runs[e].fill_rates else "-"
+            for e in engines
+        ),
+    )
     section.notes.append(
         f"Documents are ~{len(bson.encode(agreement_document(0))) / 1024:.1f} KiB of BSON, in a "
-        "collection with the app's agreement indexes (unique number, text, sort keys)."
+        "collection with the app's agreement indexes; seconds each engine may spend filling: "
+        + ", ".join(f"{engine} {budgets[engine]:.0f}" for engine in engines)
+        + "."
     )
     return section

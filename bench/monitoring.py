@@ -1,20 +1,21 @@
-"""`dashboard` and `alerts` on the demo data plus 2,000 generated agreements with 20 chronology
-events each: median latency and database commands per request.
+"""Growth: `dashboard`, `alerts` and the first page of every list at 100 and at 2,000
+agreements (the demo data plus generated agreements with 20 chronology events each): median
+latency, the ratio between the two, and database commands per request.
 
-    .venv/bin/python -m bench.monitoring [--agreements 2000] [--runs 15]
+    .venv/bin/python -m bench.monitoring [--small 70] [--agreements 1970] [--runs 10]
 
 The app runs in this process (over its ASGI interface, as the tests drive it) so that a
 command listener sees every command it sends; the embedded engine runs as its own child
 process, as in production. The demo data is loaded through the use cases; the generated
 agreements (valid records with intact hash chains, built by the models) and their
 evaluations are inserted in bulk, because entering 40,000 events one by one through the
-embedded engine would take hours (even in bulk it takes about 20 minutes: `--data-dir` keeps
-the data for the next run). Prints a Markdown report and writes it to
-bench/results/monitoring.md; never fails on a timing.
+embedded engine would take hours (`--data-dir` keeps the data for the next run). Prints a
+Markdown report and writes it to bench/results/monitoring.md; never fails on a timing.
 """
 
 import argparse
 import asyncio
+import logging
 import random
 import shutil
 import statistics
@@ -30,7 +31,7 @@ import httpx
 from beanie import PydanticObjectId
 from pymongo import monitoring
 
-from bench.report import Section, ms
+from bench.report import Section, ms, ratio
 from database import embedded_engine
 from demo_data import DEMO_USERS, load_demo_data
 from models import Agreement, Evaluation, OrgUnit, Partner
@@ -49,6 +50,7 @@ from models.enums import (
     Recommendation,
 )
 from models.periods import Period
+from observability import configure_logging
 from resolvers.context import CITY_TIMEZONE
 from resolvers.monitoring import was_in_force
 from server import create_app
@@ -56,7 +58,8 @@ from settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results" / "monitoring.md"
 DATABASE = "sikerma_bench_monitoring"
-DEMO_DATABASE = "sikerma_bench_monitoring_demo"
+SMALL_DATABASE = "sikerma_bench_monitoring_small"
+DEMO_AGREEMENTS = 30
 BATCH = 200
 WARMUP = 3
 EVENT_KINDS = [
@@ -75,6 +78,24 @@ DASHBOARD = """{ dashboard {
   evaluationProgress { period due done inProgress notStarted overduePrevious } } }"""
 ALERTS = """{ alerts(first: 50) { totalCount
   nodes { kind severity message dueOn agreement { number title partners { name } } } } }"""
+# The first page of every list a user opens, as the web app asks for it.
+QUERIES = {
+    "dashboard": DASHBOARD,
+    "alerts (first 50)": ALERTS,
+    "agreements (first 20)": """{ agreements(first: 20) { totalCount nodes { number title
+      status endsOn partners { name } leadOrgUnits { name } } } }""",
+    "agreements, filtered (first 20)": """{ agreements(first: 20, filter: {status: [ACTIVE],
+      cooperationType: [KSDPK, KSDD]}) { totalCount nodes { number title } } }""",
+    "public catalogue (first 20)": """{ publicAgreements(first: 20) { totalCount
+      nodes { number title } } }""",
+    "evaluations (first 20)": """{ evaluations(first: 20) { totalCount nodes { period status
+      overallScore agreement { number } } } }""",
+    "evaluations due (first 20)": """{ evaluationsDue(first: 20) { totalCount
+      nodes { period agreement { number } } } }""",
+    "proposals (first 20)": "{ proposals(first: 20) { totalCount nodes { trackingCode title } } }",
+    "partners (first 20)": "{ partners(first: 20) { totalCount nodes { name kind } } }",
+    "audit log (first 20)": "{ auditLog(first: 20) { nodes { operation at } } }",
+}
 
 
 class CommandLog(monitoring.CommandListener):
@@ -99,9 +120,12 @@ class CommandLog(monitoring.CommandListener):
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.monitoring", description=__doc__)
-    parser.add_argument("--agreements", type=int, default=2000, help="generated (2000)")
+    parser.add_argument(
+        "--agreements", type=int, default=1970, help="generated for the large stage (1970)"
+    )
+    parser.add_argument("--small", type=int, default=70, help="generated for the small (70)")
     parser.add_argument("--events", type=int, default=20, help="chronology events each (20)")
-    parser.add_argument("--runs", type=int, default=15, help="timed runs per query (15)")
+    parser.add_argument("--runs", type=int, default=10, help="timed runs per query (10)")
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -239,10 +263,6 @@ async def measure(
     return times, commands, data
 
 
-def p90(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=10)[-1] if len(samples) > 1 else samples[0]
-
-
 Results = dict[str, tuple[list[float], int, dict[str, Any]]]
 
 
@@ -262,7 +282,7 @@ async def stage(
     app = create_app(settings, listeners=[log])
     async with app.router.lifespan_context(app):
         database = app.state.database
-        expected = 30 + generated
+        expected = DEMO_AGREEMENTS + generated
         if await database.db.agreements.count_documents({}) != expected:
             for name in await database.db.list_collection_names():
                 await database.db[name].delete_many({})
@@ -291,48 +311,58 @@ async def stage(
             token = login.json()["data"]["login"]["accessToken"]
             client.headers["Authorization"] = f"Bearer {token}"
             return {
-                "dashboard": await measure(client, log, DASHBOARD, args.runs),
-                "alerts": await measure(client, log, ALERTS, args.runs),
+                name: await measure(client, log, query, args.runs)
+                for name, query in QUERIES.items()
             }, note
 
 
 async def main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    # The app runs in this process: its request lines would bury the report.
+    configure_logging(logging.WARNING)
     workdir = args.data_dir or Path(tempfile.mkdtemp(prefix="sikerma-bench-monitoring-"))
+    sizes = (DEMO_AGREEMENTS + args.small, DEMO_AGREEMENTS + args.agreements)
     section = Section(
-        f"dashboard and alerts: demo data, then + {args.agreements:,} agreements "
-        f"x {args.events} events"
+        f"Growth: each request at {sizes[0]:,} and {sizes[1]:,} agreements "
+        f"({args.events} events each)",
+        columns=(
+            f"median at {sizes[0]:,}",
+            f"median at {sizes[1]:,}",
+            "ratio (goal ≤ 2x)",
+            "database commands",
+        ),
     )
     try:
         async with embedded_engine(workdir / "engine") as uri:
-            stages = {}
-            for database_name, generated in ((DEMO_DATABASE, 0), (DATABASE, args.agreements)):
-                stages[database_name], note = await stage(
-                    uri, workdir, database_name, generated, args
-                )
+            stages = []
+            for database_name, generated in (
+                (SMALL_DATABASE, args.small),
+                (DATABASE, args.agreements),
+            ):
+                results, note = await stage(uri, workdir, database_name, generated, args)
+                stages.append(results)
                 if note:
                     section.notes.append(note)
     finally:
         if args.data_dir is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    for results in stages.values():
-        count = results["dashboard"][2]["dashboard"]["agreementCount"]
-        for name in ("dashboard", "alerts"):
-            times, commands, data = results[name]
-            label = f"{name}, {count:,} agreements"
-            section.add(
-                f"{label}: median / p90", f"{ms(statistics.median(times))} / {ms(p90(times))}"
-            )
-            section.add(f"{label}: database commands", str(commands))
-            if name == "alerts":
-                section.add(f"{label}: alerts found", str(data["alerts"]["totalCount"]))
+    small, large = stages
+    for name in QUERIES:
+        before, after = statistics.median(small[name][0]), statistics.median(large[name][0])
+        section.add(
+            name,
+            ms(before),
+            ms(after),
+            ratio(after, before),
+            f"{small[name][1]} / {large[name][1]}",
+        )
     section.notes.append(
         f"{args.runs} timed runs per query after {WARMUP} warm-up runs, in this process over "
-        "ASGI (no network), the embedded engine (mongoeco) in its child process; commands "
-        "are the data commands PyMongo sent for one request (sign-in checks included)."
+        "ASGI (no network), SecantusDB in its child process; commands are the data commands "
+        "PyMongo sent for one request (sign-in checks included)."
     )
     report = (
-        f"## Benchmark: monitoring\n\n- command: `python -m bench.monitoring "
+        f"## Benchmark: growth\n\n- command: `python -m bench.monitoring "
         f"{' '.join(sys.argv[1:])}`; run time {(time.perf_counter() - started) / 60:.1f} min\n\n"
         + section.markdown()
     )

@@ -6,15 +6,23 @@ from dataclasses import dataclass, field
 @dataclass
 class Section:
     title: str
-    rows: list[tuple[str, str]] = field(default_factory=list)
+    # The value columns' headings: one "value", or e.g. one per engine side by side.
+    columns: tuple[str, ...] = ("value",)
+    rows: list[tuple[str, ...]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def add(self, metric: str, value: str) -> None:
-        self.rows.append((metric, value))
+    def add(self, metric: str, *values: str) -> None:
+        padded = [*values, *[""] * (len(self.columns) - len(values))]
+        self.rows.append((metric, *padded))
 
     def markdown(self) -> str:
-        lines = [f"### {self.title}", "", "| measure | value |", "|---|---|"]
-        lines += [f"| {metric} | {value} |" for metric, value in self.rows]
+        lines = [
+            f"### {self.title}",
+            "",
+            "| " + " | ".join(("measure", *self.columns)) + " |",
+            "|" + "---|" * (len(self.columns) + 1),
+        ]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
         if self.notes:
             lines.append("")
             lines += [f"- {note}" for note in self.notes]
@@ -27,3 +35,7 @@ def ms(seconds: float) -> str:
 
 def mib(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f} MiB"
+
+
+def ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}x" if base > 0 else "n/a"

@@ -3,6 +3,12 @@
 Uploads stream in chunks (memory stays flat), the sha256 and size are computed on the way,
 and the content type is decided from the bytes. A rejected or failed upload is aborted, so
 no partial file is left behind. Files are immutable: a new version is a new file.
+
+The store writes GridFS's two collections itself, in the layout the GridFS specification
+fixes (any driver reads the files): PyMongo's upload stream buffers chunks and sends them in
+batches of up to 48 MB, so each upload in flight would hold that much memory, several times
+over while it is encoded. Here each read of the source is written at once, a few chunks per
+insert, and the file document follows the last chunk, as GridFS does.
 """
 
 import asyncio
@@ -16,9 +22,10 @@ from typing import BinaryIO
 
 import puremagic
 from beanie import PydanticObjectId
-from bson import ObjectId
+from bson import Binary, ObjectId
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
+from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -27,8 +34,12 @@ from models.documents import ACCEPTED_CONTENT_TYPES, StoredFile
 from models.errors import DomainError, ErrorCode
 from models.fixity import FileState
 
-CHUNK_SIZE = 1024 * 1024
-# GridFS stores 255 KiB chunks; 16 of them (4 MiB) per query when reading.
+# GridFS's default chunk size; each read of the source fills CHUNKS_PER_WRITE of them, sent
+# in one insert (1020 KiB in flight per upload).
+GRIDFS_CHUNK = 255 * 1024
+CHUNKS_PER_WRITE = 4
+CHUNK_SIZE = GRIDFS_CHUNK * CHUNKS_PER_WRITE
+# 16 chunks (4 MiB) per query when reading.
 CHUNKS_PER_READ = 16
 SNIFF_BYTES = 8192
 # File ids looked up per query when sweeping orphan chunks.
@@ -69,6 +80,16 @@ def _office_type(file: BinaryIO) -> str | None:
     return None
 
 
+def _read_full(file: BinaryIO, size: int) -> bytes:
+    """`size` bytes, fewer only at the end: every chunk but the last must be whole."""
+    parts = []
+    wanted = size
+    while wanted and (part := file.read(wanted)):
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)
+
+
 @dataclass(frozen=True)
 class FileLayout:
     file_id: PydanticObjectId
@@ -83,6 +104,19 @@ class FileStore:
         self.bucket = AsyncGridFSBucket(db, bucket_name)
         self.files: AsyncCollection = db[f"{bucket_name}.files"]
         self.chunks: AsyncCollection = db[f"{bucket_name}.chunks"]
+        self._indexed = False
+
+    async def _ensure_indexes(self) -> None:
+        """The indexes GridFS drivers create before a bucket's first write."""
+        if self._indexed:
+            return
+        await self.chunks.create_index(
+            [("files_id", ASCENDING), ("n", ASCENDING)], unique=True, name="files_id_1_n_1"
+        )
+        await self.files.create_index(
+            [("filename", ASCENDING), ("uploadDate", ASCENDING)], name="filename_1_uploadDate_1"
+        )
+        self._indexed = True
 
     async def store(
         self, file: BinaryIO, filename: str, *, max_bytes: int, field: str = "file"
@@ -100,21 +134,13 @@ class FileStore:
                 field,
             )
         file.seek(0)
+        await self._ensure_indexes()
+        file_id = ObjectId()
         digest = hashlib.sha256()
         size = 0
-        # Hashed on the way in: the file's first fixity check is its upload.
-        upload = self.bucket.open_upload_stream(
-            filename,
-            metadata={
-                "contentType": content_type,
-                "attached": False,
-                "fixity": FileState.ingested(utcnow()),
-            },
-        )
         try:
-            while chunk := await asyncio.to_thread(file.read, CHUNK_SIZE):
-                size += len(chunk)
-                if size > max_bytes:
+            while chunk := await asyncio.to_thread(_read_full, file, CHUNK_SIZE):
+                if size + len(chunk) > max_bytes:
                     raise DomainError(
                         ErrorCode.FILE_TOO_LARGE,
                         "the file is larger than %(megabytes)s MB",
@@ -122,13 +148,38 @@ class FileStore:
                         megabytes=max_bytes // (1024 * 1024),
                     )
                 digest.update(chunk)
-                await upload.write(chunk)
-            await upload.close()
+                first = size // GRIDFS_CHUNK
+                await self.chunks.insert_many(
+                    [
+                        {
+                            "files_id": file_id,
+                            "n": first + i,
+                            "data": Binary(chunk[offset : offset + GRIDFS_CHUNK]),
+                        }
+                        for i, offset in enumerate(range(0, len(chunk), GRIDFS_CHUNK))
+                    ]
+                )
+                size += len(chunk)
+            await self.files.insert_one(
+                {
+                    "_id": file_id,
+                    "length": size,
+                    "chunkSize": GRIDFS_CHUNK,
+                    "uploadDate": utcnow(),
+                    "filename": filename,
+                    # Hashed on the way in: the file's first fixity check is its upload.
+                    "metadata": {
+                        "contentType": content_type,
+                        "attached": False,
+                        "fixity": FileState.ingested(utcnow()),
+                    },
+                }
+            )
         except BaseException:
-            await upload.abort()
+            await self.chunks.delete_many({"files_id": file_id})
             raise
         return StoredFile(
-            file_id=PydanticObjectId(upload._id),
+            file_id=PydanticObjectId(file_id),
             filename=filename,
             content_type=content_type,
             size=size,
@@ -166,28 +217,39 @@ class FileStore:
     async def read_range(self, layout: FileLayout, start: int, length: int) -> AsyncIterator[bytes]:
         """Yield `length` bytes from `start`, reading a few chunks per query: memory stays
         flat for any size, and no reply grows past the wire's message limit (the embedded
-        engine would put every chunk of a cursor into one reply)."""
+        engine would put every chunk of a cursor into one reply). The next window is read
+        while the current one is sent."""
         if length <= 0:
             return
         first = start // layout.chunk_size
         last = (start + length - 1) // layout.chunk_size
-        for window in range(first, last + 1, CHUNKS_PER_READ):
-            rows = (
-                await self.chunks.find(
-                    {
-                        "files_id": layout.file_id,
-                        "n": {"$gte": window, "$lte": min(window + CHUNKS_PER_READ - 1, last)},
-                    }
-                )
-                .sort("n", 1)
-                .to_list()
-            )
-            for row in rows:
-                offset = row["n"] * layout.chunk_size
-                data = bytes(row["data"])
-                low = max(start - offset, 0)
-                high = min(start + length - offset, len(data))
-                yield data[low:high]
+        windows = iter(range(first, last + 1, CHUNKS_PER_READ))
+
+        def fetch(window: int | None) -> asyncio.Task[list[dict]] | None:
+            if window is None:
+                return None
+            query = {
+                "files_id": layout.file_id,
+                "n": {"$gte": window, "$lte": min(window + CHUNKS_PER_READ - 1, last)},
+            }
+            return asyncio.ensure_future(self.chunks.find(query).sort("n", 1).to_list())
+
+        pending = fetch(next(windows, None))
+        try:
+            while pending is not None:
+                rows = await pending
+                pending = fetch(next(windows, None))
+                for row in rows:
+                    offset = row["n"] * layout.chunk_size
+                    data = bytes(row["data"])
+                    low = max(start - offset, 0)
+                    high = min(start + length - offset, len(data))
+                    yield data[low:high]
+        finally:
+            if pending is not None:
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pending
 
     async def sweep_unattached(
         self,

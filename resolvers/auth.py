@@ -190,14 +190,15 @@ async def login(ctx: Context, email: str, password: str) -> SignedIn:
     keys = _throttle_keys(email, ctx.client_address, ctx.settings)
     await _check_throttle(keys)
     user = await User.find_one({"email": email.strip().lower()})
-    valid = verify_password(user.password_hash if user else None, password)
+    valid = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
     if user is None or not valid or not user.active:
         await _record_failure(keys, ctx.settings)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "the email or the password is wrong")
     await LoginThrottle.get_pymongo_collection().delete_one({"_id": keys[0][0]})
     if needs_rehash(user.password_hash):
         await User.get_pymongo_collection().update_one(
-            {"_id": user.id}, {"$set": {"password_hash": hash_password(password)}}
+            {"_id": user.id},
+            {"$set": {"password_hash": await asyncio.to_thread(hash_password, password)}},
         )
     secret = new_secret()
     session = Session(

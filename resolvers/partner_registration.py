@@ -2,6 +2,7 @@
 and the cooperation unit verifies the registration, merges it into the partner already on
 record, or rejects it."""
 
+import asyncio
 from typing import Any
 
 from beanie import PydanticObjectId
@@ -74,7 +75,7 @@ async def register_partner(
         raise DomainErrors([_as_input(e) for e in problems])
     hints = [email, *email.split("@"), str(contact.get("name", "")), partner.name]
     check_password_rules(password, ctx.settings.password_min_length, [h for h in hints if h])
-    user.password_hash = hash_password(password)
+    user.password_hash = await asyncio.to_thread(hash_password, password)
 
     async def create(session: AsyncClientSession) -> tuple[Partner, User]:
         return (

@@ -1,6 +1,7 @@
 """Managing accounts: the cooperation unit creates users, changes roles, deactivates and
 resets; everyone changes their own password."""
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -51,7 +52,7 @@ async def create_user(ctx: Context, fields: dict[str, Any], password: str) -> Us
 async def register_user(ctx: Context, fields: dict[str, Any], password: str) -> User:
     """Create an account (the caller has checked who may); also used by the CLI."""
     check_password_rules(password, ctx.settings.password_min_length, _hints(fields))
-    user = User.build(**fields, password_hash=hash_password(password))
+    user = User.build(**fields, password_hash=await asyncio.to_thread(hash_password, password))
     await _check_links(fields)
     return await user.create_checked()
 
@@ -95,7 +96,7 @@ async def change_password(ctx: Context, current: str, password: str) -> User:
     if ctx.viewer.api_token_id is not None:
         raise DomainError(ErrorCode.FORBIDDEN, "sign in as a person to change the password")
     user = await require_user(ctx.viewer.user_id)
-    if not verify_password(user.password_hash, current):
+    if not await asyncio.to_thread(verify_password, user.password_hash, current):
         raise DomainError(
             ErrorCode.INVALID_CREDENTIALS, "the current password is wrong", "currentPassword"
         )
@@ -107,7 +108,9 @@ async def _set_password(
     ctx: Context, user: User, password: str, keep: PydanticObjectId | None = None
 ) -> User:
     check_password_rules(password, ctx.settings.password_min_length, _hints(user.model_dump()))
-    updated = await user.update_fields({"password_hash": hash_password(password)})
+    updated = await user.update_fields(
+        {"password_hash": await asyncio.to_thread(hash_password, password)}
+    )
     await revoke_sessions({"user_id": user.id, "_id": {"$ne": keep}}, "password changed")
     return updated
 

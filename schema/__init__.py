@@ -4,6 +4,7 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
 
+from observability import NameOperation
 from resolvers.persisted_queries import PersistedQueryStore
 from schema.agreement_mutations import AgreementMutations
 from schema.agreements import AgreementQueries
@@ -80,6 +81,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         extensions=[
             ShapeErrors,
+            NameOperation,
             lambda: PersistedQueries(
                 store=persisted, only_for_anonymous=settings.persisted_queries_only_for_anonymous
             ),

@@ -1,10 +1,14 @@
 """Uploading and downloading scans: types from the bytes, limits, versions, Range, CSRF."""
 
 import hashlib
+import io
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from bson import ObjectId
 
+from models.errors import DomainError, ErrorCode
 from tests.api import PDF, Api
 from tests.files import DOCX, ELF, EXE, ODT, PLAIN_ZIP, image
 
@@ -270,3 +274,55 @@ async def test_ranges_across_chunk_boundaries(api: Api) -> None:
         part = await api.get(doc["downloadUrl"], headers={"Range": f"bytes={first}-{last}"})
         assert part.status_code == 206
         assert part.content == content[first : last + 1]
+
+
+class _Trickle(io.RawIOBase):
+    """A source that hands out a few bytes per read, as a socket or pipe may."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+        self.offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.offset = offset
+        return offset
+
+    def readinto(self, buffer: Any) -> int:
+        piece = self.content[self.offset : self.offset + 1000]
+        buffer[: len(piece)] = piece
+        self.offset += len(piece)
+        return len(piece)
+
+
+async def test_stored_files_are_gridfs_files_any_driver_reads(api: Api) -> None:
+    """The store writes the chunks itself; GridFS's own reader must get the same bytes back,
+    also when the source hands out short reads."""
+    content = PDF + bytes((i * 13) % 251 for i in range(1000 * 1024))
+    store = api.database.files
+    stored = await store.store(_Trickle(content), "naskah.pdf", max_bytes=10**7)  # type: ignore[arg-type]
+    agreement = await api.agreement()
+    uploaded = (await api.uploaded(agreement["id"], content))["document"]
+    for file_id in (stored.file_id, ObjectId(uploaded["downloadUrl"].rsplit("/", 1)[1])):
+        stream = await store.bucket.open_download_stream(file_id)
+        assert await stream.read() == content
+        sizes = [
+            len(row["data"]) async for row in store.chunks.find({"files_id": file_id}).sort("n", 1)
+        ]
+        assert sizes[:-1] == [255 * 1024] * (len(sizes) - 1)
+        assert sum(sizes) == len(content)
+    assert stored.sha256 == hashlib.sha256(content).hexdigest() == uploaded["sha256"]
+
+
+async def test_file_over_the_limit_leaves_no_chunks(api: Api) -> None:
+    content = PDF + bytes(3 * 1024 * 1024)
+    with pytest.raises(DomainError) as refused:
+        await api.database.files.store(io.BytesIO(content), "besar.pdf", max_bytes=2 * 1024 * 1024)
+    assert refused.value.code == ErrorCode.FILE_TOO_LARGE
+    assert await api.count("files.chunks") == 0
+    assert await api.count("files.files") == 0
