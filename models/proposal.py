@@ -440,6 +440,13 @@ class Proposal(Record):
         handed_in_before = None
         for entry in history:
             kind, title = self._story_line(entry)
+            # The TKKSD's verdict and notes are internal: the event says a review took place.
+            internal = ""
+            description = entry.note
+            if entry.recommendation is not None:
+                verdict = RECOMMENDATION_TITLES[entry.recommendation]
+                internal = f"Rekomendasi TKKSD: {verdict}\n{entry.note}".strip()
+                description = ""
             document_ids = []
             if entry.to_status == Status.SUBMITTED:
                 document_ids = [
@@ -453,7 +460,8 @@ class Proposal(Record):
                 kind,
                 title,
                 entry.actor,
-                description=entry.note,
+                description=description,
+                internal_note=internal,
                 occurred_at=entry.at,
                 document_ids=document_ids,
             )
@@ -471,8 +479,7 @@ class Proposal(Record):
         if entry.to_status == Status.REVISION_REQUESTED:
             return ChronologyKind.REVIEWED, "Perbaikan pengajuan diminta"
         if entry.to_status == Status.IN_REVIEW and entry.recommendation is not None:
-            verdict = RECOMMENDATION_TITLES[entry.recommendation]
-            return ChronologyKind.REVIEWED, f"Telaah TKKSD: {verdict}"
+            return ChronologyKind.REVIEWED, "Telaah TKKSD"
         if entry.to_status == Status.APPROVED:
             return ChronologyKind.REVIEWED, "Pengajuan kerja sama disetujui"
         return ChronologyKind.NOTE, f"Status pengajuan: {entry.to_status}"

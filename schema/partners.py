@@ -8,6 +8,7 @@ from strawberry import relay
 
 from models import Partner
 from resolvers import partners
+from resolvers.access import shown
 from resolvers.pagination import SortKey
 from schema.audit import audited_mutation
 from schema.context import Info
@@ -39,14 +40,22 @@ class PartnerType(relay.Node):
     country: str
     province: str
     city: str
-    address: str
-    contacts: list[Contact]
     identifiers: list[Identifier]
     registration_status: PartnerStatusEnum  # type: ignore[valid-type]
     rejection_reason: str = strawberry.field(description="Why its registration was rejected.")
     revision: int
     created_at: datetime
     updated_at: datetime
+    model: strawberry.Private[Partner]
+
+    # Sensitive fields (see models/partner.py) are read through `shown` only.
+    @strawberry.field(description="Empty unless you are the city's staff or this partner.")
+    def address(self, info: Info) -> str:
+        return shown(info.context.viewer, self.model).address
+
+    @strawberry.field(description="Empty unless you are the city's staff or this partner.")
+    def contacts(self, info: Info) -> list[Contact]:
+        return [Contact(**c.model_dump()) for c in shown(info.context.viewer, self.model).contacts]
 
     @classmethod
     def from_model(cls, partner: Partner) -> "PartnerType":
@@ -57,14 +66,13 @@ class PartnerType(relay.Node):
             country=partner.country,
             province=partner.province,
             city=partner.city,
-            address=partner.address,
-            contacts=[Contact(**c.model_dump()) for c in partner.contacts],
             identifiers=[Identifier(**i.model_dump()) for i in partner.identifiers],
             registration_status=partner.registration_status,
             rejection_reason=partner.rejection_reason,
             revision=partner.revision,
             created_at=partner.created_at,
             updated_at=partner.updated_at,
+            model=partner,
         )
 
 

@@ -141,7 +141,7 @@ async def test_the_whole_story_from_registration_to_a_draft_agreement(api: Api) 
         ("REVIEWED", "Perbaikan pengajuan diminta"),
         ("PROPOSED", "Pengajuan diajukan kembali setelah perbaikan"),
         ("REVIEWED", "Kelengkapan pengajuan diverifikasi Bagian Kerja Sama"),
-        ("REVIEWED", "Telaah TKKSD: layak disetujui"),
+        ("REVIEWED", "Telaah TKKSD"),
         ("REVIEWED", "Pengajuan kerja sama disetujui"),
         ("CREATED", f"Rancangan kerja sama dibuat dari pengajuan {code}"),
     ]
