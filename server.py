@@ -20,6 +20,8 @@ from urllib.parse import quote
 import uvicorn
 from beanie import PydanticObjectId
 from bson.errors import InvalidId
+from cross_web import HTTPException
+from graphql import GraphQLError
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
@@ -28,6 +30,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
 
 from database import Database, connect
 from models.errors import DomainError, DomainErrors, ErrorCode
@@ -36,6 +40,7 @@ from resolvers.context import Context
 from resolvers.mailer import MailSender
 from resolvers.rate_limit import RateLimiter
 from schema import build_schema, exports
+from schema.extensions import shape_errors
 from settings import Settings, get_settings
 
 log = logging.getLogger("sikerma")
@@ -174,20 +179,83 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
     )
 
 
+class BodyTooLarge(Exception):
+    pass
+
+
+def limited(receive: Receive, limit: int) -> Receive:
+    """`receive` that stops a body longer than `limit` while it streams: a chunked body
+    without Content-Length is not spooled to disk in full before its size is known."""
+    received = 0
+
+    async def receive_within_limit() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge
+        return message
+
+    return receive_within_limit
+
+
+def http_refusal(error: HTTPException) -> JSONResponse:
+    """A request the GraphQL view refused before running it, in the GraphQL error shape.
+    Strawberry's reasons say what is wrong with the request, nothing of the server."""
+    status, reason = error.status_code, error.reason
+    if "not allowed when using GET" in reason or status == 405:
+        response = error_response(405, "METHOD_NOT_ALLOWED", reason)
+        response.headers["Allow"] = "GET, POST"
+        return response
+    if reason == "Unsupported content type":
+        return error_response(
+            415, "UNSUPPORTED_MEDIA_TYPE", "send application/json or multipart/form-data"
+        )
+    if status == 404:
+        return error_response(404, "NOT_FOUND", reason)
+    return error_response(400, "BAD_REQUEST", reason)
+
+
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with our context and the upload guards."""
+    """Strawberry's ASGI app with our context, the upload guards, and every answer (refused
+    requests and errors raised outside any field included) in the GraphQL error shape."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(build_schema(settings), multipart_uploads_enabled=True)
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            refusal = self._refuse(Request(scope))
-            if refusal is not None:
-                await refusal(scope, receive, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        refusal = self._refuse(Request(scope))
+        if refusal is None:
+            limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
+            try:
+                response = await self.run(Request(scope, limited(receive, limit)))
+            except BodyTooLarge:
+                refusal = error_response(
+                    413,
+                    "FILE_TOO_LARGE",
+                    f"the file is larger than {self.settings.max_upload_mb} MB",
+                )
+            except HTTPException as error:
+                refusal = http_refusal(error)
+            except UnicodeError:
+                refusal = error_response(400, "BAD_REQUEST", "the body is not valid UTF-8")
+            else:
+                await response(scope, receive, send)
                 return
-        await super().__call__(scope, receive, send)
+        await refusal(scope, receive, send)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            errors: list[GraphQLError] = list(result.errors)
+            result.errors = shape_errors(errors, request_id_of(request.scope))
+        return process_result(result)
 
     def _refuse(self, request: Request) -> Response | None:
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -200,6 +268,11 @@ class GraphQLApp(GraphQL[Context, None]):
                 "CSRF_PREFLIGHT_REQUIRED",
                 "multipart requests must send the Apollo-Require-Preflight header",
             )
+        # Only signed-in users upload: refused before a byte of the body is read.
+        viewer = request.scope.get("state", {}).get("viewer")
+        if viewer is None or not viewer.signed_in:
+            reason = viewer.auth_error if viewer is not None else None
+            return error_response(401, "UNAUTHENTICATED", reason or "sign in to upload files")
         length = request.headers.get("content-length", "")
         limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
         if length.isdigit() and int(length) > limit:

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 5000
     max_page_size: int = 100
+    # No list in any input (variables or the document) may be longer; checked before any work.
+    max_input_list_items: int = Field(default=1000, ge=100)
     default_page_size: int = 20
     # The cost of a query: each field 1, each connection's children times its first/last (a
     # full page when neither is given). A costlier query is refused before it runs.

@@ -54,11 +54,14 @@ def _office_type(file: BinaryIO) -> str | None:
         file.seek(0)
         with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
-                return ODT
+            if "mimetype" in names:
+                # Read no more than the answer can be long: the entry may inflate to gigabytes.
+                with archive.open("mimetype") as entry:
+                    if entry.read(len(ODT) + 2).strip() == ODT.encode():
+                        return ODT
             if {"[Content_Types].xml", "word/document.xml"} <= names:
                 return DOCX
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
         return None
     finally:
         file.seek(0)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Self
 
 import pymongo
-from beanie import DecimalAnnotation, PydanticObjectId
+from beanie import PydanticObjectId
 from beanie.odm.utils.encoder import Encoder
 from pydantic import BaseModel, Field, model_validator
 from pymongo import IndexModel
@@ -35,6 +35,7 @@ from models.errors import DomainError, DomainErrors, ErrorCode
 from models.org_unit import Text
 from models.partner import Partner, ShortText
 from models.sequence import next_value
+from models.values import Money
 
 Status = ProposalStatus
 
@@ -148,7 +149,7 @@ class Proposal(Record):
     org_unit_id: PydanticObjectId | None = None  # the department proposed to lead it
     duration_months: int | None = Field(default=None, ge=1, le=MAX_DURATION_MONTHS)
     funding_source: ShortText = ""
-    estimated_value: DecimalAnnotation | None = Field(default=None, ge=0)
+    estimated_value: Money | None = None
     attachments: list[DocumentRef] = []
     history: list[HistoryEntry] = []
     submitted_at: datetime | None = None  # the first submission; drafts have none

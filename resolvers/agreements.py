@@ -33,6 +33,10 @@ from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 ATTACH_ATTEMPTS = 3
 
 
+# A century: any longer window asks for every active agreement anyway.
+MAX_EXPIRING_WITHIN_DAYS = 36_500
+
+
 @dataclass
 class AgreementFilter:
     text: str | None = None
@@ -84,9 +88,11 @@ def agreement_query(flt: AgreementFilter | None, today: date) -> dict[str, Any]:
     if flt.ends_before is not None:
         ends["$lt"] = start_of_day(flt.ends_before)
     if flt.expiring_within_days is not None:
-        if flt.expiring_within_days < 0:
+        if not 0 <= flt.expiring_within_days <= MAX_EXPIRING_WITHIN_DAYS:
             raise DomainError(
-                ErrorCode.INVALID, "expiringWithinDays must not be negative", "expiringWithinDays"
+                ErrorCode.OUT_OF_RANGE,
+                f"expiringWithinDays must be between 0 and {MAX_EXPIRING_WITHIN_DAYS}",
+                "expiringWithinDays",
             )
         query["status"] = AgreementStatus.ACTIVE.value
         horizon = today + timedelta(days=flt.expiring_within_days)

@@ -2,6 +2,7 @@
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.file_uploads import Upload
 from strawberry.tools import merge_types
 
 from resolvers.persisted_queries import PersistedQueryStore
@@ -13,6 +14,7 @@ from schema.cost import QueryCost
 from schema.evaluations import EvaluationMutations, EvaluationQueries
 from schema.extensions import ShapeErrors
 from schema.identity import IdentityMutations, IdentityQueries
+from schema.input_guards import InputGuards
 from schema.monitoring import MonitoringQueries
 from schema.nodes import NodeQueries
 from schema.notifications import NotificationMutations, NotificationQueries
@@ -23,6 +25,7 @@ from schema.persisted_queries import PersistedQueries
 from schema.proposals import ProposalMutations, ProposalQueries
 from schema.public import PublicMutations, PublicQueries
 from schema.stats import StatsQueries
+from schema.uploads import UploadScalar
 from settings import Settings
 
 Query = merge_types(
@@ -66,8 +69,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        scalar_overrides={Upload: UploadScalar},
         extensions=[
             ShapeErrors,
+            lambda: InputGuards(max_list_items=settings.max_input_list_items),
             lambda: PersistedQueries(
                 store=persisted, only_for_anonymous=settings.persisted_queries_only_for_anonymous
             ),
