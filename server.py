@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from database import Database, connect
 from models.errors import DomainError, DomainErrors, ErrorCode
@@ -222,7 +223,11 @@ class GraphQLApp(GraphQL[Context, None]):
     requests and errors raised outside any field included) in the GraphQL error shape."""
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(build_schema(settings), multipart_uploads_enabled=True)
+        super().__init__(
+            build_schema(settings),
+            multipart_uploads_enabled=True,
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        )
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -453,6 +458,34 @@ async def handover_document(request: Request) -> Response:
     return Response(content, media_type="application/pdf", headers=headers)
 
 
+class UnsafeForProduction(RuntimeError):
+    pass
+
+
+def check_production_settings(settings: Settings, load_demo: bool) -> None:
+    """In production the signing key is the operator's, and demo data is never loaded."""
+    if not settings.production:
+        return
+    if not settings.jwt_secret:
+        raise UnsafeForProduction("ENVIRONMENT=production needs JWT_SECRET")
+    if load_demo:
+        raise UnsafeForProduction("demo data is never loaded with ENVIRONMENT=production")
+
+
+async def check_no_demo_accounts(settings: Settings) -> None:
+    """The demo accounts' passwords are published in the README."""
+    if not settings.production:
+        return
+    from demo_data import DEMO_USERS
+    from models import User
+
+    emails = [u["email"] for u in DEMO_USERS]
+    if await User.find({"email": {"$in": emails}}).count():
+        raise UnsafeForProduction(
+            "the database holds the demo accounts; remove them before ENVIRONMENT=production"
+        )
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -460,12 +493,14 @@ def create_app(
     load_demo: bool = False,
 ) -> Starlette:
     settings = settings or get_settings()
+    check_production_settings(settings, load_demo)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with connect(settings, listeners=listeners) as database:
             app.state.database = database
             app.state.settings = settings
+            await check_no_demo_accounts(settings)
             app.state.signing_key = await auth.signing_key(settings)
             grace = timedelta(minutes=settings.orphan_file_grace_minutes)
             removed = await database.files.sweep_unattached(grace, is_file_referenced)
@@ -526,6 +561,9 @@ def create_app(
         max_age=600,
     )
     app.add_middleware(RequestIdMiddleware)
+    if settings.forwarded_allow_ips:
+        # Outermost: every other layer sees the client's address as the proxy reported it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
 
 
@@ -535,7 +573,14 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
-    uvicorn.run(create_app(settings, load_demo=args.demo), host=settings.host, port=settings.port)
+    # Forwarded headers are handled by the app (FORWARDED_ALLOW_IPS), not by uvicorn, which
+    # would otherwise believe them from any loopback client.
+    uvicorn.run(
+        create_app(settings, load_demo=args.demo),
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=False,
+    )
 
 
 if __name__ == "__main__":

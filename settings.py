@@ -11,6 +11,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
+    environment: Literal["development", "production"] = "development"
+    # GraphiQL and schema introspection: on in development, off in production unless set.
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    # Addresses of the reverse proxies whose X-Forwarded-For / -Proto headers are believed
+    # (comma-separated, "*" for any). Empty: no proxy, the connection's address counts.
+    forwarded_allow_ips: str = ""
+
     host: str = "127.0.0.1"
     port: int = 8000
     # Empty means: start the embedded engine on a loopback port, data under DATA_DIR.
@@ -103,6 +111,18 @@ class Settings(BaseSettings):
     ocds_publisher_uri: str = ""
     # The licence the city publishes its open data under (a URL); empty: none stated.
     ocds_license: str = ""
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else not self.production
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.production
 
     @property
     def max_upload_bytes(self) -> int:

@@ -133,7 +133,10 @@ def _viewer_of(user: User | None, **extra: Any) -> Viewer:
 
 
 def _throttle_keys(email: str, address: str | None, settings: Settings) -> list[tuple[str, int]]:
-    keys = [(f"account:{email.strip().lower()}", settings.login_free_attempts)]
+    # An account is throttled per address it is tried from: failures from an attacker's
+    # address do not lock the owner out from the office.
+    account = f"account:{email.strip().lower()}|{address or '-'}"
+    keys = [(account, settings.login_free_attempts)]
     if address:
         keys.append((f"address:{address}", settings.login_free_attempts_per_address))
     return keys
@@ -271,6 +274,12 @@ async def revoke_sessions(query: dict[str, Any], reason: str) -> None:
 
 
 # --- API tokens ------------------------------------------------------------------------------
+
+
+async def revoke_api_tokens(query: dict[str, Any]) -> None:
+    await ApiToken.get_pymongo_collection().update_many(
+        {**query, "revoked_at": None}, {"$set": {"revoked_at": utcnow()}}
+    )
 
 
 async def create_api_token(ctx: Context, name: str) -> tuple[str, ApiToken]:

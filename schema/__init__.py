@@ -1,7 +1,13 @@
 """The GraphQL schema: the root types composed from each domain, and its limits."""
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.file_uploads import Upload
 from strawberry.tools import merge_types
 
@@ -66,6 +72,9 @@ Mutation = merge_types(
 def build_schema(settings: Settings) -> strawberry.Schema:
     # One store per schema (per process): its cache is in front of the shared collection.
     persisted = PersistedQueryStore(settings.persisted_query_cache_size)
+    closed: list[type[SchemaExtension]] = (
+        [] if settings.introspection_enabled else [DisableIntrospection]
+    )
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -80,5 +89,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: QueryCost(limit=settings.max_query_cost, full_page=settings.max_page_size),
+            *closed,
         ],
     )
