@@ -25,7 +25,7 @@ from models.credentials import (
 )
 from models.enums import Role
 from models.errors import DomainError, ErrorCode
-from resolvers.access import require_admin, require_signed_in
+from resolvers.access import require_admin, require_signed_in, require_writer
 from resolvers.context import Context
 from resolvers.viewer import ANONYMOUS, Viewer, refused
 from settings import Settings
@@ -302,6 +302,9 @@ async def _own_or_admin_token(ctx: Context, token_id: PydanticObjectId) -> ApiTo
 
 
 async def revoke_api_token(ctx: Context, token_id: PydanticObjectId) -> ApiToken:
+    # A read-only token may revoke itself (a leaked token is stopped at once), nothing else.
+    if ctx.viewer.api_token_id != token_id:
+        require_writer(ctx.viewer)
     token = await _own_or_admin_token(ctx, token_id)
     if token.revoked_at is not None:
         return token
