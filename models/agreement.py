@@ -457,7 +457,9 @@ class Agreement(Record):
             )
         return previous.version + 1
 
-    async def add_document(self, doc: DocumentRef, actor: ActorRef) -> Self:
+    async def add_document(
+        self, doc: DocumentRef, actor: ActorRef, session: AsyncClientSession | None = None
+    ) -> Self:
         added = event(
             ChronologyKind.DOCUMENT_ADDED,
             f"Dokumen ditambahkan: {doc.title}"
@@ -466,7 +468,9 @@ class Agreement(Record):
             description=f"{doc.type} · {doc.filename}",
             document_ids=[doc.id],
         )
-        return await self.commit({}, [added], push={"documents": Encoder().encode(doc)})
+        return await self.commit(
+            {}, [added], push={"documents": Encoder().encode(doc)}, session=session
+        )
 
     # --- history entered by hand -----------------------------------------------------------
 

@@ -22,7 +22,7 @@ from schema.enums import (
     VisibilityEnum,
 )
 from schema.errors import UserError, attempt
-from schema.inputs import provided, with_ids
+from schema.inputs import IDEMPOTENCY_HELP, provided, with_ids
 from schema.relay import decode_id
 
 # Global-id inputs and the model fields they fill.
@@ -141,6 +141,7 @@ class UploadAgreementDocumentInput:
     supersedes_id: strawberry.ID | None = strawberry.field(
         default=None, description="The document this is a new version of."
     )
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.type
@@ -290,6 +291,7 @@ class AgreementMutations:
                 upload.file,
                 safe_filename(upload.filename),
                 supersedes,
+                input.idempotency_key,
             )
 
         result, errors = await attempt(run())

@@ -21,17 +21,13 @@ from schema.agreements import DOWNLOAD_PATH, Actor, AgreementType
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.errors import UserError, attempt, query
-from schema.inputs import provided
+from schema.inputs import IDEMPOTENCY_HELP, provided
 from schema.relay import Connection, decode_id, page_request
 
 EvaluationStatusEnum = strawberry.enum(EvaluationStatus, name="EvaluationStatus")
 RecommendationEnum = strawberry.enum(Recommendation, name="Recommendation")
 IndicatorEnum = strawberry.enum(
     Indicator, name="Indicator", description="The eight things an evaluation scores 1-5."
-)
-IDEMPOTENCY_HELP = (
-    "A key the client generates once per intended request (a UUID) and sends again with every "
-    "retry: a retry returns the first result and creates nothing new."
 )
 REVISION_HELP = "The revision you read; if the evaluation changed since, you get CONFLICT."
 

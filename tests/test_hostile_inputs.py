@@ -150,7 +150,7 @@ async def test_an_upload_without_a_filename_is_a_coded_error(api: Api) -> None:
     else:
         errors = body["data"]["uploadAgreementDocument"]["errors"]
         assert [(e["field"], e["code"]) for e in errors] == [("file", "REQUIRED")]
-    assert await api.count("fs.files") == 0
+    assert await api.count("files.files") == 0
 
 
 # --- malformed HTTP requests get the GraphQL error shape -------------------------------------

@@ -42,7 +42,7 @@ async def test_a_zip_bomb_is_not_inflated_to_find_its_type(api: Api) -> None:
     errors = response.json()["data"]["uploadAgreementDocument"]["errors"]
     assert [e["code"] for e in errors] == ["UNSUPPORTED_FILE_TYPE"]
     assert peak < 32 * MiB, peak
-    assert await api.count("fs.files") == 0
+    assert await api.count("files.files") == 0
 
 
 def multipart(agreement_id: str, content: bytes) -> tuple[bytes, str]:
@@ -102,4 +102,48 @@ async def test_a_chunked_body_is_cut_off_at_the_size_limit(api: Api) -> None:
     assert response.json()["errors"][0]["extensions"]["code"] == "FILE_TOO_LARGE"
     # The test settings allow 1 MB files (plus the multipart overhead).
     assert stream.sent < 3 * MiB
-    assert await api.count("fs.files") == 0
+    assert await api.count("files.files") == 0
+
+
+UPLOAD_ONCE = "mutation($input: UploadAgreementDocumentInput!) { uploadAgreementDocument(input: $input) { document { id } agreement { documents { id } } errors { field code } } }"
+
+
+async def upload_once(api: Api, agreement_id: str, key: str, title: str = "Notulen") -> dict:
+    variables = {
+        "input": {
+            "agreementId": agreement_id,
+            "type": "MINUTES",
+            "title": title,
+            "file": None,
+            "idempotencyKey": key,
+        }
+    }
+    response = await api.client.post(
+        "/graphql",
+        data={
+            "operations": json.dumps({"query": UPLOAD_ONCE, "variables": variables}),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        },
+        files={"0": ("notulen.pdf", PDF, "application/pdf")},
+        headers={**api.headers, "Apollo-Require-Preflight": "true"},
+    )
+    assert response.status_code == 200, response.text
+    payload: dict = response.json()["data"]["uploadAgreementDocument"]
+    return payload
+
+
+async def test_a_retried_upload_stores_one_document(api: Api) -> None:
+    agreement = await api.agreement()
+    key = "8f0c6d2e-1a7b-4c55-9e0a-3b2f4d6c8a10"
+    first = await upload_once(api, agreement["id"], key)
+    again = await upload_once(api, agreement["id"], key)
+    assert first["errors"] == again["errors"] == []
+    assert again["document"]["id"] == first["document"]["id"]
+    assert len(again["agreement"]["documents"]) == 1
+    assert await api.count("files.files") == 1
+    # The same key for a different request is refused, and stores nothing.
+    other = await upload_once(api, agreement["id"], key, title="Lain")
+    assert [(e["field"], e["code"]) for e in other["errors"]] == [
+        ("idempotencyKey", "IDEMPOTENCY_KEY_REUSED")
+    ]
+    assert await api.count("files.files") == 1
