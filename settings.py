@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
 
     max_upload_mb: int = Field(default=50, ge=1)
+    # What one user may upload in 24 hours, all files together (0: no quota).
+    upload_quota_mb_per_day: int = Field(default=1000, ge=0)
     expiring_window_days: int = Field(default=90, ge=1)
     # Files uploaded but never attached to a record (a crash between the two writes) are
     # removed once they are older than this.
@@ -123,6 +125,10 @@ class Settings(BaseSettings):
     @property
     def introspection_enabled(self) -> bool:
         return self.introspection if self.introspection is not None else not self.production
+
+    @property
+    def upload_quota_bytes(self) -> int:
+        return self.upload_quota_mb_per_day * 1024 * 1024
 
     @property
     def max_upload_bytes(self) -> int:

@@ -84,13 +84,24 @@ class FileStore:
         self.chunks: AsyncCollection = db[f"{bucket_name}.chunks"]
 
     async def store(
-        self, file: BinaryIO, filename: str, *, max_bytes: int, field: str = "file"
+        self,
+        file: BinaryIO,
+        filename: str,
+        *,
+        max_bytes: int,
+        field: str = "file",
+        owner: str | None = None,
+        daily_quota: int = 0,
     ) -> StoredFile:
-        """Stream a seekable local file into GridFS; refuse it whole if it breaks a rule."""
+        """Stream a seekable local file into GridFS; refuse it whole if it breaks a rule.
+        With an owner and a daily quota (bytes), the owner's files of the last 24 hours and
+        this one together must stay within it."""
         file.seek(0)
         head = await asyncio.to_thread(file.read, SNIFF_BYTES)
         if not head:
             raise DomainError(ErrorCode.FILE_EMPTY, "the file is empty", field)
+        if owner is not None and daily_quota > 0:
+            await self._check_quota(owner, daily_quota, file, field)
         content_type = await asyncio.to_thread(sniff_content_type, head, file)
         if content_type is None:
             raise DomainError(
@@ -101,9 +112,8 @@ class FileStore:
         file.seek(0)
         digest = hashlib.sha256()
         size = 0
-        upload = self.bucket.open_upload_stream(
-            filename, metadata={"contentType": content_type, "attached": False}
-        )
+        metadata = {"contentType": content_type, "attached": False, "owner": owner}
+        upload = self.bucket.open_upload_stream(filename, metadata=metadata)
         try:
             while chunk := await asyncio.to_thread(file.read, CHUNK_SIZE):
                 size += len(chunk)
@@ -126,6 +136,23 @@ class FileStore:
             size=size,
             sha256=digest.hexdigest(),
         )
+
+    async def _check_quota(self, owner: str, quota: int, file: BinaryIO, field: str) -> None:
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(0)
+        since = utcnow() - timedelta(days=1)
+        rows = self.files.find(
+            {"metadata.owner": owner, "uploadDate": {"$gte": since}}, {"length": 1}
+        )
+        used = sum([int(row.get("length", 0)) async for row in rows])
+        if used + size > quota:
+            raise DomainError(
+                ErrorCode.QUOTA_EXCEEDED,
+                f"your uploads of the last 24 hours would pass {quota // (1024 * 1024)} MB; "
+                "try again later or ask the cooperation unit",
+                field,
+            )
 
     async def mark_attached(self, file_id: PydanticObjectId) -> None:
         """Record that a record points at the file, so the orphan sweep leaves it alone."""

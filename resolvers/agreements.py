@@ -359,7 +359,13 @@ async def upload_document(
     if first is not None:
         return await _replay_document(ctx, first)
     files = ctx.database.files
-    stored = await files.store(file, filename, max_bytes=ctx.settings.max_upload_bytes)
+    stored = await files.store(
+        file,
+        filename,
+        max_bytes=ctx.settings.max_upload_bytes,
+        owner=ctx.viewer.id,
+        daily_quota=ctx.settings.upload_quota_bytes,
+    )
     try:
         for _ in range(ATTACH_ATTEMPTS):
             doc = DocumentRef(

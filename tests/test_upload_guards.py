@@ -147,3 +147,25 @@ async def test_a_retried_upload_stores_one_document(api: Api) -> None:
         ("idempotencyKey", "IDEMPOTENCY_KEY_REUSED")
     ]
     assert await api.count("files.files") == 1
+
+
+async def test_uploads_past_the_daily_quota_are_refused(api: Api) -> None:
+    state = api.client.app.state  # type: ignore[attr-defined]
+    suite_settings = state.settings
+    # 1 MB a day: the first 600 KiB file fits, the second does not.
+    state.settings = suite_settings.model_copy(update={"upload_quota_mb_per_day": 1})
+    try:
+        agreement = await api.agreement()
+        content = PDF + b"\0" * (600 * 1024)
+        first = await api.upload(agreement["id"], content)
+        assert first.json()["data"]["uploadAgreementDocument"]["errors"] == []
+        second = await api.upload(agreement["id"], content, title="Naskah lagi")
+        errors = second.json()["data"]["uploadAgreementDocument"]["errors"]
+        assert [(e["field"], e["code"]) for e in errors] == [("file", "QUOTA_EXCEEDED")]
+        assert await api.count("files.files") == 1
+        # Another user has a quota of their own.
+        _, other = await api.user("ADMIN")
+        third = await other.upload(agreement["id"], content, title="Naskah ketiga")
+        assert third.json()["data"]["uploadAgreementDocument"]["errors"] == []
+    finally:
+        state.settings = suite_settings
