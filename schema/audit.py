@@ -22,7 +22,7 @@ from models.errors import DomainError
 from resolvers import audit
 from resolvers.pagination import PageRequest
 from schema.context import Info
-from schema.errors import ApiError, query
+from schema.errors import ApiError, PayloadErrors, query
 from schema.relay import Connection, parse_global_id
 
 AuditOutcomeEnum = strawberry.enum(AuditOutcome, name="AuditOutcome")
@@ -83,7 +83,10 @@ def _json(value: Any) -> Any:
     return json.loads(json_util.dumps(value, json_options=json_util.RELAXED_JSON_OPTIONS))
 
 
-audited_mutation = functools.partial(strawberry.mutation, extensions=[AuditTrail()])
+# The audit trail wraps the payload errors, so it records a refused mutation as REFUSED.
+audited_mutation = functools.partial(
+    strawberry.mutation, extensions=[PayloadErrors(), AuditTrail()]
+)
 
 
 @strawberry.type

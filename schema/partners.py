@@ -13,7 +13,7 @@ from resolvers.pagination import SortKey
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import PartnerKindEnum, PartnerStatusEnum
-from schema.errors import UserError, attempt, query
+from schema.errors import UserError, query
 from schema.inputs import provided
 from schema.relay import Connection, SortDirection, decode_id, page_request
 
@@ -178,13 +178,11 @@ class PartnerQueries:
 class PartnerMutations:
     @audited_mutation
     async def create_partner(self, info: Info, input: CreatePartnerInput) -> PartnerPayload:
-        return _payload(*await attempt(partners.create_partner(info.context, provided(input))))
+        return _payload(await partners.create_partner(info.context, provided(input)), [])
 
     @audited_mutation
     async def update_partner(self, info: Info, input: UpdatePartnerInput) -> PartnerPayload:
-        async def run() -> Partner:
-            partner_id = decode_id(input.id, "Partner", "id")
-            changes = provided(input, skip=frozenset({"id", "revision"}))
-            return await partners.update_partner(info.context, partner_id, changes, input.revision)
-
-        return _payload(*await attempt(run()))
+        partner_id = decode_id(input.id, "Partner", "id")
+        changes = provided(input, skip=frozenset({"id", "revision"}))
+        result = await partners.update_partner(info.context, partner_id, changes, input.revision)
+        return _payload(result, [])
