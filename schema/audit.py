@@ -4,7 +4,6 @@ Every root mutation is declared with `audited_mutation`, so no mutation can skip
 (a test checks every field of `Mutation`).
 """
 
-import functools
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -83,10 +82,14 @@ def _json(value: Any) -> Any:
     return json.loads(json_util.dumps(value, json_options=json_util.RELAXED_JSON_OPTIONS))
 
 
-# The audit trail wraps the payload errors, so it records a refused mutation as REFUSED.
-audited_mutation = functools.partial(
-    strawberry.mutation, extensions=[PayloadErrors(), AuditTrail()]
-)
+def audited_mutation(resolver: Any = None, **kwargs: Any) -> Any:
+    """`strawberry.mutation` with its payload errors and the audit trail, which wraps them
+    (a refused mutation is recorded as REFUSED). Fresh extensions for every field:
+    PayloadErrors keeps its field's payload type."""
+    extensions = [PayloadErrors(), AuditTrail()]
+    if resolver is None:
+        return strawberry.mutation(extensions=extensions, **kwargs)
+    return strawberry.mutation(resolver, extensions=extensions, **kwargs)
 
 
 @strawberry.type
