@@ -547,7 +547,7 @@ async def test_editing_drafts_and_attachments(api: Api) -> None:
         ({"revision": draft["revision"], "scope": "x"}, "revision", "CONFLICT"),
         ({"title": "  "}, "title", "REQUIRED"),
         ({"durationMonths": 0}, "durationMonths", "INVALID"),
-        ({"estimatedValue": "-1"}, "estimatedValue", "INVALID"),
+        ({"estimatedValue": "-1"}, "estimatedValue", "OUT_OF_RANGE"),
         ({"partnerIds": [c.p2["id"]]}, "partnerIds", "NOT_FOUND"),  # not its to name
         ({"orgUnitId": c.p2["id"]}, "orgUnitId", "INVALID_ID"),
     ]
