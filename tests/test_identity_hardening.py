@@ -1,11 +1,14 @@
 """Passwords built from the city's own words, API tokens after a password reset, forwarded
 addresses, and a lock-out that an attacker elsewhere cannot cause."""
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
+from beanie import init_beanie
 
 from demo_data import DEMO_USERS
-from models import User
+from models import DOCUMENT_MODELS, User
 from models.enums import Role
 from server import UnsafeForProduction, create_app
 from settings import Settings
@@ -87,6 +90,14 @@ async def test_an_attacker_elsewhere_cannot_lock_the_owner_out(api: Api) -> None
 # --- production mode -------------------------------------------------------------------------
 
 
+@pytest.fixture
+async def second_app(api: Api) -> AsyncIterator[None]:
+    """Starting another app binds the documents to its database client, which its shutdown
+    closes: bind them back to the suite's afterwards."""
+    yield
+    await init_beanie(database=api.database.db, document_models=DOCUMENT_MODELS)
+
+
 def production(settings: Settings, **changes: object) -> Settings:
     return settings.model_copy(
         update={"environment": "production", "database_name": "sikerma_production", **changes}
@@ -101,7 +112,7 @@ async def test_production_refuses_to_start_without_a_signing_key(settings: Setti
 
 
 async def test_production_refuses_to_start_with_the_demo_accounts(
-    api: Api, settings: Settings
+    api: Api, settings: Settings, second_app: None
 ) -> None:
     demo = DEMO_USERS[0]
     await User(
@@ -113,7 +124,9 @@ async def test_production_refuses_to_start_with_the_demo_accounts(
             pass
 
 
-async def test_production_hides_introspection_and_graphiql(settings: Settings) -> None:
+async def test_production_hides_introspection_and_graphiql(
+    settings: Settings, second_app: None
+) -> None:
     app = create_app(production(settings, jwt_secret="s" * 40))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
