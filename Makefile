@@ -6,7 +6,7 @@ UV := .venv/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: install web run test lint bench clean
+.PHONY: install web run test lint bench fuzz clean
 
 .venv/.synced: pyproject.toml uv.lock
 	@test -n "$(PYTHON313)" || { echo "Python 3.13 not found (install it with pyenv: pyenv install 3.13)"; exit 1; }
@@ -46,6 +46,10 @@ lint: install
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
+
+# The generated-request run of tests/test_fuzz.py with a larger budget.
+fuzz: install
+	FUZZ_CASES=5000 .venv/bin/python -m pytest tests/test_fuzz.py -q
 
 bench: install
 	.venv/bin/python -m bench

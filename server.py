@@ -23,6 +23,8 @@ from urllib.parse import quote
 import uvicorn
 from beanie import PydanticObjectId
 from bson.errors import InvalidId
+from cross_web import HTTPException
+from graphql import GraphQLError
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
@@ -32,7 +34,10 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import i18n
 from database import Database, EngineStartError, connect, database_uri
@@ -67,6 +72,7 @@ from resolvers.ocr_availability import detect_availability
 from resolvers.periodic import run_periodically
 from resolvers.rate_limit import RateLimiter
 from schema import build_schema, exports
+from schema.extensions import shape_errors
 from settings import Settings, get_settings
 from webapp import APP_CSP, SinglePageApp, is_built, local_graphiql, not_built
 from workers import serve_workers
@@ -247,20 +253,87 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
     )
 
 
+class BodyTooLarge(Exception):
+    pass
+
+
+def limited(receive: Receive, limit: int) -> Receive:
+    """`receive` that stops a body longer than `limit` while it streams: a chunked body
+    without Content-Length is not spooled to disk in full before its size is known."""
+    received = 0
+
+    async def receive_within_limit() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise BodyTooLarge
+        return message
+
+    return receive_within_limit
+
+
+def http_refusal(error: HTTPException) -> JSONResponse:
+    """A request the GraphQL view refused before running it, in the GraphQL error shape.
+    Strawberry's reasons say what is wrong with the request, nothing of the server."""
+    status, reason = error.status_code, error.reason
+    if "not allowed when using GET" in reason or status == 405:
+        response = error_response(405, "METHOD_NOT_ALLOWED", reason)
+        response.headers["Allow"] = "GET, POST"
+        return response
+    if reason == "Unsupported content type":
+        return error_response(
+            415, "UNSUPPORTED_MEDIA_TYPE", "send application/json or multipart/form-data"
+        )
+    if status == 404:
+        return error_response(404, "NOT_FOUND", reason)
+    return error_response(400, "BAD_REQUEST", reason)
+
+
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with our context and the upload guards."""
+    """Strawberry's ASGI app with our context, the upload guards, and every answer (refused
+    requests and errors raised outside any field included) in the GraphQL error shape."""
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(build_schema(settings), multipart_uploads_enabled=True)
+        super().__init__(
+            build_schema(settings),
+            multipart_uploads_enabled=True,
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        )
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            refusal = self._refuse(Request(scope))
-            if refusal is not None:
-                await refusal(scope, receive, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        refusal = self._refuse(Request(scope))
+        if refusal is None:
+            limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
+            try:
+                response = await self.run(Request(scope, limited(receive, limit)))
+            except BodyTooLarge:
+                refusal = error_response(
+                    413,
+                    "FILE_TOO_LARGE",
+                    f"the file is larger than {self.settings.max_upload_mb} MB",
+                )
+            except HTTPException as error:
+                refusal = http_refusal(error)
+            except UnicodeError:
+                refusal = error_response(400, "BAD_REQUEST", "the body is not valid UTF-8")
+            else:
+                await response(scope, receive, send)
                 return
-        await super().__call__(scope, receive, send)
+        await refusal(scope, receive, send)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            errors: list[GraphQLError] = list(result.errors)
+            result.errors = shape_errors(errors, request_id_of(request.scope))
+        return process_result(result)
 
     def _refuse(self, request: Request) -> Response | None:
         if not request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -273,6 +346,11 @@ class GraphQLApp(GraphQL[Context, None]):
                 "CSRF_PREFLIGHT_REQUIRED",
                 _("multipart requests must send the Apollo-Require-Preflight header"),
             )
+        # Only signed-in users upload: refused before a byte of the body is read.
+        viewer = request.scope.get("state", {}).get("viewer")
+        if viewer is None or not viewer.signed_in:
+            reason = viewer.auth_error if viewer is not None else None
+            return error_response(401, "UNAUTHENTICATED", reason or "sign in to upload files")
         length = request.headers.get("content-length", "")
         limit = self.settings.max_upload_bytes + MULTIPART_OVERHEAD
         if length.isdigit() and int(length) > limit:
@@ -522,6 +600,34 @@ async def handover_document(request: Request) -> Response:
     return Response(content, media_type="application/pdf", headers=headers)
 
 
+class UnsafeForProduction(RuntimeError):
+    pass
+
+
+def check_production_settings(settings: Settings, load_demo: bool) -> None:
+    """In production the signing key is the operator's, and demo data is never loaded."""
+    if not settings.production:
+        return
+    if not settings.jwt_secret:
+        raise UnsafeForProduction("ENVIRONMENT=production needs JWT_SECRET")
+    if load_demo:
+        raise UnsafeForProduction("demo data is never loaded with ENVIRONMENT=production")
+
+
+async def check_no_demo_accounts(settings: Settings) -> None:
+    """The demo accounts' passwords are published in the README."""
+    if not settings.production:
+        return
+    from demo_data import DEMO_USERS
+    from models import User
+
+    emails = [u["email"] for u in DEMO_USERS]
+    if await User.find({"email": {"$in": emails}}).count():
+        raise UnsafeForProduction(
+            "the database holds the demo accounts; remove them before ENVIRONMENT=production"
+        )
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -529,6 +635,7 @@ def create_app(
     load_demo: bool = False,
 ) -> Starlette:
     settings = settings or get_settings()
+    check_production_settings(settings, load_demo)
     metrics = Metrics()
     listeners = [*(listeners or []), CommandCounter(metrics)]
 
@@ -537,6 +644,7 @@ def create_app(
         async with connect(settings, listeners=listeners) as database:
             app.state.database = database
             app.state.settings = settings
+            await check_no_demo_accounts(settings)
             app.state.signing_key = await auth.signing_key(settings)
             grace = timedelta(minutes=settings.orphan_file_grace_minutes)
             await sweep_files(database, grace)
@@ -635,6 +743,9 @@ def create_app(
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(LanguageMiddleware)
+    if settings.forwarded_allow_ips:
+        # Outermost: every other layer sees the client's address as the proxy reported it.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     return app
 
 
@@ -668,7 +779,11 @@ async def serve(settings: Settings, load_demo: bool, workers: int = 1) -> None:
     async with database_uri(settings) as uri:
         if workers == 1:
             app = create_app(settings.model_copy(update={"mongodb_uri": uri}), load_demo=load_demo)
-            config = uvicorn.Config(app, host=settings.host, port=settings.port, **UVICORN_LOGS)
+            # Forwarded headers are handled by the app (FORWARDED_ALLOW_IPS), not by uvicorn,
+            # which would otherwise believe them from any loopback client.
+            config = uvicorn.Config(
+                app, host=settings.host, port=settings.port, proxy_headers=False, **UVICORN_LOGS
+            )
             await uvicorn.Server(config).serve()
             return
         if load_demo:
@@ -684,7 +799,8 @@ async def serve_on_socket(settings: Settings, sock: socket.socket) -> None:
     published, or MONGODB_URI) and serve on the socket it bound."""
     async with database_uri(settings) as uri:
         app = create_app(settings.model_copy(update={"mongodb_uri": uri}))
-        await uvicorn.Server(uvicorn.Config(app, **UVICORN_LOGS)).serve(sockets=[sock])
+        config = uvicorn.Config(app, proxy_headers=False, **UVICORN_LOGS)
+        await uvicorn.Server(config).serve(sockets=[sock])
 
 
 if __name__ == "__main__":

@@ -16,6 +16,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     environment: Literal["development", "production"] = "development"
+    # GraphiQL and schema introspection: on in development, off in production unless set.
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    # Addresses of the reverse proxies whose X-Forwarded-For / -Proto headers are believed
+    # (comma-separated, "*" for any). Empty: no proxy, the connection's address counts.
+    forwarded_allow_ips: str = ""
+
     host: str = "127.0.0.1"
     port: int = 8000
     # Empty means: start the embedded engine on a loopback port, data under DATA_DIR.
@@ -45,6 +52,8 @@ class Settings(BaseSettings):
     agreement_number_format: str = "119/{sequence:03d}-KS/{year}"
 
     max_upload_mb: int = Field(default=50, ge=1)
+    # What one user may upload in 24 hours, all files together (0: no quota).
+    upload_quota_mb_per_day: int = Field(default=1000, ge=0)
     expiring_window_days: int = Field(default=90, ge=1)
     # Files uploaded but never attached to a record (a crash between the two writes) are
     # removed once they are older than this.
@@ -133,6 +142,8 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 5000
     max_page_size: int = 100
+    # No list in any input (variables or the document) may be longer; checked before any work.
+    max_input_list_items: int = Field(default=1000, ge=100)
     default_page_size: int = 20
     # The cost of a query: each field 1, each connection's children times its first/last (a
     # full page when neither is given). A costlier query is refused before it runs.
@@ -157,6 +168,22 @@ class Settings(BaseSettings):
     ocds_publisher_uri: str = ""
     # The licence the city publishes its open data under (a URL).
     ocds_license: str = "https://creativecommons.org/licenses/by/4.0/"
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else not self.production
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.production
+
+    @property
+    def upload_quota_bytes(self) -> int:
+        return self.upload_quota_mb_per_day * 1024 * 1024
 
     @property
     def max_upload_bytes(self) -> int:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Self
 
 import pymongo
-from beanie import DecimalAnnotation, PydanticObjectId
+from beanie import PydanticObjectId
 from beanie.odm.utils.encoder import Encoder
 from pydantic import BaseModel, Field, PrivateAttr, StringConstraints, model_validator
 from pymongo import IndexModel
@@ -45,6 +45,7 @@ from models.errors import DomainError, ErrorCode
 from models.org_unit import Text
 from models.partner import ShortText
 from models.searchable import Searchable, search_indexes
+from models.values import CalendarDate, Money
 
 Status = AgreementStatus
 
@@ -94,7 +95,7 @@ class Amendment(BaseModel):
     number: Text
     title: Text
     description: LongText = ""
-    signed_on: date
+    signed_on: CalendarDate
     document_id: PydanticObjectId | None = None
     recorded_by: ActorRef
     recorded_at: datetime = Field(default_factory=utcnow)
@@ -115,11 +116,11 @@ class Agreement(Searchable):
     predecessor_id: PydanticObjectId | None = None
     successor_id: PydanticObjectId | None = None
     origin_proposal_id: PydanticObjectId | None = None
-    signed_on: date | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    signed_on: CalendarDate | None = None
+    starts_on: CalendarDate | None = None
+    ends_on: CalendarDate | None = None
     funding_source: ShortText = ""
-    value: DecimalAnnotation | None = Field(default=None, ge=0)
+    value: Money | None = None
     archive_location: ShortText = ""
     visibility: Visibility = Visibility.INTERNAL
     status: AgreementStatus = AgreementStatus.DRAFT
@@ -548,7 +549,9 @@ class Agreement(Searchable):
             )
         return previous.version + 1
 
-    async def add_document(self, doc: DocumentRef, actor: ActorRef) -> Self:
+    async def add_document(
+        self, doc: DocumentRef, actor: ActorRef, session: AsyncClientSession | None = None
+    ) -> Self:
         added = event(
             ChronologyKind.DOCUMENT_ADDED,
             f"Dokumen ditambahkan: {doc.title}"
@@ -557,7 +560,9 @@ class Agreement(Searchable):
             description=f"{doc.type} · {doc.filename}",
             document_ids=[doc.id],
         )
-        return await self.commit({}, [added], push={"documents": Encoder().encode(doc)})
+        return await self.commit(
+            {}, [added], push={"documents": Encoder().encode(doc)}, session=session
+        )
 
     # --- history entered by hand -----------------------------------------------------------
 

@@ -165,7 +165,9 @@ def validation_errors(error: ValidationError) -> DomainErrors:
         code = (
             ErrorCode.REQUIRED
             if item["type"] in {"missing", "string_too_short", "too_short"}
-            else (ErrorCode.INVALID)
+            else ErrorCode.OUT_OF_RANGE
+            if item["type"] in {"out_of_range", "finite_number"}
+            else ErrorCode.INVALID
         )
         msgid, params = message_of(item)
         found.append(DomainError(code, msgid, field, **params))

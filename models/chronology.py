@@ -20,6 +20,7 @@ from models.actor import ActorRef
 from models.clock import utcnow
 from models.enums import ChronologyKind
 from models.org_unit import Text
+from models.redaction import Audience, Sensitive
 
 GENESIS_HASH = "0" * 64
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
@@ -68,6 +69,8 @@ class ChronologyEvent(BaseModel):
     kind: ChronologyKind
     title: Text
     description: LongText = ""
+    # What only the city reads (the TKKSD's recommendation and notes on a review).
+    internal_note: Annotated[LongText, Sensitive(Audience.CITY)] = ""
     document_ids: list[PydanticObjectId] = []
     corrects: PydanticObjectId | None = None
     correction: Correction | None = None
@@ -110,6 +113,9 @@ def stored_hash(item: Mapping[str, Any]) -> str:
         "corrects": str(item["corrects"]) if item.get("corrects") else None,
         "prev_hash": item["prev_hash"],
     }
+    # Only present when given, so the hashes of events sealed before it existed stay valid.
+    if item.get("internal_note"):
+        content["internal_note"] = item["internal_note"]
     # Only present on corrections, so the hashes of events sealed before corrections existed
     # stay valid.
     correction = item.get("correction")
@@ -202,6 +208,7 @@ def event(
     actor: ActorRef,
     *,
     description: str = "",
+    internal_note: str = "",
     occurred_at: datetime | None = None,
     document_ids: list[PydanticObjectId] | None = None,
     corrects: PydanticObjectId | None = None,
@@ -212,6 +219,7 @@ def event(
         kind=kind,
         title=title,
         description=description,
+        internal_note=internal_note,
         recorded_by=actor,
         recorded_at=now,
         occurred_at=occurred_at or now,

@@ -17,9 +17,20 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 # zxcvbn scores 0-4; below 3 a password falls to an offline guessing attack quickly.
 MIN_STRENGTH = 3
+# Longer passphrases gain nothing and make every sign-in hash that much more work; zxcvbn
+# itself refuses more than 72 characters, so it judges the first 72.
+MAX_PASSWORD_LENGTH = 128
+ZXCVBN_MAX_LENGTH = 72
 
 
 def check_password_rules(password: str, min_length: int, hints: list[str]) -> None:
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise DomainError(
+            ErrorCode.TOO_LONG,
+            "the password may have at most %(most)s characters",
+            "password",
+            most=MAX_PASSWORD_LENGTH,
+        )
     if len(password) < min_length:
         raise DomainError(
             ErrorCode.WEAK_PASSWORD,
@@ -36,7 +47,7 @@ def check_password_rules(password: str, min_length: int, hints: list[str]) -> No
             "the password must not be built from your name or email",
             "password",
         )
-    verdict = zxcvbn(password[:100], user_inputs=hints)
+    verdict = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=hints)
     if verdict["score"] < MIN_STRENGTH:
         # zxcvbn's own advice is English only: the reader gets the gist in their language.
         raise DomainError(

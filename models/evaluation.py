@@ -33,6 +33,7 @@ from models.errors import DomainError, DomainErrors, ErrorCode
 from models.org_unit import Text
 from models.partner import ShortText
 from models.periods import ANY_PERIOD, Period
+from models.values import CalendarDate
 
 Status = EvaluationStatus
 PeriodCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ANY_PERIOD.pattern)]
@@ -55,7 +56,7 @@ class FollowUpAction(BaseModel):
     id: PydanticObjectId = Field(default_factory=PydanticObjectId)
     what: Text
     owner: Text  # who is to do it: a person, a department, the partner
-    due_on: date
+    due_on: CalendarDate
     done_at: datetime | None = None
     done_by: ActorRef | None = None
     done_note: LongText = ""
@@ -79,7 +80,7 @@ class Evaluation(Record):
     agreement_id: PydanticObjectId
     period: PeriodCode
     evaluator: ActorRef
-    visit_date: date | None = None
+    visit_date: CalendarDate | None = None
     scores: list[IndicatorScore] = []
     overall_score: float | None = None
     findings: LongText = ""

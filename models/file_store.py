@@ -69,11 +69,14 @@ def _office_type(file: BinaryIO) -> str | None:
         file.seek(0)
         with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
-                return ODT
+            if "mimetype" in names:
+                # Read no more than the answer can be long: the entry may inflate to gigabytes.
+                with archive.open("mimetype") as entry:
+                    if entry.read(len(ODT) + 2).strip() == ODT.encode():
+                        return ODT
             if {"[Content_Types].xml", "word/document.xml"} <= names:
                 return DOCX
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
         return None
     finally:
         file.seek(0)
@@ -119,13 +122,24 @@ class FileStore:
         self._indexed = True
 
     async def store(
-        self, file: BinaryIO, filename: str, *, max_bytes: int, field: str = "file"
+        self,
+        file: BinaryIO,
+        filename: str,
+        *,
+        max_bytes: int,
+        field: str = "file",
+        owner: str | None = None,
+        daily_quota: int = 0,
     ) -> StoredFile:
-        """Stream a seekable local file into GridFS; refuse it whole if it breaks a rule."""
+        """Stream a seekable local file into GridFS; refuse it whole if it breaks a rule.
+        With an owner and a daily quota (bytes), the owner's files of the last 24 hours and
+        this one together must stay within it."""
         file.seek(0)
         head = await asyncio.to_thread(file.read, SNIFF_BYTES)
         if not head:
             raise DomainError(ErrorCode.FILE_EMPTY, "the file is empty", field)
+        if owner is not None and daily_quota > 0:
+            await self._check_quota(owner, daily_quota, file, field)
         content_type = await asyncio.to_thread(sniff_content_type, head, file)
         if content_type is None:
             raise DomainError(
@@ -171,6 +185,7 @@ class FileStore:
                     "metadata": {
                         "contentType": content_type,
                         "attached": False,
+                        "owner": owner,
                         "fixity": FileState.ingested(utcnow()),
                     },
                 }
@@ -185,6 +200,24 @@ class FileStore:
             size=size,
             sha256=digest.hexdigest(),
         )
+
+    async def _check_quota(self, owner: str, quota: int, file: BinaryIO, field: str) -> None:
+        file.seek(0, 2)
+        size = file.tell()
+        file.seek(0)
+        since = utcnow() - timedelta(days=1)
+        rows = self.files.find(
+            {"metadata.owner": owner, "uploadDate": {"$gte": since}}, {"length": 1}
+        )
+        used = sum([int(row.get("length", 0)) async for row in rows])
+        if used + size > quota:
+            raise DomainError(
+                ErrorCode.QUOTA_EXCEEDED,
+                "your uploads of the last 24 hours would pass %(megabytes)s MB; "
+                "try again later or ask the cooperation unit",
+                field,
+                megabytes=quota // (1024 * 1024),
+            )
 
     async def mark_attached(self, file_id: PydanticObjectId) -> None:
         """Record that a record points at the file, so the orphan sweep leaves it alone."""

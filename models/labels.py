@@ -306,6 +306,17 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
             N_("Check in progress"),
             N_("A file check is already running; wait for it to finish."),
         ),
+        "OUT_OF_RANGE": (N_("Out of range"), N_("The value is outside the accepted range.")),
+        "TOO_LONG": (N_("Too long"), N_("The value is longer than accepted.")),
+        "TOO_MANY_ITEMS": (N_("Too many items"), N_("The list is longer than accepted.")),
+        "INVALID_CHARACTERS": (
+            N_("Invalid characters"),
+            N_("The text holds control or direction-override characters."),
+        ),
+        "QUOTA_EXCEEDED": (
+            N_("Upload quota reached"),
+            N_("Your uploads of the last 24 hours reached the daily limit."),
+        ),
     },
     "TextStatus": {
         "PENDING": (N_("Waiting to be read"), N_("Queued, or being read now.")),

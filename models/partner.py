@@ -11,6 +11,7 @@ from models.base import Record
 from models.enums import PartnerKind, PartnerStatus
 from models.errors import DomainError, ErrorCode
 from models.org_unit import Text
+from models.redaction import Audience, Sensitive
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
@@ -35,8 +36,9 @@ class Partner(Record):
     country: ShortText = "Indonesia"
     province: ShortText = ""
     city: ShortText = ""
-    address: ShortText = ""
-    contacts: list[Contact] = []
+    # Who to call at the partner is for the city and the partner itself, not its co-partners.
+    address: Annotated[ShortText, Sensitive(Audience.CITY_OR_SELF)] = ""
+    contacts: Annotated[list[Contact], Sensitive(Audience.CITY_OR_SELF)] = []
     identifiers: list[Identifier] = []
     registration_status: PartnerStatus = PartnerStatus.VERIFIED
     rejection_reason: str = ""

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Self
 
 import pymongo
-from beanie import DecimalAnnotation, PydanticObjectId
+from beanie import PydanticObjectId
 from beanie.odm.utils.encoder import Encoder
 from pydantic import BaseModel, Field, model_validator
 from pymongo import IndexModel
@@ -36,6 +36,7 @@ from models.org_unit import Text
 from models.partner import Partner, ShortText
 from models.searchable import Searchable, search_indexes
 from models.sequence import next_value
+from models.values import Money
 
 Status = ProposalStatus
 
@@ -149,7 +150,7 @@ class Proposal(Searchable):
     org_unit_id: PydanticObjectId | None = None  # the department proposed to lead it
     duration_months: int | None = Field(default=None, ge=1, le=MAX_DURATION_MONTHS)
     funding_source: ShortText = ""
-    estimated_value: DecimalAnnotation | None = Field(default=None, ge=0)
+    estimated_value: Money | None = None
     attachments: list[DocumentRef] = []
     history: list[HistoryEntry] = []
     submitted_at: datetime | None = None  # the first submission; drafts have none
@@ -447,6 +448,13 @@ class Proposal(Searchable):
         handed_in_before = None
         for entry in history:
             kind, title = self._story_line(entry)
+            # The TKKSD's verdict and notes are internal: the event says a review took place.
+            internal = ""
+            description = entry.note
+            if entry.recommendation is not None:
+                verdict = RECOMMENDATION_TITLES[entry.recommendation]
+                internal = f"Rekomendasi TKKSD: {verdict}\n{entry.note}".strip()
+                description = ""
             document_ids = []
             if entry.to_status == Status.SUBMITTED:
                 document_ids = [
@@ -460,7 +468,8 @@ class Proposal(Searchable):
                 kind,
                 title,
                 entry.actor,
-                description=entry.note,
+                description=description,
+                internal_note=internal,
                 occurred_at=entry.at,
                 document_ids=document_ids,
             )
@@ -478,8 +487,7 @@ class Proposal(Searchable):
         if entry.to_status == Status.REVISION_REQUESTED:
             return ChronologyKind.REVIEWED, "Perbaikan pengajuan diminta"
         if entry.to_status == Status.IN_REVIEW and entry.recommendation is not None:
-            verdict = RECOMMENDATION_TITLES[entry.recommendation]
-            return ChronologyKind.REVIEWED, f"Telaah TKKSD: {verdict}"
+            return ChronologyKind.REVIEWED, "Telaah TKKSD"
         if entry.to_status == Status.APPROVED:
             return ChronologyKind.REVIEWED, "Pengajuan kerja sama disetujui"
         return ChronologyKind.NOTE, f"Status pengajuan: {entry.to_status}"

@@ -4,10 +4,13 @@ not found, never as forbidden."""
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from i18n import N_
-from models import Agreement, Proposal
+from models import Agreement, Partner, Proposal
 from models.enums import Role
 from models.errors import DomainError, ErrorCode
+from models.redaction import Audience, Clearance, redact
 from resolvers.viewer import Viewer
 
 # Roles that read the whole internal archive.
@@ -220,6 +223,29 @@ def can_download_template(viewer: Viewer, published: bool, is_current: bool) -> 
 def sees_review_notes(viewer: Viewer) -> bool:
     """The TKKSD's notes and recommendations are internal to the city."""
     return viewer.role in PROPOSAL_QUEUE_ROLES
+
+
+# --- sensitive fields (models/redaction.py) ---------------------------------------------------
+
+CITY_STAFF = ARCHIVE_READERS | {Role.OFFICER}
+
+
+def clearance(viewer: Viewer) -> Clearance:
+    """Which sensitive fields (declared on the models) this viewer reads."""
+
+    def cleared(audience: Audience, record: BaseModel) -> bool:
+        if viewer.role in CITY_STAFF:
+            return True
+        if audience == Audience.CITY_OR_SELF and viewer.role == Role.PARTNER:
+            return isinstance(record, Partner) and record.id == viewer.partner_id
+        return False
+
+    return cleared
+
+
+def shown[M: BaseModel](viewer: Viewer, record: M) -> M:
+    """`record` with the fields this viewer may not read cleared."""
+    return redact(record, clearance(viewer))
 
 
 # --- chronology and monitoring (menus 3 and 4) -----------------------------------------------

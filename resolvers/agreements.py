@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from models import Agreement, OrgUnit, Partner
+from models import Agreement, IdempotencyKey, OrgUnit, Partner
+from models.actor import ActorRef
 from models.agreement import Amendment
 from models.base import checked, stale
 from models.chronology import ChronologyEvent, start_of_day
@@ -31,6 +33,7 @@ from resolvers.access import (
 )
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
+from resolvers.idempotency import Once
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
 # A concurrent change to an agreement (another upload, an edit) should not fail an upload
@@ -38,6 +41,10 @@ from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, 
 ATTACH_ATTEMPTS = 3
 # Changes that can move an agreement out of its parent's term, or its children out of its own.
 TERM_FIELDS = frozenset({"parent_id", "form", "signed_on", "starts_on", "ends_on"})
+
+
+# A century: any longer window asks for every active agreement anyway.
+MAX_EXPIRING_WITHIN_DAYS = 36_500
 
 
 @dataclass
@@ -96,9 +103,12 @@ def agreement_query(
     if flt.ends_before is not None:
         ends["$lt"] = start_of_day(flt.ends_before)
     if flt.expiring_within_days is not None:
-        if flt.expiring_within_days < 0:
+        if not 0 <= flt.expiring_within_days <= MAX_EXPIRING_WITHIN_DAYS:
             raise DomainError(
-                ErrorCode.INVALID, "expiringWithinDays must not be negative", "expiringWithinDays"
+                ErrorCode.OUT_OF_RANGE,
+                "expiringWithinDays must be between 0 and %(most)s",
+                "expiringWithinDays",
+                most=MAX_EXPIRING_WITHIN_DAYS,
             )
         query["status"] = AgreementStatus.ACTIVE.value
         horizon = today + timedelta(days=flt.expiring_within_days)
@@ -373,12 +383,34 @@ async def upload_document(
     file: BinaryIO,
     filename: str,
     supersedes: PydanticObjectId | None,
+    idempotency_key: str | None = None,
 ) -> tuple[DocumentRef, Agreement]:
+    """Store a file and add it to the agreement. A retry with the same idempotency key
+    stores nothing new and answers with the first document."""
     agreement = await _contributable(ctx, agreement_id)
     agreement.next_document(supersedes, doc_type)
     DocumentRef.check_metadata(doc_type, title, filename, ctx.viewer.actor)
+    file.seek(0, 2)
+    request = {
+        "agreement": agreement_id,
+        "type": doc_type,
+        "title": title,
+        "filename": filename,
+        "size": file.tell(),
+        "supersedes": supersedes,
+    }
+    once = Once(ctx, "uploadAgreementDocument", idempotency_key, request)
+    first = await once.previous()
+    if first is not None:
+        return await _replay_document(ctx, first)
     files = ctx.database.files
-    stored = await files.store(file, filename, max_bytes=ctx.settings.max_upload_bytes)
+    stored = await files.store(
+        file,
+        filename,
+        max_bytes=ctx.settings.max_upload_bytes,
+        owner=ctx.viewer.id,
+        daily_quota=ctx.settings.upload_quota_bytes,
+    )
     try:
         for _ in range(ATTACH_ATTEMPTS):
             doc = DocumentRef(
@@ -390,7 +422,11 @@ async def upload_document(
                 uploaded_by=ctx.viewer.actor,
             )
             try:
-                updated = await agreement.add_document(doc, ctx.viewer.actor)
+                (doc, updated), fresh = await once.run(
+                    partial(_document_added, agreement, doc, ctx.viewer.actor),
+                    _document_ids,
+                    partial(_replay_document, ctx),
+                )
                 break
             except DomainError as error:
                 if error.code != ErrorCode.CONFLICT or error.field != "revision":
@@ -401,9 +437,33 @@ async def upload_document(
     except BaseException:
         await files.delete(stored.file_id)
         raise
-    await files.mark_attached(stored.file_id)
-    await DocumentText.enqueue(stored)
+    if fresh:
+        await files.mark_attached(stored.file_id)
+        await DocumentText.enqueue(stored)
+    else:
+        # A twin of this request got there first: its file is the one kept.
+        await files.delete(stored.file_id)
     return doc, updated
+
+
+async def _document_added(
+    agreement: Agreement, doc: DocumentRef, actor: ActorRef, session: AsyncClientSession | None
+) -> tuple[DocumentRef, Agreement]:
+    return doc, await agreement.add_document(doc, actor, session)
+
+
+def _document_ids(
+    result: tuple[DocumentRef, Agreement],
+) -> tuple[PydanticObjectId, PydanticObjectId]:
+    doc, agreement = result
+    assert agreement.id is not None
+    return agreement.id, doc.id
+
+
+async def _replay_document(ctx: Context, first: IdempotencyKey) -> tuple[DocumentRef, Agreement]:
+    agreement = await _contributable(ctx, first.record_id)
+    assert first.item_id is not None
+    return agreement.document(first.item_id), agreement
 
 
 async def find_document(

@@ -26,7 +26,7 @@ from models.credentials import (
 )
 from models.enums import Role
 from models.errors import DomainError, ErrorCode
-from resolvers.access import require_admin, require_signed_in
+from resolvers.access import require_admin, require_signed_in, require_writer
 from resolvers.context import Context
 from resolvers.viewer import ANONYMOUS, Viewer, refused
 from settings import Settings
@@ -137,7 +137,10 @@ def _viewer_of(user: User | None, **extra: Any) -> Viewer:
 
 
 def _throttle_keys(email: str, address: str | None, settings: Settings) -> list[tuple[str, int]]:
-    keys = [(f"account:{email.strip().lower()}", settings.login_free_attempts)]
+    # An account is throttled per address it is tried from: failures from an attacker's
+    # address do not lock the owner out from the office.
+    account = f"account:{email.strip().lower()}|{address or '-'}"
+    keys = [(account, settings.login_free_attempts)]
     if address:
         keys.append((f"address:{address}", settings.login_free_attempts_per_address))
     return keys
@@ -280,6 +283,12 @@ async def revoke_sessions(query: dict[str, Any], reason: str) -> None:
 # --- API tokens ------------------------------------------------------------------------------
 
 
+async def revoke_api_tokens(query: dict[str, Any]) -> None:
+    await ApiToken.get_pymongo_collection().update_many(
+        {**query, "revoked_at": None}, {"$set": {"revoked_at": utcnow()}}
+    )
+
+
 async def create_api_token(ctx: Context, name: str) -> tuple[str, ApiToken]:
     """A token for the viewer, shown once. Machine tokens cannot mint more tokens."""
     user_id = ctx.viewer.user_id
@@ -300,6 +309,9 @@ async def _own_or_admin_token(ctx: Context, token_id: PydanticObjectId) -> ApiTo
 
 
 async def revoke_api_token(ctx: Context, token_id: PydanticObjectId) -> ApiToken:
+    # A read-only token may revoke itself (a leaked token is stopped at once), nothing else.
+    if ctx.viewer.api_token_id != token_id:
+        require_writer(ctx.viewer)
     token = await _own_or_admin_token(ctx, token_id)
     if token.revoked_at is not None:
         return token

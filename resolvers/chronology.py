@@ -129,6 +129,8 @@ async def add_event(
                     new.filename,
                     max_bytes=ctx.settings.max_upload_bytes,
                     field=f"newDocuments.{number}",
+                    owner=ctx.viewer.id,
+                    daily_quota=ctx.settings.upload_quota_bytes,
                 )
             )
         documents = [

@@ -327,7 +327,11 @@ async def upload_evidence(
 
     files = ctx.database.files
     stored = await files.store(
-        upload.file, upload.filename, max_bytes=ctx.settings.max_upload_bytes
+        upload.file,
+        upload.filename,
+        max_bytes=ctx.settings.max_upload_bytes,
+        owner=ctx.viewer.id,
+        daily_quota=ctx.settings.upload_quota_bytes,
     )
     try:
         found = PhotoMetadata()

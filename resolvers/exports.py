@@ -13,7 +13,7 @@ from beanie import PydanticObjectId
 
 from models import Agreement, Evaluation, OrgUnit, Partner
 from models.chronology import ChronologyEvent
-from resolvers.access import agreement_scope
+from resolvers.access import agreement_scope, shown
 from resolvers.agreements import AgreementFilter, agreement_query
 from resolvers.context import Context
 from resolvers.pagination import combine
@@ -99,7 +99,10 @@ async def chronology(ctx: Context, flt: AgreementFilter | None) -> AsyncIterator
         projection = {"number": 1, "chronology": 1}
         async for batch in batches(query, projection, size):
             for raw in batch:
-                events = [ChronologyEvent.model_validate(e) for e in raw.get("chronology", [])]
+                events = [
+                    shown(ctx.viewer, ChronologyEvent.model_validate(e))
+                    for e in raw.get("chronology", [])
+                ]
                 events.sort(key=lambda e: (e.occurred_at, e.recorded_at))
                 for event in events:
                     yield EventRecord(raw["_id"], raw["number"], event)

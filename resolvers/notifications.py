@@ -14,7 +14,7 @@ from models import Notification, User
 from models.clock import utcnow
 from models.enums import Role
 from models.notification import EmailStatus
-from resolvers.access import require_signed_in
+from resolvers.access import require_signed_in, require_writer
 from resolvers.context import Context
 from resolvers.pagination import Page, PageRequest, SortKey, paginate
 
@@ -131,7 +131,7 @@ async def unread_count(ctx: Context) -> int:
 
 async def mark_read(ctx: Context, ids: list[PydanticObjectId] | None) -> int:
     """Mark the given notifications of the viewer (or all of them) read; how many changed."""
-    require_signed_in(ctx.viewer)
+    require_writer(ctx.viewer)
     query: dict[str, Any] = {"user_id": ctx.viewer.user_id, "read_at": None}
     if ids is not None:
         query["_id"] = {"$in": ids}

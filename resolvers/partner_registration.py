@@ -23,6 +23,7 @@ from resolvers import auth
 from resolvers.access import require_admin
 from resolvers.context import Context
 from resolvers.notifications import Message, notify_safely, subject, users_with_role
+from resolvers.passwords import password_hints
 
 
 class RegistrationLimited(auth.RateLimited):
@@ -73,8 +74,8 @@ async def register_partner(
         problems.extend(e for e in error.errors if e.field not in {"display_name", "email"})
     if problems:
         raise DomainErrors([_as_input(e) for e in problems])
-    hints = [email, *email.split("@"), str(contact.get("name", "")), partner.name]
-    check_password_rules(password, ctx.settings.password_min_length, [h for h in hints if h])
+    hints = await password_hints(email, str(contact.get("name", "")), partner.name)
+    check_password_rules(password, ctx.settings.password_min_length, hints)
     user.password_hash = await asyncio.to_thread(hash_password, password)
 
     async def create(session: AsyncClientSession) -> tuple[Partner, User]:

@@ -276,7 +276,13 @@ async def upload_attachment(
     proposal.next_attachment(supersedes, doc_type)
     DocumentRef.check_metadata(doc_type, title, filename, ctx.viewer.actor)
     files = ctx.database.files
-    stored = await files.store(file, filename, max_bytes=ctx.settings.max_upload_bytes)
+    stored = await files.store(
+        file,
+        filename,
+        max_bytes=ctx.settings.max_upload_bytes,
+        owner=ctx.viewer.id,
+        daily_quota=ctx.settings.upload_quota_bytes,
+    )
     try:
         for _ in range(ATTACH_ATTEMPTS):
             doc = DocumentRef(

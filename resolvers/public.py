@@ -182,7 +182,13 @@ async def upload_template(
     else:
         template.revised({**fields, "file": stand_in})
     files = ctx.database.files
-    stored = await files.store(file, filename, max_bytes=ctx.settings.max_upload_bytes)
+    stored = await files.store(
+        file,
+        filename,
+        max_bytes=ctx.settings.max_upload_bytes,
+        owner=ctx.viewer.id,
+        daily_quota=ctx.settings.upload_quota_bytes,
+    )
     try:
         if template is None:
             saved = await Template.publish_first({**fields, "file": stored}, ctx.viewer.actor, note)

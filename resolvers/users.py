@@ -2,7 +2,6 @@
 resets; everyone changes their own password."""
 
 import asyncio
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +12,10 @@ from models.credentials import check_password_rules, hash_password, verify_passw
 from models.enums import Role
 from models.errors import DomainError, ErrorCode
 from resolvers.access import require_admin, require_admin_reader, require_writer
-from resolvers.auth import revoke_sessions
+from resolvers.auth import revoke_api_tokens, revoke_sessions
 from resolvers.context import Context
 from resolvers.pagination import Page, PageRequest, SortKey, paginate
+from resolvers.passwords import password_hints
 
 # What an account edit may change; the password has its own acts.
 EDITABLE_FIELDS = frozenset({"display_name", "role", "org_unit_id", "partner_id", "active"})
@@ -29,12 +29,18 @@ class UserFilter:
     partner_id: PydanticObjectId | None = None
 
 
-def _hints(fields: dict[str, Any]) -> list[str]:
-    """Words a password must not be built from: the user's own name and email, whole and in
-    parts ("Siti Aminah" gives "siti" and "aminah")."""
-    text = f"{fields.get('email', '')} {fields.get('display_name', '')}"
-    parts = re.split(r"[^\w]+", text.casefold())
-    return [w for w in [text.strip(), *parts] if len(w) > 2]
+async def _hints(fields: dict[str, Any]) -> list[str]:
+    """The user's email and name, the name of its department or partner, the city's words."""
+    organisation = None
+    if fields.get("org_unit_id") is not None:
+        organisation = await OrgUnit.get(fields["org_unit_id"])
+    elif fields.get("partner_id") is not None:
+        organisation = await Partner.get(fields["partner_id"])
+    return await password_hints(
+        str(fields.get("email", "")),
+        str(fields.get("display_name", "")),
+        organisation.name if organisation is not None else "",
+    )
 
 
 async def _check_links(fields: dict[str, Any]) -> None:
@@ -51,7 +57,7 @@ async def create_user(ctx: Context, fields: dict[str, Any], password: str) -> Us
 
 async def register_user(ctx: Context, fields: dict[str, Any], password: str) -> User:
     """Create an account (the caller has checked who may); also used by the CLI."""
-    check_password_rules(password, ctx.settings.password_min_length, _hints(fields))
+    check_password_rules(password, ctx.settings.password_min_length, await _hints(fields))
     user = User.build(**fields, password_hash=await asyncio.to_thread(hash_password, password))
     await _check_links(fields)
     return await user.create_checked()
@@ -107,11 +113,14 @@ async def change_password(ctx: Context, current: str, password: str) -> User:
 async def _set_password(
     ctx: Context, user: User, password: str, keep: PydanticObjectId | None = None
 ) -> User:
-    check_password_rules(password, ctx.settings.password_min_length, _hints(user.model_dump()))
+    hints = await _hints(user.model_dump())
+    check_password_rules(password, ctx.settings.password_min_length, hints)
     updated = await user.update_fields(
         {"password_hash": await asyncio.to_thread(hash_password, password)}
     )
     await revoke_sessions({"user_id": user.id, "_id": {"$ne": keep}}, "password changed")
+    # A token made under the old password is as suspect as a session.
+    await revoke_api_tokens({"user_id": user.id})
     return updated
 
 

@@ -1,7 +1,14 @@
 """The GraphQL schema: the root types composed from each domain, and its limits."""
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.file_uploads import Upload
 from strawberry.tools import merge_types
 
 from observability import NameOperation
@@ -16,6 +23,7 @@ from schema.evaluations import EvaluationMutations, EvaluationQueries
 from schema.extensions import ShapeErrors
 from schema.fixity import FixityMutations, FixityQueries
 from schema.identity import IdentityMutations, IdentityQueries
+from schema.input_guards import InputGuards
 from schema.labels import LabelQueries, describe_enum_values
 from schema.live import Subscription
 from schema.monitoring import MonitoringQueries
@@ -29,6 +37,7 @@ from schema.preferences import PreferenceMutations
 from schema.proposals import ProposalMutations, ProposalQueries
 from schema.public import PublicMutations, PublicQueries
 from schema.stats import StatsQueries
+from schema.uploads import UploadScalar
 from settings import Settings
 
 Query = merge_types(
@@ -75,13 +84,18 @@ Mutation = merge_types(
 def build_schema(settings: Settings) -> strawberry.Schema:
     # One store per schema (per process): its cache is in front of the shared collection.
     persisted = PersistedQueryStore(settings.persisted_query_cache_size)
+    closed: list[type[SchemaExtension]] = (
+        [] if settings.introspection_enabled else [DisableIntrospection]
+    )
     schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
+        scalar_overrides={Upload: UploadScalar},
         extensions=[
             ShapeErrors,
             NameOperation,
+            lambda: InputGuards(max_list_items=settings.max_input_list_items),
             lambda: PersistedQueries(
                 store=persisted, only_for_anonymous=settings.persisted_queries_only_for_anonymous
             ),
@@ -89,6 +103,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: QueryCost(limit=settings.max_query_cost, full_page=settings.max_page_size),
+            *closed,
         ],
     )
     describe_enum_values(schema._schema)

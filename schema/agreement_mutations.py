@@ -10,7 +10,6 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from models import Agreement
-from models.documents import DocumentRef
 from resolvers import agreements
 from schema.agreements import AgreementType, DocumentRefType
 from schema.audit import audited_mutation
@@ -21,8 +20,8 @@ from schema.enums import (
     DocumentTypeEnum,
     VisibilityEnum,
 )
-from schema.errors import UserError, attempt
-from schema.inputs import provided, with_ids
+from schema.errors import UserError
+from schema.inputs import IDEMPOTENCY_HELP, provided, with_ids
 from schema.relay import decode_id
 
 # Global-id inputs and the model fields they fill.
@@ -141,6 +140,7 @@ class UploadAgreementDocumentInput:
     supersedes_id: strawberry.ID | None = strawberry.field(
         default=None, description="The document this is a new version of."
     )
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.type
@@ -180,92 +180,77 @@ def safe_filename(name: str | None) -> str:
 class AgreementMutations:
     @audited_mutation(description="Record an agreement (status DRAFT).")
     async def create_agreement(self, info: Info, input: CreateAgreementInput) -> AgreementPayload:
-        async def run() -> Agreement:
-            fields = with_ids(provided(input), AGREEMENT_REFERENCES)
-            return await agreements.create_agreement(info.context, fields)
-
-        return _payload(*await attempt(run()))
+        fields = with_ids(provided(input), AGREEMENT_REFERENCES)
+        result = await agreements.create_agreement(info.context, fields)
+        return _payload(result, [])
 
     @audited_mutation(description="Change an agreement's data; the chronology records it.")
     async def update_agreement(self, info: Info, input: UpdateAgreementInput) -> AgreementPayload:
-        async def run() -> Agreement:
-            agreement_id = decode_id(input.id, "Agreement", "id")
-            changes = provided(input, skip=frozenset({"id", "revision"}))
-            changes = with_ids(changes, AGREEMENT_REFERENCES)
-            return await agreements.update_agreement(
-                info.context, agreement_id, changes, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        agreement_id = decode_id(input.id, "Agreement", "id")
+        changes = provided(input, skip=frozenset({"id", "revision"}))
+        changes = with_ids(changes, AGREEMENT_REFERENCES)
+        result = await agreements.update_agreement(
+            info.context, agreement_id, changes, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(description="DRAFT → ACTIVE; needs the signed scan and signedOn.")
     async def activate_agreement(
         self, info: Info, input: ActivateAgreementInput
     ) -> AgreementPayload:
-        async def run() -> Agreement:
-            agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-            return await agreements.activate_agreement(info.context, agreement_id, input.revision)
-
-        return _payload(*await attempt(run()))
+        agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
+        result = await agreements.activate_agreement(info.context, agreement_id, input.revision)
+        return _payload(result, [])
 
     @audited_mutation(description="ACTIVE → EXPIRED, once the end date has passed.")
     async def expire_agreement(self, info: Info, input: ExpireAgreementInput) -> AgreementPayload:
-        async def run() -> Agreement:
-            agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-            return await agreements.expire_agreement(info.context, agreement_id, input.revision)
-
-        return _payload(*await attempt(run()))
+        agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
+        result = await agreements.expire_agreement(info.context, agreement_id, input.revision)
+        return _payload(result, [])
 
     @audited_mutation(description="ACTIVE → TERMINATED early; a reason is required.")
     async def terminate_agreement(
         self, info: Info, input: TerminateAgreementInput
     ) -> AgreementPayload:
-        async def run() -> Agreement:
-            agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-            return await agreements.terminate_agreement(
-                info.context, agreement_id, input.reason, input.terminated_on, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
+        result = await agreements.terminate_agreement(
+            info.context, agreement_id, input.reason, input.terminated_on, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(description="ACTIVE/EXPIRED → EXTENDED, linked to its renewal.")
     async def extend_agreement(
         self, info: Info, input: ExtendAgreementInput
     ) -> ExtendAgreementPayload:
-        async def run() -> tuple[Agreement, Agreement]:
-            agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-            successor_id = (
-                decode_id(input.successor_id, "Agreement", "successorId")
-                if input.successor_id is not None
-                else None
-            )
-            fields = provided(input, skip=frozenset({"agreement_id", "successor_id", "revision"}))
-            return await agreements.extend_agreement(
-                info.context, agreement_id, successor_id, fields, input.revision
-            )
-
-        result, errors = await attempt(run())
-        original, successor = result or (None, None)
+        agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
+        successor_id = (
+            decode_id(input.successor_id, "Agreement", "successorId")
+            if input.successor_id is not None
+            else None
+        )
+        fields = provided(input, skip=frozenset({"agreement_id", "successor_id", "revision"}))
+        result = await agreements.extend_agreement(
+            info.context, agreement_id, successor_id, fields, input.revision
+        )
+        original, successor = result
         return ExtendAgreementPayload(
             agreement=AgreementType.from_model(original) if original else None,
             successor=AgreementType.from_model(successor) if successor else None,
-            errors=errors,
+            errors=[],
         )
 
     @audited_mutation(description="Record an addendum of an ACTIVE agreement.")
     async def add_agreement_amendment(
         self, info: Info, input: AddAgreementAmendmentInput
     ) -> AgreementPayload:
-        async def run() -> Agreement:
-            agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-            fields = provided(input, skip=frozenset({"agreement_id", "revision", "document_id"}))
-            if input.document_id is not None:
-                fields["document_id"] = decode_id(input.document_id, "DocumentRef", "documentId")
-            return await agreements.amend_agreement(
-                info.context, agreement_id, fields, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
+        fields = provided(input, skip=frozenset({"agreement_id", "revision", "document_id"}))
+        if input.document_id is not None:
+            fields["document_id"] = decode_id(input.document_id, "DocumentRef", "documentId")
+        result = await agreements.amend_agreement(
+            info.context, agreement_id, fields, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(
         description="Store a scan (multipart request; send the Apollo-Require-Preflight header)."
@@ -273,28 +258,24 @@ class AgreementMutations:
     async def upload_agreement_document(
         self, info: Info, input: UploadAgreementDocumentInput
     ) -> UploadAgreementDocumentPayload:
-        async def run() -> tuple[DocumentRef, Agreement]:
-            agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-            supersedes = (
-                decode_id(input.supersedes_id, "DocumentRef", "supersedesId")
-                if input.supersedes_id is not None
-                else None
-            )
-            # Starlette hands the upload over spooled to a local temporary file.
-            upload = cast(UploadFile, input.file)
-            return await agreements.upload_document(
-                info.context,
-                agreement_id,
-                input.type,
-                input.title,
-                upload.file,
-                safe_filename(upload.filename),
-                supersedes,
-            )
-
-        result, errors = await attempt(run())
-        if result is None:
-            return UploadAgreementDocumentPayload(document=None, agreement=None, errors=errors)
+        agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
+        supersedes = (
+            decode_id(input.supersedes_id, "DocumentRef", "supersedesId")
+            if input.supersedes_id is not None
+            else None
+        )
+        # Starlette hands the upload over spooled to a local temporary file.
+        upload = cast(UploadFile, input.file)
+        result = await agreements.upload_document(
+            info.context,
+            agreement_id,
+            input.type,
+            input.title,
+            upload.file,
+            safe_filename(upload.filename),
+            supersedes,
+            input.idempotency_key,
+        )
         doc, agreement = result
         return UploadAgreementDocumentPayload(
             document=DocumentRefType.from_model(doc, agreement),

@@ -15,6 +15,7 @@ from models.agreement import Amendment
 from models.chronology import ChronologyEvent, Correction
 from models.documents import DocumentRef
 from resolvers import agreements, evaluations
+from resolvers.access import shown
 from resolvers.dossier import DOSSIER_PATH
 from resolvers.pagination import Page, PageRequest, SortKey
 from schema.context import Info
@@ -188,6 +189,13 @@ class ChronologyEventType:
             DocumentRefType.from_model(self.owner.document(i), self.owner)
             for i in self.document_ids
         ]
+
+    @strawberry.field(
+        description="The TKKSD's recommendation and notes on a review: internal to the city, "
+        "empty for partners."
+    )
+    def internal_note(self, info: Info) -> str:
+        return shown(info.context.viewer, self.event).internal_note
 
     @strawberry.field(description="The event this one corrects (for CORRECTION events).")
     def corrects(self) -> strawberry.ID | None:

@@ -4,7 +4,6 @@ Every root mutation is declared with `audited_mutation`, so no mutation can skip
 (a test checks every field of `Mutation`).
 """
 
-import functools
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -22,7 +21,7 @@ from models.errors import DomainError
 from resolvers import audit
 from resolvers.pagination import PageRequest
 from schema.context import Info
-from schema.errors import ApiError, query
+from schema.errors import ApiError, PayloadErrors, query
 from schema.relay import Connection, parse_global_id
 
 AuditOutcomeEnum = strawberry.enum(AuditOutcome, name="AuditOutcome")
@@ -83,7 +82,14 @@ def _json(value: Any) -> Any:
     return json.loads(json_util.dumps(value, json_options=json_util.RELAXED_JSON_OPTIONS))
 
 
-audited_mutation = functools.partial(strawberry.mutation, extensions=[AuditTrail()])
+def audited_mutation(resolver: Any = None, **kwargs: Any) -> Any:
+    """`strawberry.mutation` with its payload errors and the audit trail, which wraps them
+    (a refused mutation is recorded as REFUSED). Fresh extensions for every field:
+    PayloadErrors keeps its field's payload type."""
+    extensions = [PayloadErrors(), AuditTrail()]
+    if resolver is None:
+        return strawberry.mutation(extensions=extensions, **kwargs)
+    return strawberry.mutation(resolver, extensions=extensions, **kwargs)
 
 
 @strawberry.type

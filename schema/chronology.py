@@ -18,7 +18,7 @@ from schema.agreements import AgreementType, ChronologyEventType
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import ChronologyKindEnum, DocumentTypeEnum
-from schema.errors import UserError, attempt, query
+from schema.errors import UserError, query
 from schema.evaluations import IDEMPOTENCY_HELP, EvaluationType, optional_id
 from schema.inputs import provided
 from schema.org_units import OrgUnitType
@@ -258,27 +258,22 @@ class ChronologyMutations:
     async def add_chronology_event(
         self, info: Info, input: AddChronologyEventInput
     ) -> ChronologyEventPayload:
-        async def run() -> tuple[ChronologyEvent, Agreement]:
-            agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-            uploads = [cast(UploadFile, f) for f in input.new_documents]
-            return await chronology.add_event(
-                info.context,
-                agreement_id,
-                {
-                    "kind": input.kind,
-                    "occurred_at": input.occurred_at,
-                    "title": input.title,
-                    "description": input.description,
-                    "document_ids": decode_ids(input.document_ids, "DocumentRef", "documentIds"),
-                },
-                [chronology.NewFile(u.file, safe_filename(u.filename)) for u in uploads],
-                input.new_document_type,
-                input.idempotency_key,
-            )
-
-        result, errors = await attempt(run())
-        if result is None:
-            return ChronologyEventPayload(event=None, agreement=None, errors=errors)
+        agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
+        uploads = [cast(UploadFile, f) for f in input.new_documents]
+        result = await chronology.add_event(
+            info.context,
+            agreement_id,
+            {
+                "kind": input.kind,
+                "occurred_at": input.occurred_at,
+                "title": input.title,
+                "description": input.description,
+                "document_ids": decode_ids(input.document_ids, "DocumentRef", "documentIds"),
+            },
+            [chronology.NewFile(u.file, safe_filename(u.filename)) for u in uploads],
+            input.new_document_type,
+            input.idempotency_key,
+        )
         item, agreement = result
         return ChronologyEventPayload(
             event=ChronologyEventType.from_model(item, agreement),
@@ -290,25 +285,16 @@ class ChronologyMutations:
     async def correct_chronology_event(
         self, info: Info, input: CorrectChronologyEventInput
     ) -> CorrectChronologyEventPayload:
-        async def run() -> tuple[ChronologyEvent, Agreement]:
-            agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-            event_id = parse_object_id(str(input.event_id), "eventId")
-            fields = provided(
-                input, skip=frozenset({"agreement_id", "event_id", "reason", "revision"})
+        agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
+        event_id = parse_object_id(str(input.event_id), "eventId")
+        fields = provided(input, skip=frozenset({"agreement_id", "event_id", "reason", "revision"}))
+        if fields.get("document_ids") is not None:
+            fields["document_ids"] = decode_ids(
+                fields["document_ids"], "DocumentRef", "documentIds"
             )
-            if fields.get("document_ids") is not None:
-                fields["document_ids"] = decode_ids(
-                    fields["document_ids"], "DocumentRef", "documentIds"
-                )
-            return await chronology.correct_event(
-                info.context, agreement_id, event_id, fields, input.reason, input.revision
-            )
-
-        result, errors = await attempt(run())
-        if result is None:
-            return CorrectChronologyEventPayload(
-                event=None, correction=None, agreement=None, errors=errors
-            )
+        result = await chronology.correct_event(
+            info.context, agreement_id, event_id, fields, input.reason, input.revision
+        )
         item, agreement = result
         latest = agreement.event_views()[item.id].corrections[-1]
         return CorrectChronologyEventPayload(

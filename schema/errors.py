@@ -5,11 +5,14 @@ requests, missing authentication and refused permissions are top-level errors wi
 `extensions.code`. Anything unexpected is masked by the error extension (see `server.py`).
 """
 
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import FieldExtension
+from strawberry.types.base import get_object_definition
+from strawberry.types.field import StrawberryField
 
 from i18n import _
 from models.errors import DomainError, DomainErrors, ErrorCode
@@ -65,6 +68,26 @@ def to_user_errors(error: DomainError | DomainErrors) -> list[UserError]:
 def to_api_error(error: DomainError | DomainErrors) -> ApiError:
     first = _flatten(error)[0]
     return ApiError(first.code, first.msgid, first.field, **first.params)
+
+
+class PayloadErrors(FieldExtension):
+    """A mutation's body is only its use case: a rule it breaks (DomainError) comes back as
+    the payload's `errors`, every other field of the payload null. Refusals of the request
+    itself (UNAUTHENTICATED, FORBIDDEN) stay top-level errors. Saleor's BaseMutation does
+    the same for its mutations."""
+
+    def apply(self, field: StrawberryField) -> None:
+        definition = get_object_definition(field.type, strict=True)
+        self.payload = cast(Callable[..., Any], field.type)
+        self.empty = {f.python_name: None for f in definition.fields if f.python_name != "errors"}
+
+    async def resolve_async(
+        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Any, **kwargs: Any
+    ) -> Any:
+        try:
+            return await next_(source, info, **kwargs)
+        except (DomainError, DomainErrors) as error:
+            return self.payload(**self.empty, errors=to_user_errors(error))
 
 
 async def attempt[T](action: Awaitable[T]) -> tuple[T | None, list[UserError]]:

@@ -20,19 +20,15 @@ from schema.agreement_mutations import safe_filename
 from schema.agreements import DOWNLOAD_PATH, Actor, AgreementType
 from schema.audit import audited_mutation
 from schema.context import Info
-from schema.errors import UserError, attempt, query
+from schema.errors import UserError, query
 from schema.fixity import FileIntegrityState, integrity_of
-from schema.inputs import provided
+from schema.inputs import IDEMPOTENCY_HELP, provided
 from schema.relay import Connection, decode_id, page_request
 
 EvaluationStatusEnum = strawberry.enum(EvaluationStatus, name="EvaluationStatus")
 RecommendationEnum = strawberry.enum(Recommendation, name="Recommendation")
 IndicatorEnum = strawberry.enum(
     Indicator, name="Indicator", description="The eight things an evaluation scores 1-5."
-)
-IDEMPOTENCY_HELP = (
-    "A key the client generates once per intended request (a UUID) and sends again with every "
-    "retry: a retry returns the first result and creates nothing new."
 )
 REVISION_HELP = "The revision you read; if the evaluation changed since, you get CONFLICT."
 
@@ -403,27 +399,23 @@ class EvaluationMutations:
     async def create_evaluation(
         self, info: Info, input: CreateEvaluationInput
     ) -> EvaluationPayload:
-        async def run() -> Evaluation:
-            agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-            fields = provided(input, skip=frozenset({"agreement_id", "idempotency_key"}))
-            return await evaluations.create_evaluation(
-                info.context, agreement_id, fields, input.idempotency_key
-            )
-
-        return _payload(*await attempt(run()))
+        agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
+        fields = provided(input, skip=frozenset({"agreement_id", "idempotency_key"}))
+        result = await evaluations.create_evaluation(
+            info.context, agreement_id, fields, input.idempotency_key
+        )
+        return _payload(result, [])
 
     @audited_mutation(description="Change a DRAFT evaluation.")
     async def update_evaluation(
         self, info: Info, input: UpdateEvaluationInput
     ) -> EvaluationPayload:
-        async def run() -> Evaluation:
-            evaluation_id = decode_id(input.id, "Evaluation", "id")
-            changes = provided(input, skip=frozenset({"id", "revision"}))
-            return await evaluations.update_evaluation(
-                info.context, evaluation_id, changes, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        evaluation_id = decode_id(input.id, "Evaluation", "id")
+        changes = provided(input, skip=frozenset({"id", "revision"}))
+        result = await evaluations.update_evaluation(
+            info.context, evaluation_id, changes, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(
         description="DRAFT → SUBMITTED: needs the visit date, all eight scores and a "
@@ -432,36 +424,30 @@ class EvaluationMutations:
     async def submit_evaluation(
         self, info: Info, input: SubmitEvaluationInput
     ) -> EvaluationPayload:
-        async def run() -> Evaluation:
-            evaluation_id = decode_id(input.evaluation_id, "Evaluation", "evaluationId")
-            return await evaluations.submit_evaluation(info.context, evaluation_id, input.revision)
-
-        return _payload(*await attempt(run()))
+        evaluation_id = decode_id(input.evaluation_id, "Evaluation", "evaluationId")
+        result = await evaluations.submit_evaluation(info.context, evaluation_id, input.revision)
+        return _payload(result, [])
 
     @audited_mutation(description="SUBMITTED → REVIEWED, by the cooperation unit (ADMIN).")
     async def review_evaluation(
         self, info: Info, input: ReviewEvaluationInput
     ) -> EvaluationPayload:
-        async def run() -> Evaluation:
-            evaluation_id = decode_id(input.evaluation_id, "Evaluation", "evaluationId")
-            return await evaluations.review_evaluation(
-                info.context, evaluation_id, input.note, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        evaluation_id = decode_id(input.evaluation_id, "Evaluation", "evaluationId")
+        result = await evaluations.review_evaluation(
+            info.context, evaluation_id, input.note, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(description="Mark a follow-up action of a submitted evaluation done.")
     async def complete_follow_up_action(
         self, info: Info, input: CompleteFollowUpActionInput
     ) -> EvaluationPayload:
-        async def run() -> Evaluation:
-            evaluation_id = decode_id(input.evaluation_id, "Evaluation", "evaluationId")
-            action_id = parse_object_id(str(input.action_id), "actionId")
-            return await evaluations.complete_follow_up(
-                info.context, evaluation_id, action_id, input.note, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        evaluation_id = decode_id(input.evaluation_id, "Evaluation", "evaluationId")
+        action_id = parse_object_id(str(input.action_id), "actionId")
+        result = await evaluations.complete_follow_up(
+            info.context, evaluation_id, action_id, input.note, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(
         description="Attach a photo or document from the visit (multipart request; send the "
@@ -470,27 +456,22 @@ class EvaluationMutations:
     async def upload_evaluation_evidence(
         self, info: Info, input: UploadEvaluationEvidenceInput
     ) -> UploadEvaluationEvidencePayload:
-        async def run() -> tuple[Evidence, Evaluation]:
-            evaluation_id = decode_id(input.evaluation_id, "Evaluation", "evaluationId")
-            # Starlette hands the upload over spooled to a local temporary file.
-            upload = cast(UploadFile, input.file)
-            return await evaluations.upload_evidence(
-                info.context,
-                evaluation_id,
-                evaluations.EvidenceUpload(
-                    file=upload.file,
-                    filename=safe_filename(upload.filename),
-                    caption=input.caption,
-                    taken_at=input.taken_at,
-                    latitude=input.latitude,
-                    longitude=input.longitude,
-                ),
-                input.idempotency_key,
-            )
-
-        result, errors = await attempt(run())
-        if result is None:
-            return UploadEvaluationEvidencePayload(evidence=None, evaluation=None, errors=errors)
+        evaluation_id = decode_id(input.evaluation_id, "Evaluation", "evaluationId")
+        # Starlette hands the upload over spooled to a local temporary file.
+        upload = cast(UploadFile, input.file)
+        result = await evaluations.upload_evidence(
+            info.context,
+            evaluation_id,
+            evaluations.EvidenceUpload(
+                file=upload.file,
+                filename=safe_filename(upload.filename),
+                caption=input.caption,
+                taken_at=input.taken_at,
+                latitude=input.latitude,
+                longitude=input.longitude,
+            ),
+            input.idempotency_key,
+        )
         item, evaluation = result
         return UploadEvaluationEvidencePayload(
             evidence=EvidenceType.from_model(item),

@@ -276,7 +276,7 @@ class IdentityMutations:
 
     @audited_mutation(description="Trade a refresh token for a new access and refresh token.")
     async def refresh_token(self, info: Info, input: RefreshTokenInput) -> AuthPayload:
-        return _auth_payload(*await attempt(auth.refresh(info.context, input.refresh_token)))
+        return _auth_payload(await auth.refresh(info.context, input.refresh_token), [])
 
     @audited_mutation(description="End a session: its refresh token stops working at once.")
     async def logout(self, info: Info, input: LogoutInput | None = None) -> LogoutPayload:
@@ -290,68 +290,53 @@ class IdentityMutations:
     async def create_api_token(
         self, info: Info, input: CreateApiTokenInput
     ) -> CreateApiTokenPayload:
-        result, errors = await attempt(auth.create_api_token(info.context, input.name))
-        if result is None:
-            return CreateApiTokenPayload(token=None, api_token=None, errors=errors)
-        secret, token = result
+        secret, token = await auth.create_api_token(info.context, input.name)
         return CreateApiTokenPayload(
             token=secret, api_token=ApiTokenType.from_model(token), errors=[]
         )
 
     @audited_mutation(description="Revoke one of your API tokens (ADMIN: anyone's).")
     async def revoke_api_token(self, info: Info, input: RevokeApiTokenInput) -> ApiTokenPayload:
-        async def run() -> ApiToken:
-            token_id = _raw_id(input.id)
-            return await auth.revoke_api_token(info.context, token_id)
-
-        return _token_payload(*await attempt(run()))
+        token_id = _raw_id(input.id)
+        result = await auth.revoke_api_token(info.context, token_id)
+        return _token_payload(result, [])
 
     @audited_mutation(description="Grant or withdraw write access for an API token (ADMIN).")
     async def set_api_token_write(
         self, info: Info, input: SetApiTokenWriteInput
     ) -> ApiTokenPayload:
-        async def run() -> ApiToken:
-            token_id = _raw_id(input.id)
-            return await auth.set_api_token_write(info.context, token_id, input.can_write)
-
-        return _token_payload(*await attempt(run()))
+        token_id = _raw_id(input.id)
+        result = await auth.set_api_token_write(info.context, token_id, input.can_write)
+        return _token_payload(result, [])
 
     @audited_mutation(description="Create an account (ADMIN).")
     async def create_user(self, info: Info, input: CreateUserInput) -> UserPayload:
-        async def run() -> User:
-            fields = with_ids(provided(input, skip=frozenset({"password"})), USER_LINKS)
-            return await users.create_user(info.context, fields, input.password)
-
-        return _user_payload(*await attempt(run()))
+        fields = with_ids(provided(input, skip=frozenset({"password"})), USER_LINKS)
+        result = await users.create_user(info.context, fields, input.password)
+        return _user_payload(result, [])
 
     @audited_mutation(
         description="Change an account's name, role, unit or partner, or (de)activate it (ADMIN)."
     )
     async def update_user(self, info: Info, input: UpdateUserInput) -> UserPayload:
-        async def run() -> User:
-            user_id = decode_id(input.id, "User", "id")
-            changes = with_ids(provided(input, skip=frozenset({"id", "revision"})), USER_LINKS)
-            return await users.update_user(info.context, user_id, changes, input.revision)
-
-        return _user_payload(*await attempt(run()))
+        user_id = decode_id(input.id, "User", "id")
+        changes = with_ids(provided(input, skip=frozenset({"id", "revision"})), USER_LINKS)
+        result = await users.update_user(info.context, user_id, changes, input.revision)
+        return _user_payload(result, [])
 
     @audited_mutation(description="Set a new password for an account; its sessions end (ADMIN).")
     async def reset_password(self, info: Info, input: ResetPasswordInput) -> UserPayload:
-        async def run() -> User:
-            user_id = decode_id(input.user_id, "User", "userId")
-            return await users.reset_password(info.context, user_id, input.new_password)
-
-        return _user_payload(*await attempt(run()))
+        user_id = decode_id(input.user_id, "User", "userId")
+        result = await users.reset_password(info.context, user_id, input.new_password)
+        return _user_payload(result, [])
 
     @audited_mutation(description="Change your own password; your other sessions end.")
     async def change_password(self, info: Info, input: ChangePasswordInput) -> UserPayload:
-        async def run() -> User:
-            require_signed_in(info.context.viewer)
-            return await users.change_password(
-                info.context, input.current_password, input.new_password
-            )
-
-        return _user_payload(*await attempt(run()))
+        require_signed_in(info.context.viewer)
+        result = await users.change_password(
+            info.context, input.current_password, input.new_password
+        )
+        return _user_payload(result, [])
 
 
 def _raw_id(value: strawberry.ID) -> PydanticObjectId:

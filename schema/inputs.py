@@ -42,3 +42,9 @@ def with_ids(fields: dict[str, Any], ids: dict[str, tuple[str, str]]) -> dict[st
         else:
             out[target] = decode_id(value, type_name, label)
     return out
+
+
+IDEMPOTENCY_HELP = (
+    "A key the client generates once per intended request (a UUID) and sends again with every "
+    "retry: a retry returns the first result and creates nothing new."
+)

@@ -11,7 +11,7 @@ from resolvers import org_units
 from resolvers.pagination import SortKey
 from schema.audit import audited_mutation
 from schema.context import Info
-from schema.errors import UserError, attempt, query
+from schema.errors import UserError, query
 from schema.inputs import provided
 from schema.relay import Connection, SortDirection, decode_id, page_request
 
@@ -117,13 +117,11 @@ class OrgUnitQueries:
 class OrgUnitMutations:
     @audited_mutation
     async def create_org_unit(self, info: Info, input: CreateOrgUnitInput) -> OrgUnitPayload:
-        return _payload(*await attempt(org_units.create_org_unit(info.context, provided(input))))
+        return _payload(await org_units.create_org_unit(info.context, provided(input)), [])
 
     @audited_mutation
     async def update_org_unit(self, info: Info, input: UpdateOrgUnitInput) -> OrgUnitPayload:
-        async def run() -> OrgUnit:
-            unit_id = decode_id(input.id, "OrgUnit", "id")
-            changes = provided(input, skip=frozenset({"id", "revision"}))
-            return await org_units.update_org_unit(info.context, unit_id, changes, input.revision)
-
-        return _payload(*await attempt(run()))
+        unit_id = decode_id(input.id, "OrgUnit", "id")
+        changes = provided(input, skip=frozenset({"id", "revision"}))
+        result = await org_units.update_org_unit(info.context, unit_id, changes, input.revision)
+        return _payload(result, [])

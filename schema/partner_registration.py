@@ -8,7 +8,7 @@ from resolvers import auth, partner_registration
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import PartnerKindEnum
-from schema.errors import UserError, attempt, to_user_errors
+from schema.errors import UserError, to_user_errors
 from schema.identity import UserType
 from schema.partners import PartnerType
 from schema.relay import decode_id
@@ -120,13 +120,11 @@ class PartnerRegistrationMutations:
     async def verify_partner_registration(
         self, info: Info, input: VerifyPartnerRegistrationInput
     ) -> PartnerRegistrationPayload:
-        async def run() -> Partner:
-            partner_id = decode_id(input.partner_id, "Partner", "partnerId")
-            return await partner_registration.verify_registration(
-                info.context, partner_id, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        partner_id = decode_id(input.partner_id, "Partner", "partnerId")
+        result = await partner_registration.verify_registration(
+            info.context, partner_id, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(
         description="Refuse a registration (ADMIN): its accounts are deactivated and its open "
@@ -135,13 +133,11 @@ class PartnerRegistrationMutations:
     async def reject_partner_registration(
         self, info: Info, input: RejectPartnerRegistrationInput
     ) -> PartnerRegistrationPayload:
-        async def run() -> Partner:
-            partner_id = decode_id(input.partner_id, "Partner", "partnerId")
-            return await partner_registration.reject_registration(
-                info.context, partner_id, input.reason, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        partner_id = decode_id(input.partner_id, "Partner", "partnerId")
+        result = await partner_registration.reject_registration(
+            info.context, partner_id, input.reason, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(
         description="Merge a registration into the partner already on record (ADMIN); returns "
@@ -150,11 +146,9 @@ class PartnerRegistrationMutations:
     async def merge_partner_registration(
         self, info: Info, input: MergePartnerRegistrationInput
     ) -> PartnerRegistrationPayload:
-        async def run() -> Partner:
-            partner_id = decode_id(input.partner_id, "Partner", "partnerId")
-            into_id = decode_id(input.into_partner_id, "Partner", "intoPartnerId")
-            return await partner_registration.merge_registration(
-                info.context, partner_id, into_id, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        partner_id = decode_id(input.partner_id, "Partner", "partnerId")
+        into_id = decode_id(input.into_partner_id, "Partner", "intoPartnerId")
+        result = await partner_registration.merge_registration(
+            info.context, partner_id, into_id, input.revision
+        )
+        return _payload(result, [])

@@ -8,11 +8,12 @@ from strawberry import relay
 
 from models import Partner
 from resolvers import partners
+from resolvers.access import shown
 from resolvers.pagination import SortKey
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import PartnerKindEnum, PartnerStatusEnum
-from schema.errors import UserError, attempt, query
+from schema.errors import UserError, query
 from schema.inputs import provided
 from schema.relay import Connection, SortDirection, decode_id, page_request
 
@@ -39,14 +40,22 @@ class PartnerType(relay.Node):
     country: str
     province: str
     city: str
-    address: str
-    contacts: list[Contact]
     identifiers: list[Identifier]
     registration_status: PartnerStatusEnum  # type: ignore[valid-type]
     rejection_reason: str = strawberry.field(description="Why its registration was rejected.")
     revision: int
     created_at: datetime
     updated_at: datetime
+    model: strawberry.Private[Partner]
+
+    # Sensitive fields (see models/partner.py) are read through `shown` only.
+    @strawberry.field(description="Empty unless you are the city's staff or this partner.")
+    def address(self, info: Info) -> str:
+        return shown(info.context.viewer, self.model).address
+
+    @strawberry.field(description="Empty unless you are the city's staff or this partner.")
+    def contacts(self, info: Info) -> list[Contact]:
+        return [Contact(**c.model_dump()) for c in shown(info.context.viewer, self.model).contacts]
 
     @classmethod
     def from_model(cls, partner: Partner) -> "PartnerType":
@@ -57,14 +66,13 @@ class PartnerType(relay.Node):
             country=partner.country,
             province=partner.province,
             city=partner.city,
-            address=partner.address,
-            contacts=[Contact(**c.model_dump()) for c in partner.contacts],
             identifiers=[Identifier(**i.model_dump()) for i in partner.identifiers],
             registration_status=partner.registration_status,
             rejection_reason=partner.rejection_reason,
             revision=partner.revision,
             created_at=partner.created_at,
             updated_at=partner.updated_at,
+            model=partner,
         )
 
 
@@ -170,13 +178,11 @@ class PartnerQueries:
 class PartnerMutations:
     @audited_mutation
     async def create_partner(self, info: Info, input: CreatePartnerInput) -> PartnerPayload:
-        return _payload(*await attempt(partners.create_partner(info.context, provided(input))))
+        return _payload(await partners.create_partner(info.context, provided(input)), [])
 
     @audited_mutation
     async def update_partner(self, info: Info, input: UpdatePartnerInput) -> PartnerPayload:
-        async def run() -> Partner:
-            partner_id = decode_id(input.id, "Partner", "id")
-            changes = provided(input, skip=frozenset({"id", "revision"}))
-            return await partners.update_partner(info.context, partner_id, changes, input.revision)
-
-        return _payload(*await attempt(run()))
+        partner_id = decode_id(input.id, "Partner", "id")
+        changes = provided(input, skip=frozenset({"id", "revision"}))
+        result = await partners.update_partner(info.context, partner_id, changes, input.revision)
+        return _payload(result, [])

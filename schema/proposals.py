@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
-from models import Agreement, Proposal
+from models import Proposal
 from models.clock import utcnow
 from models.documents import DocumentRef
 from models.errors import DomainErrors
@@ -31,7 +31,7 @@ from schema.enums import (
     ProposalStatusEnum,
     ReviewRecommendationEnum,
 )
-from schema.errors import UserError, attempt, query, to_user_errors
+from schema.errors import UserError, query, to_user_errors
 from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import provided, with_ids
 from schema.org_units import OrgUnitType
@@ -511,22 +511,18 @@ def _id(value: strawberry.ID) -> PydanticObjectId:
 class ProposalMutations:
     @audited_mutation(description="Start a proposal (DRAFT) for your department or partner.")
     async def create_proposal(self, info: Info, input: CreateProposalInput) -> ProposalPayload:
-        async def run() -> Proposal:
-            fields = with_ids(provided(input), PROPOSAL_REFERENCES)
-            return await proposals.create_proposal(info.context, fields)
-
-        return _payload(*await attempt(run()))
+        fields = with_ids(provided(input), PROPOSAL_REFERENCES)
+        result = await proposals.create_proposal(info.context, fields)
+        return _payload(result, [])
 
     @audited_mutation(description="Change a DRAFT or REVISION_REQUESTED proposal.")
     async def update_proposal(self, info: Info, input: UpdateProposalInput) -> ProposalPayload:
-        async def run() -> Proposal:
-            changes = provided(input, skip=frozenset({"proposal_id", "revision"}))
-            changes = with_ids(changes, PROPOSAL_REFERENCES)
-            return await proposals.update_proposal(
-                info.context, _id(input.proposal_id), changes, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        changes = provided(input, skip=frozenset({"proposal_id", "revision"}))
+        changes = with_ids(changes, PROPOSAL_REFERENCES)
+        result = await proposals.update_proposal(
+            info.context, _id(input.proposal_id), changes, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(
         description="Attach a file (multipart request; send the Apollo-Require-Preflight header)."
@@ -534,27 +530,22 @@ class ProposalMutations:
     async def upload_proposal_attachment(
         self, info: Info, input: UploadProposalAttachmentInput
     ) -> UploadProposalAttachmentPayload:
-        async def run() -> tuple[DocumentRef, Proposal]:
-            proposal_id = _id(input.proposal_id)
-            supersedes = (
-                decode_id(input.supersedes_id, "ProposalAttachment", "supersedesId")
-                if input.supersedes_id is not None
-                else None
-            )
-            upload = cast(UploadFile, input.file)
-            return await proposals.upload_attachment(
-                info.context,
-                proposal_id,
-                input.type,
-                input.title,
-                upload.file,
-                safe_filename(upload.filename),
-                supersedes,
-            )
-
-        result, errors = await attempt(run())
-        if result is None:
-            return UploadProposalAttachmentPayload(document=None, proposal=None, errors=errors)
+        proposal_id = _id(input.proposal_id)
+        supersedes = (
+            decode_id(input.supersedes_id, "ProposalAttachment", "supersedesId")
+            if input.supersedes_id is not None
+            else None
+        )
+        upload = cast(UploadFile, input.file)
+        result = await proposals.upload_attachment(
+            info.context,
+            proposal_id,
+            input.type,
+            input.title,
+            upload.file,
+            safe_filename(upload.filename),
+            supersedes,
+        )
         doc, proposal = result
         return UploadProposalAttachmentPayload(
             document=ProposalAttachmentType.from_model(doc, proposal),
@@ -567,30 +558,24 @@ class ProposalMutations:
         "REQUEST_LETTER and a TOR. The first submission gives the tracking code."
     )
     async def submit_proposal(self, info: Info, input: SubmitProposalInput) -> ProposalPayload:
-        async def run() -> Proposal:
-            return await proposals.submit_proposal(
-                info.context, _id(input.proposal_id), input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        result = await proposals.submit_proposal(
+            info.context, _id(input.proposal_id), input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(description="DRAFT, SUBMITTED or REVISION_REQUESTED → WITHDRAWN (proposer).")
     async def withdraw_proposal(self, info: Info, input: WithdrawProposalInput) -> ProposalPayload:
-        async def run() -> Proposal:
-            return await proposals.withdraw_proposal(
-                info.context, _id(input.proposal_id), input.note, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        result = await proposals.withdraw_proposal(
+            info.context, _id(input.proposal_id), input.note, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(description="SUBMITTED → VERIFIED: complete and in order (ADMIN).")
     async def verify_proposal(self, info: Info, input: VerifyProposalInput) -> ProposalPayload:
-        async def run() -> Proposal:
-            return await proposals.verify_proposal(
-                info.context, _id(input.proposal_id), input.note, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        result = await proposals.verify_proposal(
+            info.context, _id(input.proposal_id), input.note, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(
         description="SUBMITTED, VERIFIED or IN_REVIEW → REVISION_REQUESTED; a note is required "
@@ -599,12 +584,10 @@ class ProposalMutations:
     async def request_proposal_revision(
         self, info: Info, input: RequestProposalRevisionInput
     ) -> ProposalPayload:
-        async def run() -> Proposal:
-            return await proposals.request_revision(
-                info.context, _id(input.proposal_id), input.note, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        result = await proposals.request_revision(
+            info.context, _id(input.proposal_id), input.note, input.revision
+        )
+        return _payload(result, [])
 
     @audited_mutation(
         description="Record a TKKSD review with a recommendation; VERIFIED → IN_REVIEW (REVIEWER)."
@@ -612,16 +595,14 @@ class ProposalMutations:
     async def record_proposal_review(
         self, info: Info, input: RecordProposalReviewInput
     ) -> ProposalPayload:
-        async def run() -> Proposal:
-            return await proposals.record_review(
-                info.context,
-                _id(input.proposal_id),
-                input.note,
-                input.recommendation,
-                input.revision,
-            )
-
-        return _payload(*await attempt(run()))
+        result = await proposals.record_review(
+            info.context,
+            _id(input.proposal_id),
+            input.note,
+            input.recommendation,
+            input.revision,
+        )
+        return _payload(result, [])
 
     @audited_mutation(
         description="IN_REVIEW → APPROVED, creating the DRAFT agreement with the proposal's "
@@ -630,36 +611,31 @@ class ProposalMutations:
     async def approve_proposal(
         self, info: Info, input: ApproveProposalInput
     ) -> ApproveProposalPayload:
-        async def run() -> tuple[Proposal, Agreement]:
-            unit = (
-                decode_id(input.org_unit_id, "OrgUnit", "orgUnitId")
-                if input.org_unit_id is not None
-                else None
-            )
-            return await proposals.approve_proposal(
-                info.context,
-                _id(input.proposal_id),
-                number=input.number,
-                org_unit_id=unit,
-                note=input.note,
-                revision=input.revision,
-            )
-
-        result, errors = await attempt(run())
-        proposal, agreement = result or (None, None)
+        unit = (
+            decode_id(input.org_unit_id, "OrgUnit", "orgUnitId")
+            if input.org_unit_id is not None
+            else None
+        )
+        result = await proposals.approve_proposal(
+            info.context,
+            _id(input.proposal_id),
+            number=input.number,
+            org_unit_id=unit,
+            note=input.note,
+            revision=input.revision,
+        )
+        proposal, agreement = result
         return ApproveProposalPayload(
             proposal=ProposalType.from_model(proposal) if proposal else None,
             agreement=AgreementType.from_model(agreement) if agreement else None,
-            errors=errors,
+            errors=[],
         )
 
     @audited_mutation(
         description="SUBMITTED, VERIFIED or IN_REVIEW → REJECTED; a reason is required (ADMIN)."
     )
     async def reject_proposal(self, info: Info, input: RejectProposalInput) -> ProposalPayload:
-        async def run() -> Proposal:
-            return await proposals.reject_proposal(
-                info.context, _id(input.proposal_id), input.reason, input.revision
-            )
-
-        return _payload(*await attempt(run()))
+        result = await proposals.reject_proposal(
+            info.context, _id(input.proposal_id), input.reason, input.revision
+        )
+        return _payload(result, [])

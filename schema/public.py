@@ -40,7 +40,7 @@ from schema.enums import (
     DocumentTypeEnum,
     PartnerKindEnum,
 )
-from schema.errors import UserError, attempt, query
+from schema.errors import UserError, query
 from schema.inputs import provided
 from schema.relay import Connection, SortDirection, decode_id, page_request
 
@@ -643,64 +643,53 @@ META_FIELDS = frozenset({"id", "template_id", "revision", "note", "file"})
 class PublicMutations:
     @audited_mutation(description="Save the procedure of a cooperation type as a new version.")
     async def update_procedure(self, info: Info, input: UpdateProcedureInput) -> ProcedurePayload:
-        async def run() -> Procedure:
-            content = provided(input, skip=frozenset({"cooperation_type", "note", "revision"}))
-            return await public.update_procedure(
-                info.context, input.cooperation_type, content, input.note, input.revision
-            )
-
-        found, errors = await attempt(run())
+        content = provided(input, skip=frozenset({"cooperation_type", "note", "revision"}))
+        found = await public.update_procedure(
+            info.context, input.cooperation_type, content, input.note, input.revision
+        )
         return ProcedurePayload(
-            procedure=ProcedureType.from_model(found) if found else None, errors=errors
+            procedure=ProcedureType.from_model(found) if found else None, errors=[]
         )
 
     @audited_mutation(description="Add a question and its answer to the FAQ.")
     async def create_faq_entry(self, info: Info, input: CreateFaqEntryInput) -> FaqEntryPayload:
         fields = provided(input, skip=META_FIELDS)
-        return _faq_payload(
-            *await attempt(public.create_faq_entry(info.context, fields, input.note))
-        )
+        return _faq_payload(await public.create_faq_entry(info.context, fields, input.note), [])
 
     @audited_mutation(description="Change a FAQ entry; the earlier text stays in its history.")
     async def update_faq_entry(self, info: Info, input: UpdateFaqEntryInput) -> FaqEntryPayload:
-        async def run() -> FaqEntry:
-            entry_id = decode_id(input.id, "FaqEntry", "id")
-            changes = provided(input, skip=META_FIELDS)
-            return await public.update_faq_entry(
-                info.context, entry_id, changes, input.note, input.revision
-            )
-
-        return _faq_payload(*await attempt(run()))
+        entry_id = decode_id(input.id, "FaqEntry", "id")
+        changes = provided(input, skip=META_FIELDS)
+        result = await public.update_faq_entry(
+            info.context, entry_id, changes, input.note, input.revision
+        )
+        return _faq_payload(result, [])
 
     @audited_mutation(description="Upload a template, or a new file of one (ADMIN).")
     async def upload_template(self, info: Info, input: UploadTemplateInput) -> TemplatePayload:
-        async def run() -> Template:
-            template_id = (
-                decode_id(input.template_id, "Template", "templateId")
-                if input.template_id is not None
-                else None
-            )
-            fields = provided(input, skip=META_FIELDS)
-            upload = cast(UploadFile, input.file)
-            return await public.upload_template(
-                info.context,
-                template_id,
-                fields,
-                upload.file,
-                safe_filename(upload.filename),
-                input.note,
-                input.revision,
-            )
-
-        return _template_payload(*await attempt(run()))
+        template_id = (
+            decode_id(input.template_id, "Template", "templateId")
+            if input.template_id is not None
+            else None
+        )
+        fields = provided(input, skip=META_FIELDS)
+        upload = cast(UploadFile, input.file)
+        result = await public.upload_template(
+            info.context,
+            template_id,
+            fields,
+            upload.file,
+            safe_filename(upload.filename),
+            input.note,
+            input.revision,
+        )
+        return _template_payload(result, [])
 
     @audited_mutation(description="Change or withdraw a template without a new file (ADMIN).")
     async def update_template(self, info: Info, input: UpdateTemplateInput) -> TemplatePayload:
-        async def run() -> Template:
-            template_id = decode_id(input.template_id, "Template", "templateId")
-            changes = provided(input, skip=META_FIELDS)
-            return await public.update_template(
-                info.context, template_id, changes, input.note, input.revision
-            )
-
-        return _template_payload(*await attempt(run()))
+        template_id = decode_id(input.template_id, "Template", "templateId")
+        changes = provided(input, skip=META_FIELDS)
+        result = await public.update_template(
+            info.context, template_id, changes, input.note, input.revision
+        )
+        return _template_payload(result, [])

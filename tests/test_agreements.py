@@ -57,7 +57,7 @@ async def test_bad_input_is_refused_with_codes_and_changes_nothing(api: Api) -> 
         ({"partnerIds": []}, "partnerIds", "REQUIRED"),
         ({"partnerIds": [unit["id"]]}, "partnerIds", "INVALID_ID"),
         ({"partnerIds": ["not-an-id"]}, "partnerIds", "INVALID_ID"),
-        ({"value": "-5"}, "value", "INVALID"),
+        ({"value": "-5"}, "value", "OUT_OF_RANGE"),
     ]
     before = await api.count("agreements")
     for change, field, code in cases:

@@ -143,7 +143,7 @@ async def test_the_whole_story_from_registration_to_a_draft_agreement(api: Api) 
         ("REVIEWED", "Perbaikan pengajuan diminta"),
         ("PROPOSED", "Pengajuan diajukan kembali setelah perbaikan"),
         ("REVIEWED", "Kelengkapan pengajuan diverifikasi Bagian Kerja Sama"),
-        ("REVIEWED", "Telaah TKKSD: layak disetujui"),
+        ("REVIEWED", "Telaah TKKSD"),
         ("REVIEWED", "Pengajuan kerja sama disetujui"),
         ("CREATED", f"Rancangan kerja sama dibuat dari pengajuan {code}"),
     ]
@@ -551,7 +551,7 @@ async def test_editing_drafts_and_attachments(api: Api) -> None:
         ({"revision": draft["revision"], "scope": "x"}, "revision", "CONFLICT"),
         ({"title": "  "}, "title", "REQUIRED"),
         ({"durationMonths": 0}, "durationMonths", "INVALID"),
-        ({"estimatedValue": "-1"}, "estimatedValue", "INVALID"),
+        ({"estimatedValue": "-1"}, "estimatedValue", "OUT_OF_RANGE"),
         ({"partnerIds": [c.p2["id"]]}, "partnerIds", "NOT_FOUND"),  # not its to name
         ({"orgUnitId": c.p2["id"]}, "orgUnitId", "INVALID_ID"),
     ]
