@@ -156,6 +156,14 @@ QUERIES: dict[str, tuple[str, frozenset[str]]] = {
     "evaluationPeriod": ("{ evaluationPeriod { code } }", EVERYONE),
     "alerts": ("{ alerts { totalCount } }", CITY),
     "dashboard": ("{ dashboard { agreementCount } }", CITY),
+    "fixityRuns": (
+        "{ fixityRuns { totalCount } }",
+        frozenset({"ADMIN", "EXECUTIVE"}) | ADMIN_READERS,
+    ),
+    # Labels of values are public vocabulary.
+    "enumLabels": ('{ enumLabels(types: ["AgreementStatus"]) { label } }', EVERYONE),
+    # Each viewer finds only the documents it may read; the search itself needs a sign-in.
+    "searchDocuments": ('{ searchDocuments(query: "kerja") { totalCount } }', SIGNED_IN),
 }
 
 # Mutation → (its input, files to send with it, who gets through).
@@ -306,6 +314,9 @@ MUTATIONS: dict[str, tuple[dict[str, Any], dict[str, Any], frozenset[str]]] = {
         FILE,
         X_CONTRIBUTORS,
     ),
+    "verifyFiles": ({"reason": "pemeriksaan"}, {}, ADMIN),
+    "rerunDocumentOcr": ({"documentId": "{document}"}, {}, ADMIN),
+    "setPreferredLanguage": ({"language": "EN"}, {}, WRITERS),
 }
 
 # Download routes → who gets the file or the export.
@@ -317,6 +328,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "/exports/evaluations.csv": CITY,
     "/briefings/handover/{unit_a_raw}": ARCHIVE | {"OFFICER_A"},
     "/open-data/ocds.json": EVERYONE,
+    "/dossiers/{agreement_raw}.zip": X_READERS,
 }
 
 
@@ -402,7 +414,11 @@ async def test_every_root_field_and_route_has_a_row(api: Api) -> None:
 
 async def test_the_access_matrix(api: Api) -> None:
     w = await world(api)
-    ids = {**w.ids, "unit_a_raw": raw_id(w.ids["unit_a"])}
+    ids = {
+        **w.ids,
+        "unit_a_raw": raw_id(w.ids["unit_a"]),
+        "agreement_raw": raw_id(w.ids["agreement"]),
+    }
     mismatches = []
     for field, (query, allowed) in QUERIES.items():
         for role in ROLES:
