@@ -33,7 +33,6 @@ ENGINE_SCRIPT = Path(__file__).with_name("embedded_engine.py")
 # not endlessly: an engine that keeps dying needs a person.
 ENGINE_RESTARTS = 3
 log = logging.getLogger("sikerma.database")
-_RELAYS: set[asyncio.Task[None]] = set()
 
 
 class EngineStartError(RuntimeError):
@@ -53,6 +52,7 @@ async def _start_child(
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         str(ENGINE_SCRIPT),
+        "--answer-on-stdout",
         "--engine",
         engine,
         "--port",
@@ -60,27 +60,13 @@ async def _start_child(
         str(data_dir),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
     )
     assert process.stdout is not None
-    assert process.stderr is not None
-    line = await asyncio.wait_for(process.stdout.readline(), timeout=120)
-    uri = line.decode().strip()
-    if not uri.startswith("mongodb://"):
+    line = (await asyncio.wait_for(process.stdout.readline(), timeout=120)).decode().strip()
+    if not line.startswith("mongodb://"):
         await process.wait()
-        reason = (await process.stderr.read()).decode().strip().splitlines()
-        raise EngineStartError(
-            reason[-1] if reason else f"embedded engine exited with code {process.returncode}"
-        )
-    # Its later messages go where ours go, until it exits.
-    _RELAYS.add(relay := asyncio.create_task(_relay(process.stderr)))
-    relay.add_done_callback(_RELAYS.discard)
-    return process, uri
-
-
-async def _relay(stream: asyncio.StreamReader) -> None:
-    async for line in stream:
-        sys.stderr.write(line.decode(errors="replace"))
+        raise EngineStartError(line or f"embedded engine exited with code {process.returncode}")
+    return process, line
 
 
 async def _stop_child(process: asyncio.subprocess.Process) -> None:
@@ -130,8 +116,15 @@ async def connect(
 ) -> AsyncIterator[Database]:
     """Open the database the settings name (starting the embedded one if none) and Beanie."""
     async with database_uri(settings) as uri:
+        # journal=True: a write is acknowledged once it is in the engine's journal on disk, so
+        # nothing acknowledged is lost when the engine is killed (SecantusDB, like MongoDB,
+        # otherwise flushes its journal a little later).
         client: AsyncMongoClient = AsyncMongoClient(
-            uri, tz_aware=True, event_listeners=listeners or [], serverSelectionTimeoutMS=10_000
+            uri,
+            tz_aware=True,
+            event_listeners=listeners or [],
+            serverSelectionTimeoutMS=10_000,
+            journal=True,
         )
         try:
             db = client[settings.database_name]

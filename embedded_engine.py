@@ -247,7 +247,8 @@ def _locked(lock_path: Path) -> bool:
     return False
 
 
-def run(engine: Engine, data_dir: Path, port: int, new_credential: bool) -> int:
+def run(engine: Engine, data_dir: Path, port: int, new_credential: bool, answer: IO[str]) -> int:
+    """Serve until stdin closes; a failure to start is one line on `answer`."""
     try:
         with exclusive_lock(data_dir):
             if engine == "secantus":
@@ -255,13 +256,13 @@ def run(engine: Engine, data_dir: Path, port: int, new_credential: bool) -> int:
             else:
                 asyncio.run(serve_mongoeco(data_dir, port))
     except StartFailure as failure:
-        print(f"embedded engine: {failure}", file=sys.stderr, flush=True)
+        print(f"embedded engine: {failure}", file=answer, flush=True)
         return 2
     except ModuleNotFoundError as error:
         print(
             f"embedded engine: {engine} is not installed ({error.name}); run `make install`, "
             "or set MONGODB_URI to a MongoDB",
-            file=sys.stderr,
+            file=answer,
             flush=True,
         )
         return 2
@@ -278,8 +279,12 @@ def main() -> None:
         action="store_true",
         help="replace the engine's root credential (SecantusDB; with the server stopped)",
     )
+    # The process that starts the engine reads its first line of stdout: the URI, or why it
+    # could not start. Its stderr is the parent's own, never a pipe that nobody drains.
+    parser.add_argument("--answer-on-stdout", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sys.exit(run(args.engine, args.data_dir, args.port, args.new_credential))
+    answer = sys.stdout if args.answer_on_stdout else sys.stderr
+    sys.exit(run(args.engine, args.data_dir, args.port, args.new_credential, answer))
 
 
 if __name__ == "__main__":

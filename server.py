@@ -205,15 +205,17 @@ class SecurityHeadersMiddleware:
 class AnonymousRateLimit:
     """Requests without valid credentials are limited per client address (this process's
     count; see the README); over the limit they get 429 RATE_LIMITED with Retry-After.
-    Health checks are never limited."""
+    Only the API is limited: health checks and the web app's own files (pages, scripts,
+    GraphiQL's assets, which a browser fetches without credentials even for a signed-in
+    user) are not."""
 
-    EXEMPT = frozenset({"/healthz"})
+    LIMITED = ("/graphql", "/files/", "/exports/", "/open-data/", "/briefings/", "/dossiers/")
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in self.EXEMPT:
+        if scope["type"] != "http" or not scope["path"].startswith(self.LIMITED):
             await self.app(scope, receive, send)
             return
         state = scope["app"].state

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -30,19 +31,26 @@ ALERTS = "subscription { myAlerts { total critical warning info } }"
 def api_process(uri: str, *args: str) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "MONGODB_URI": uri, "PORT": str(port), "HOST": "127.0.0.1"}
-    env.update(LIVE_POLL_SECONDS="0.3", REMINDER_INTERVAL_SECONDS="0")
+    # No OCR workers: reading the story's scans would compete with the browser for the CPU
+    # (OCR has its own tests).
+    env.update(LIVE_POLL_SECONDS="0.3", REMINDER_INTERVAL_SECONDS="0", OCR_WORKERS="0")
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     process = subprocess.Popen(
         [sys.executable, "server.py", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: the server logs every request, and a pipe nobody reads while
+        # a test runs would fill up and stall it.
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300
         while True:
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            if process.poll() is not None:
+                log.seek(0)
+                raise AssertionError(log.read().decode(errors="replace"))
             try:
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
@@ -54,6 +62,7 @@ def api_process(uri: str, *args: str) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
+        log.close()
 
 
 @pytest.fixture(scope="module")

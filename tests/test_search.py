@@ -1,8 +1,6 @@
 """The text filter of agreements and proposals: stored search keys, Indonesian words,
 title matches first, and the same filter in counts, exports and statistics."""
 
-import csv
-import io
 import json
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +14,7 @@ from server import create_app
 from settings import Settings
 from tests.api import Api
 from tests.proposals import cast, propose
+from tests.test_exports import parse_csv
 
 LIST = """query($f: AgreementFilter, $o: AgreementOrder, $n: Int, $a: String, $l: Int, $b: String) {
   agreements(filter: $f, orderBy: $o, first: $n, after: $a, last: $l, before: $b) {
@@ -190,7 +189,7 @@ async def test_counts_exports_and_statistics_use_the_same_filter(
 ) -> None:
     response = await api.get(f"/exports/agreements.csv?text={quote('kerja sama')}")
     assert response.status_code == 200, response.text
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = parse_csv(response.content)
     assert {r["number"] for r in rows} == {"STUNT", "SAMPAH"}
     assert rows[0]["title"]  # whole records, not just ids
     ndjson = await api.get("/exports/agreements.ndjson?text=stunt")

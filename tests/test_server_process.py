@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,19 +33,24 @@ def running_server(data_dir: Path, *args: str) -> Iterator[str]:
     port = free_port()
     env = engine_env(data_dir)
     env.update(PORT=str(port), HOST="127.0.0.1")
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     process = subprocess.Popen(
         [sys.executable, "server.py", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: the server logs every request, and a pipe nobody reads while
+        # a test runs would fill up and stall it.
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     SERVERS[base] = process
     try:
         deadline = time.monotonic() + 300
         while True:
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            if process.poll() is not None:
+                log.seek(0)
+                raise AssertionError(log.read().decode(errors="replace"))
             try:
                 if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                     break
@@ -56,6 +62,7 @@ def running_server(data_dir: Path, *args: str) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
+        log.close()
 
 
 SERVERS: dict[str, subprocess.Popen[bytes]] = {}
@@ -134,7 +141,7 @@ def test_demo_start_data_survives_a_restart_and_the_data_dir_has_one_owner(
             "sekretaris@kotabogor.example",
             "--role",
             "EXECUTIVE",
-            NEW_USER_PASSWORD="Sekretariat-Daerah-Kota-1482",
+            NEW_USER_PASSWORD="Melati-Putih-Harum-Semerbak-58",
         )
         assert made.returncode == 0, made.stderr
         users = graphql(base, "{ users(first: 20) { nodes { email } } }", token)
@@ -184,7 +191,7 @@ def test_start_failures_name_their_cause_and_fix(tmp_path: Path) -> None:
 def test_acknowledged_writes_survive_kill_9_of_the_engine_and_of_the_server(
     tmp_path: Path,
 ) -> None:
-    password = "Sekretariat-Daerah-Kota-1482"
+    password = "Melati-Putih-Harum-Semerbak-58"
     made = cli(
         tmp_path,
         "create-user",
