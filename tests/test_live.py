@@ -4,11 +4,6 @@ processes on one database, a change made through one reaches a subscriber on the
 import asyncio
 import json
 import os
-import signal
-import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +14,7 @@ import pytest
 import websockets
 
 from database import embedded_engine
-from tests.test_server_process import ROOT, free_port
+from tests.servers import server_process
 
 ADMIN = ("admin@sikerma.example", "Demo-Admin-Sikerma-2026")
 PARTNER = ("partner@sikerma.example", "Demo-Partner-Sikerma-2026")
@@ -29,40 +24,12 @@ ALERTS = "subscription { myAlerts { total critical warning info } }"
 
 @contextmanager
 def api_process(uri: str, *args: str) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "MONGODB_URI": uri, "PORT": str(port), "HOST": "127.0.0.1"}
+    env = {**os.environ, "MONGODB_URI": uri}
     # No OCR workers: reading the story's scans would compete with the browser for the CPU
     # (OCR has its own tests).
     env.update(LIVE_POLL_SECONDS="0.3", REMINDER_INTERVAL_SECONDS="0", OCR_WORKERS="0")
-    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
-    process = subprocess.Popen(
-        [sys.executable, "server.py", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        # A file, not a pipe: the server logs every request, and a pipe nobody reads while
-        # a test runs would fill up and stall it.
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            if process.poll() is not None:
-                log.seek(0)
-                raise AssertionError(log.read().decode(errors="replace"))
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.3)
+    with server_process(env, *args) as (base, _):
         yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,8 @@
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,58 +16,13 @@ from pymongo import MongoClient
 from pymongo.errors import OperationFailure
 
 from tests.conftest import ENGINE
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.servers import ROOT, server_process
 
 
 @contextmanager
 def running_server(data_dir: Path, *args: str) -> Iterator[str]:
-    port = free_port()
-    env = engine_env(data_dir)
-    env.update(PORT=str(port), HOST="127.0.0.1")
-    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
-    process = subprocess.Popen(
-        [sys.executable, "server.py", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        # A file, not a pipe: the server logs every request, and a pipe nobody reads while
-        # a test runs would fill up and stall it.
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
-    SERVERS[base] = process
-    try:
-        deadline = time.monotonic() + 300
-        while True:
-            if process.poll() is not None:
-                log.seek(0)
-                raise AssertionError(log.read().decode(errors="replace"))
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.3)
+    with server_process(engine_env(data_dir), *args) as (base, _):
         yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-        log.close()
-
-
-SERVERS: dict[str, subprocess.Popen[bytes]] = {}
-
-
-def server_process(base: str) -> subprocess.Popen[bytes]:
-    return SERVERS[base]
 
 
 def engine_env(data_dir: Path) -> dict[str, str]:
@@ -222,7 +175,7 @@ def test_acknowledged_writes_survive_kill_9_of_the_engine_and_of_the_server(
             return True
         return False
 
-    with running_server(tmp_path) as base:
+    with server_process(engine_env(tmp_path)) as (base, server):
         token = sign_in(base, "admin@kotabogor.example", password)
         for n in range(10):
             assert create(base, token, f"A{n}")
@@ -235,7 +188,6 @@ def test_acknowledged_writes_survive_kill_9_of_the_engine_and_of_the_server(
             create(base, token, f"B{n}")
             n += 1
         assert len(acknowledged) >= 20, "writes did not resume after the engine was killed"
-        server = server_process(base)
         server.send_signal(signal.SIGKILL)
         server.wait(timeout=30)
     with running_server(tmp_path) as base:

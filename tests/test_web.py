@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from database import embedded_engine
+from tests.servers import ROOT
 from tests.test_live import api_process
-from tests.test_server_process import ROOT
 
 WEB = ROOT / "web"
 ARTIFACTS = ROOT / "test-artifacts"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.test_server_process import ROOT, engine_env, free_port
+from tests.servers import ROOT, free_port
+from tests.test_server_process import engine_env
 
 
 def worker_pids(supervisor: int) -> set[int]:
