@@ -1,17 +1,13 @@
 """Named counters for numbers that must never repeat (e.g. tracking codes per year).
 
-One atomic `$inc` with upsert per number: concurrent callers, in one process or many, each
-get their own value. A number taken by a write that then failed is skipped, never reused.
+One atomic `$inc` per number: concurrent callers, in one process or many, each get their own
+value. A number taken by a write that then failed is skipped, never reused.
 """
 
 from beanie import Document
 from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
-
-# Two first-ever upserts of the same name can race on MongoDB: one inserts, the other gets a
-# duplicate-key error and simply tries again, now finding the counter.
-UPSERT_ATTEMPTS = 3
 
 
 class Counter(Document):
@@ -22,22 +18,41 @@ class Counter(Document):
         name = "counters"
 
 
-async def _increment(name: str, session: AsyncClientSession | None) -> int:
+async def _increment(
+    name: str, session: AsyncClientSession | None = None, *, upsert: bool = False
+) -> int | None:
     raw = await Counter.get_pymongo_collection().find_one_and_update(
         {"_id": name},
         {"$inc": {"value": 1}},
-        upsert=True,
+        upsert=upsert,
         return_document=ReturnDocument.AFTER,
         session=session,
     )
-    assert raw is not None  # an upsert always returns the document
-    return int(raw["value"])
+    return None if raw is None else int(raw["value"])
+
+
+async def _create(name: str) -> None:
+    """Start the counter at zero unless someone already has."""
+    try:
+        await Counter.get_pymongo_collection().update_one(
+            {"_id": name}, {"$setOnInsert": {"value": 0}}, upsert=True
+        )
+    except DuplicateKeyError:
+        pass
 
 
 async def next_value(name: str, session: AsyncClientSession | None = None) -> int:
-    for _ in range(UPSERT_ATTEMPTS - 1):
-        try:
-            return await _increment(name, session)
-        except DuplicateKeyError:
-            continue
-    return await _increment(name, session)
+    if session is not None and session.in_transaction:
+        # Racing first upserts conflict and the transaction is retried whole; a counter
+        # created here is undone with the rest if the transaction aborts.
+        value = await _increment(name, session, upsert=True)
+    else:
+        # Not an upserting `$inc`: racing first upserts fail with a duplicate key on MongoDB,
+        # and on SecantusDB apply the increment but answer no document, losing that number.
+        value = await _increment(name, session)
+        if value is None:
+            await _create(name)
+            value = await _increment(name, session)
+    if value is None:
+        raise RuntimeError(f"counter {name!r} gave no value")
+    return value

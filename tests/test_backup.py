@@ -44,7 +44,13 @@ async def snapshot(database: Database) -> dict[str, list[str]]:
             rows = db[name].find({}, {"_id": 0}).sort([("files_id", 1), ("n", 1)])
         else:
             rows = db[name].find({}).sort("_id", 1)
-        found[name] = [json_util.dumps(r, json_options=CANONICAL_JSON_OPTIONS) async for r in rows]
+        # `_id` first, as MongoDB stores it; mongoeco keeps it where an upsert placed it.
+        found[name] = [
+            json_util.dumps(
+                {"_id": r.pop("_id"), **r} if "_id" in r else r, json_options=CANONICAL_JSON_OPTIONS
+            )
+            async for r in rows
+        ]
     return {name: rows for name, rows in found.items() if rows}
 
 
