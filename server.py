@@ -43,6 +43,7 @@ import i18n
 from database import Database, EngineStartError, connect, database_uri
 from i18n import N_, _
 from models import Agreement, Proposal
+from models.credentials import use_hashing
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.searchable import backfill_search_keys
 from observability import (
@@ -607,11 +608,14 @@ class UnsafeForProduction(RuntimeError):
 
 
 def check_production_settings(settings: Settings, load_demo: bool) -> None:
-    """In production the signing key is the operator's, and demo data is never loaded."""
+    """In production the signing key is the operator's, passwords are hashed at full cost,
+    and demo data is never loaded."""
     if not settings.production:
         return
     if not settings.jwt_secret:
         raise UnsafeForProduction("ENVIRONMENT=production needs JWT_SECRET")
+    if settings.password_hashing == "cheapest":
+        raise UnsafeForProduction("PASSWORD_HASHING=cheapest is for tests, never production")
     if load_demo:
         raise UnsafeForProduction("demo data is never loaded with ENVIRONMENT=production")
 
@@ -638,6 +642,7 @@ def create_app(
 ) -> Starlette:
     settings = settings or get_settings()
     check_production_settings(settings, load_demo)
+    use_hashing(settings.password_hashing)
     metrics = Metrics()
     listeners = [*(listeners or []), CommandCounter(metrics)]
 

@@ -17,7 +17,7 @@ from pymongo import monitoring
 from database import embedded_engine
 from embedded_engine import CAPABILITIES, Engine
 from models import User
-from models.credentials import hash_password
+from models.credentials import hash_password, use_hashing
 from models.enums import Role
 from server import create_app
 from settings import Settings
@@ -27,6 +27,10 @@ TEST_DATABASE = "sikerma_test"
 # The embedded engine the suite runs on (`make test` runs it on each); ignored with
 # MONGODB_TEST_URI.
 ENGINE: Engine = "mongoeco" if os.environ.get("EMBEDDED_ENGINE") == "mongoeco" else "secantus"
+# Full-cost password hashing would spend minutes of the suite on its sign-ins; the server
+# processes and commands the tests start inherit this too.
+os.environ["PASSWORD_HASHING"] = "cheapest"
+use_hashing("cheapest")
 # Hashed once: every test starts with this administrator signed in.
 ADMIN_HASH = hash_password(ADMIN_PASSWORD)
 
