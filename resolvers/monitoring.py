@@ -492,10 +492,10 @@ async def evaluations_due(
         {"$unwind": "$slot"},
         {"$match": {"$or": wanted}},
     ]
-    page_stages = list(stages)
+    page: list[dict[str, Any]] = []
     if request.after is not None:
         due_on, agreement_id = decode_cursor(request.after, "after")
-        page_stages.append(
+        page.append(
             {
                 "$match": {
                     "$or": [
@@ -505,15 +505,22 @@ async def evaluations_due(
                 }
             }
         )
-    page_stages += [{"$sort": {"slot.due_on": 1, "_id": 1}}, {"$limit": size + 1}]
+    page += [{"$sort": {"slot.due_on": 1, "_id": 1}}, {"$limit": size + 1}]
+    # The page and the count from one pass: finding what is due reads every agreement in
+    # scope with its evaluations, on any engine, so it is done once, not once for each.
     collection = Agreement.get_pymongo_collection()
-    rows = await (await collection.aggregate(page_stages)).to_list()
+    [found] = await (
+        await collection.aggregate(
+            [*stages, {"$facet": {"page": page, "total": [{"$count": "n"}]}}]
+        )
+    ).to_list()
+    rows = found["page"]
+    total = int(found["total"][0]["n"]) if found["total"] else 0
     more = len(rows) > size
     rows = rows[:size]
 
     async def count() -> int:
-        found = await (await collection.aggregate([*stages, {"$count": "n"}])).to_list()
-        return int(found[0]["n"]) if found else 0
+        return total
 
     return Page(
         items=[
