@@ -69,6 +69,9 @@ SHAPES: dict[str, Shape] = {
     "equality + range on a compound index, 20 inside": lambda c: c.find(
         {"form": "NK", "number": {"$gte": numbered(0)}}
     ).to_list(),
+    "equality on a compound index's first field + $ne, 20 match": lambda c: c.find(
+        {"form": "NK", "status": {"$ne": "DRAFT"}}
+    ).to_list(),
     "equality on an indexed field, grows (a tenth)": lambda c: c.find(
         {"status": "EXPIRED"}
     ).to_list(),
