@@ -72,6 +72,9 @@ SHAPES: dict[str, Shape] = {
     "equality on a compound index's first field + $ne, 20 match": lambda c: c.find(
         {"form": "NK", "status": {"$ne": "DRAFT"}}
     ).to_list(),
+    "the same under a top-level $and": lambda c: c.find(
+        {"$and": [{"form": "NK"}, {"status": {"$ne": "DRAFT"}}]}
+    ).to_list(),
     "equality on an indexed field, grows (a tenth)": lambda c: c.find(
         {"status": "EXPIRED"}
     ).to_list(),
