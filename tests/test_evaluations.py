@@ -5,7 +5,7 @@ from typing import Any
 
 from beanie import PydanticObjectId
 
-from server import is_file_referenced
+from lifespan import is_file_referenced
 from tests.api import PDF, Api
 from tests.files import EXE
 from tests.monitoring import (

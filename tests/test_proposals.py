@@ -893,7 +893,7 @@ async def test_a_page_of_proposals_costs_a_bounded_number_of_commands(api: Api) 
 
 
 async def test_files_of_proposals_survive_the_orphan_sweep(api: Api) -> None:
-    from server import is_file_referenced
+    from lifespan import is_file_referenced
 
     c = await cast(api)
     draft = await ready(c)

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from beanie import PydanticObjectId
 
-from server import is_file_referenced
+from lifespan import is_file_referenced
 from tests.api import PDF, Api
 from tests.files import DOCX, EXE
 
