@@ -9,14 +9,13 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
 from functools import partial
 
-from beanie import PydanticObjectId
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 
 from database import Database, connect
-from models import Agreement, Proposal
+from models import Agreement, Proposal, User
 from models.searchable import backfill_search_keys
-from resolvers import agreements, auth, evaluations, fixity, ocr, proposals, public, reminders
+from resolvers import auth, file_holders, fixity, ocr, reminders
 from resolvers.mailer import MailSender
 from resolvers.ocr_availability import detect_availability
 from resolvers.periodic import run_periodically
@@ -47,7 +46,6 @@ async def check_no_demo_accounts(settings: Settings) -> None:
     if not settings.production:
         return
     from demo_data import DEMO_USERS
-    from models import User
 
     emails = [u["email"] for u in DEMO_USERS]
     if await User.find({"email": {"$in": emails}}).count():
@@ -58,22 +56,11 @@ async def check_no_demo_accounts(settings: Settings) -> None:
 
 async def sweep_files(database: Database, grace: timedelta) -> str:
     """Remove what interrupted uploads left: files no record took, chunks without a file."""
-    files = await database.files.sweep_unattached(grace, is_file_referenced)
+    files = await database.files.sweep_unattached(grace, file_holders.holds_file)
     chunks = await database.files.sweep_orphan_chunks(grace)
     if files or chunks:
         log.warning("removed %d unattached files and %d orphan chunks", files, chunks)
     return f"{files} unattached files and {chunks} orphan chunks removed"
-
-
-async def is_file_referenced(file_id: PydanticObjectId) -> bool:
-    """Whether any record holds the file (for the sweep of interrupted uploads)."""
-    return (
-        await agreements.is_file_referenced(file_id)
-        or await proposals.is_file_referenced(file_id)
-        or await public.is_template_file(file_id)
-        or await evaluations.is_file_referenced(file_id)
-        or await ocr.is_file_referenced(file_id)
-    )
 
 
 def lifespan(

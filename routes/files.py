@@ -10,7 +10,7 @@ from starlette.responses import Response, StreamingResponse
 
 from i18n import N_, _
 from models.errors import DomainError
-from resolvers import agreements, evaluations, fixity, ocr, proposals, public
+from resolvers import file_holders, fixity
 from routes.context import request_context
 from routes.responses import content_disposition, error_response
 
@@ -45,22 +45,13 @@ async def download(request: Request) -> Response:
     except (InvalidId, TypeError):
         return error_response(404, "NOT_FOUND", _("no such file"))
     ctx = request_context(request)
-    # Templates are public information: their current files need no sign-in.
-    found = await public.find_template_file(ctx, file_id)
+    database = ctx.database
+    layout = await database.files.stat(file_id)
+    found = await file_holders.find_file(ctx, file_id, layout.holder) if layout else None
     if found is None and not ctx.viewer.signed_in:
         return error_response(
             401, "UNAUTHENTICATED", _(ctx.viewer.auth_error or N_("sign in to download files"))
         )
-    database = ctx.database
-    # A proposal's files are referenced by the agreement it led to: either owner may grant.
-    found = (
-        found
-        or await agreements.find_document(ctx, file_id)
-        or await proposals.find_attachment(ctx, file_id)
-        or await evaluations.find_evidence(ctx, file_id)
-        or await ocr.find_rendition(ctx, file_id)
-    )
-    layout = await database.files.stat(file_id) if found else None
     if found is None or layout is None:
         return error_response(404, "NOT_FOUND", _("no such file"))
     doc = found[1]
