@@ -3,11 +3,13 @@
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
@@ -22,6 +24,8 @@ from resolvers.periodic import run_periodically
 from settings import Settings
 
 log = logging.getLogger("sikerma")
+# The demo accounts (read without loading the demo data's loader).
+DEMO_ACCOUNTS = Path(__file__).parent / "demo" / "users.json"
 
 
 class UnsafeForProduction(RuntimeError):
@@ -45,9 +49,8 @@ async def check_no_demo_accounts(settings: Settings) -> None:
     """The demo accounts' passwords are published in the README."""
     if not settings.production:
         return
-    from demo_data import DEMO_USERS
-
-    emails = [u["email"] for u in DEMO_USERS]
+    accounts = json.loads(DEMO_ACCOUNTS.read_text(encoding="utf-8"))
+    emails = [account["email"] for account in accounts]
     if await User.find({"email": {"$in": emails}}).count():
         raise UnsafeForProduction(
             "the database holds the demo accounts; remove them before ENVIRONMENT=production"
