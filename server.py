@@ -1,5 +1,5 @@
-"""The HTTP service (the routes are listed in routes/, the layers around them in
-middleware/, what runs between start and stop in lifespan.py).
+"""The HTTP service, assembled: its route table (the routes themselves are in routes/), the
+layers around them (middleware/) and what runs between start and stop (lifespan.py).
 
 `python server.py` serves on HOST:PORT; with `--demo` it first fills an empty database with
 the demo data.
