@@ -23,6 +23,7 @@ from models.enums import (
     PartnerStatus,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.file_owners import FileHolder
 from models.search import keys_filter
 from models.transactions import in_transaction
 from resolvers.access import (
@@ -407,6 +408,7 @@ async def upload_document(
     stored = await files.store(
         file,
         filename,
+        holder=FileHolder.AGREEMENT,
         max_bytes=ctx.settings.max_upload_bytes,
         owner=ctx.viewer.id,
         daily_quota=ctx.settings.upload_quota_bytes,

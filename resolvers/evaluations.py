@@ -21,6 +21,7 @@ from models.enums import (
 )
 from models.errors import DomainError, ErrorCode
 from models.evaluation import Evidence
+from models.file_owners import FileHolder
 from models.periods import Period
 from models.photo_metadata import PhotoMetadata, read_photo_metadata
 from models.transactions import in_transaction
@@ -329,6 +330,7 @@ async def upload_evidence(
     stored = await files.store(
         upload.file,
         upload.filename,
+        holder=FileHolder.EVALUATION,
         max_bytes=ctx.settings.max_upload_bytes,
         owner=ctx.viewer.id,
         daily_quota=ctx.settings.upload_quota_bytes,

@@ -21,6 +21,7 @@ from models.enums import (
     Role,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.file_owners import FileHolder
 from models.numbering import next_agreement_number
 from models.proposal import HistoryEntry
 from models.search import keys_filter
@@ -279,6 +280,7 @@ async def upload_attachment(
     stored = await files.store(
         file,
         filename,
+        holder=FileHolder.PROPOSAL,
         max_bytes=ctx.settings.max_upload_bytes,
         owner=ctx.viewer.id,
         daily_quota=ctx.settings.upload_quota_bytes,

@@ -13,6 +13,7 @@ from models.base import stale
 from models.documents import StoredFile
 from models.enums import CooperationType, DocumentType
 from models.errors import DomainError, ErrorCode
+from models.file_owners import FileHolder
 from models.public_content import VersionedRecord, VersionMeta
 from resolvers.access import (
     can_download_template,
@@ -185,6 +186,7 @@ async def upload_template(
     stored = await files.store(
         file,
         filename,
+        holder=FileHolder.TEMPLATE,
         max_bytes=ctx.settings.max_upload_bytes,
         owner=ctx.viewer.id,
         daily_quota=ctx.settings.upload_quota_bytes,

@@ -8,10 +8,11 @@ import pytest
 from beanie import init_beanie
 
 from demo_data import DEMO_USERS
+from lifespan import UnsafeForProduction
 from models import DOCUMENT_MODELS, User
 from models.credentials import use_hashing
 from models.enums import Role
-from server import UnsafeForProduction, create_app
+from server import create_app
 from settings import Settings
 from tests.api import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 from tests.conftest import TEST_DATABASE
