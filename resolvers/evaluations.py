@@ -31,7 +31,6 @@ from resolvers.access import (
     require_evaluation_reviewer,
     require_evaluator,
     require_monitoring_reader,
-    require_signed_in,
 )
 from resolvers.chronology import city_time
 from resolvers.context import Context
@@ -75,20 +74,6 @@ async def _evaluation(
     if evaluation is None or agreement is None or not can_read_evaluation(ctx.viewer, agreement):
         raise DomainError(ErrorCode.NOT_FOUND, "no such evaluation", "evaluationId")
     return evaluation, agreement
-
-
-async def get_evaluation(ctx: Context, evaluation_id: PydanticObjectId) -> Evaluation | None:
-    """The evaluation if the viewer may read it; otherwise nothing (partners: never)."""
-    require_signed_in(ctx.viewer)
-    if not reads_evaluations(ctx.viewer):
-        return None
-    evaluation = await Evaluation.get(evaluation_id)
-    if evaluation is None:
-        return None
-    agreement = await ctx.loaders.agreement.load(evaluation.agreement_id)
-    if agreement is None or not can_read_evaluation(ctx.viewer, agreement):
-        return None
-    return evaluation
 
 
 async def evaluations_of(ctx: Context, agreement: Agreement) -> list[Evaluation]:

@@ -13,10 +13,9 @@ from models.base import stale
 from models.documents import StoredFile
 from models.enums import CooperationType, DocumentType
 from models.errors import DomainError, ErrorCode
-from models.public_content import VersionedRecord, VersionMeta
+from models.public_content import VersionMeta
 from resolvers.access import (
     can_download_template,
-    can_read_public_item,
     public_agreement_scope,
     published_scope,
     require_content_editor,
@@ -253,17 +252,6 @@ async def is_template_file(file_id: PydanticObjectId) -> bool:
 # --- reading any item and its history --------------------------------------------------------
 
 
-async def get_item[R: VersionedRecord](
-    ctx: Context, model: type[R], item_id: PydanticObjectId
-) -> R | None:
-    """A procedure, FAQ entry or template by id; unpublished ones only for their editors."""
-    item = await model.get(item_id)
-    if item is None:
-        return None
-    published = bool(getattr(item, "published", True))
-    return item if can_read_public_item(ctx.viewer, published) else None
-
-
 def history[V: VersionMeta](ctx: Context, versions: Sequence[V]) -> list[V]:
     """Every version, newest first."""
     require_history_reader(ctx.viewer)
@@ -285,10 +273,6 @@ async def list_public_agreements(
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
     )
-
-
-async def get_public_agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement | None:
-    return await Agreement.find_one(combine(public_agreement_scope(), {"_id": agreement_id}))
 
 
 @dataclass

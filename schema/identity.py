@@ -1,5 +1,6 @@
 """Identity: users, sign-in, sessions and API tokens."""
 
+import asyncio
 from datetime import datetime
 
 import strawberry
@@ -63,6 +64,11 @@ class UserType(relay.Node):
         description="The language chosen by the person; null: the client's Accept-Language."
     )
     model: strawberry.Private[User]
+
+    @classmethod
+    async def load_nodes(cls, info: Info, ids: list[PydanticObjectId]) -> list["UserType | None"]:
+        found = await asyncio.gather(*(users.get_user(info.context, i) for i in ids))
+        return [None if f is None else cls.from_model(f) for f in found]
 
     @classmethod
     def from_model(cls, user: User) -> "UserType":

@@ -36,7 +36,7 @@ from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
-from schema.relay import Connection, SortDirection, decode_id, page_request
+from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
 
 PROPOSAL_REFERENCES = {
     "partner_ids": ("Partner", "partner_ids"),
@@ -75,6 +75,15 @@ class ProposalAttachmentType(relay.Node, DocumentTextFields):
         return ProposalAttachmentType.from_model(
             self.owner.attachment(self.supersedes_id), self.owner
         )
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["ProposalAttachmentType | None"]:
+        found = await asyncio.gather(
+            *(proposals.find_attachment_by_id(info.context, i) for i in ids)
+        )
+        return [None if f is None else cls.from_model(*f) for f in found]
 
     @classmethod
     def from_model(cls, doc: DocumentRef, owner: Proposal) -> "ProposalAttachmentType":
@@ -136,6 +145,12 @@ class ProposalType(relay.Node):
     created_at: datetime
     updated_at: datetime
     model: strawberry.Private[Proposal]
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["ProposalType | None"]:
+        return await scoped_nodes(info, Proposal, ids, cls.from_model)
 
     @classmethod
     def from_model(cls, p: Proposal) -> "ProposalType":
