@@ -24,10 +24,8 @@ from models.evaluation import Evidence
 from models.periods import Period
 from models.photo_metadata import PhotoMetadata, read_photo_metadata
 from models.transactions import in_transaction
+from resolvers import scoped
 from resolvers.access import (
-    can_read_evaluation,
-    monitoring_scope,
-    reads_evaluations,
     require_evaluation_reviewer,
     require_evaluator,
     require_monitoring_reader,
@@ -59,8 +57,8 @@ def _is_conflict(error: DomainError) -> bool:
 
 async def _agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement:
     require_monitoring_reader(ctx.viewer)
-    agreement = await Agreement.get(agreement_id)
-    if agreement is None or not can_read_evaluation(ctx.viewer, agreement):
+    agreement = await scoped.get(ctx.viewer, Agreement, agreement_id)
+    if agreement is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", "agreementId")
     return agreement
 
@@ -69,26 +67,20 @@ async def _evaluation(
     ctx: Context, evaluation_id: PydanticObjectId
 ) -> tuple[Evaluation, Agreement]:
     require_monitoring_reader(ctx.viewer)
-    evaluation = await Evaluation.get(evaluation_id)
-    agreement = await Agreement.get(evaluation.agreement_id) if evaluation else None
-    if evaluation is None or agreement is None or not can_read_evaluation(ctx.viewer, agreement):
+    evaluation = await scoped.get(ctx.viewer, Evaluation, evaluation_id)
+    agreement = (
+        await scoped.get(ctx.viewer, Agreement, evaluation.agreement_id) if evaluation else None
+    )
+    if evaluation is None or agreement is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such evaluation", "evaluationId")
     return evaluation, agreement
 
 
 async def evaluations_of(ctx: Context, agreement: Agreement) -> list[Evaluation]:
     """An agreement's evaluations, newest period first; none for partners."""
-    if agreement.id is None or not can_read_evaluation(ctx.viewer, agreement):
+    if agreement.id is None:
         return []
     return await ctx.loaders.evaluations.load(agreement.id)
-
-
-async def scoped_agreement_ids(query: dict[str, Any]) -> list[PydanticObjectId] | None:
-    """The ids of the agreements matching `query`; None when it matches every agreement."""
-    if not query:
-        return None
-    rows = await Agreement.get_pymongo_collection().find(query, {"_id": 1}).to_list()
-    return [PydanticObjectId(r["_id"]) for r in rows]
 
 
 @dataclass
@@ -104,21 +96,19 @@ async def list_evaluations(
     ctx: Context, flt: EvaluationFilter | None, request: PageRequest
 ) -> Page[Evaluation]:
     flt = flt or EvaluationFilter()
-    agreements: dict[str, Any] = {}
+    require_monitoring_reader(ctx.viewer)  # partners: FORBIDDEN, not an empty list
+    query = await scoped.readable(ctx.viewer, Evaluation)
     if flt.org_unit_id is not None:
-        agreements["lead_org_unit_ids"] = flt.org_unit_id
-    ids = await scoped_agreement_ids(combine(monitoring_scope(ctx.viewer), agreements))
-    query: dict[str, Any] = {}
-    if ids is not None:
-        query["agreement_id"] = {"$in": ids}
+        led = await scoped.ids(ctx.viewer, Agreement, {"lead_org_unit_ids": flt.org_unit_id})
+        query = combine(query, {"agreement_id": {"$in": led}})
     if flt.agreement_id is not None:
         query = combine(query, {"agreement_id": flt.agreement_id})
     if flt.period:
-        query["period"] = Period.parse(flt.period, period_length(ctx)).code
+        query = combine(query, {"period": Period.parse(flt.period, period_length(ctx)).code})
     if flt.status:
-        query["status"] = {"$in": [s.value for s in flt.status]}
+        query = combine(query, {"status": {"$in": [s.value for s in flt.status]}})
     if flt.recommendation:
-        query["recommendation"] = {"$in": [r.value for r in flt.recommendation]}
+        query = combine(query, {"recommendation": {"$in": [r.value for r in flt.recommendation]}})
     return await paginate(
         Evaluation,
         query,
@@ -223,7 +213,7 @@ async def submit_evaluation(
         try:
             return await in_transaction(ctx.database.client, submit)
         except _AgreementMoved:
-            reloaded = await Agreement.get(evaluation.agreement_id)
+            reloaded = await scoped.get(ctx.viewer, Agreement, evaluation.agreement_id)
             if reloaded is None:
                 raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", "agreementId") from None
             agreement = reloaded
@@ -380,13 +370,8 @@ async def find_evidence(
 ) -> tuple[Evaluation, Evidence] | None:
     """The readable evaluation evidence stored as this file, if any (never for partners or
     the public: they are refused before any lookup)."""
-    if not reads_evaluations(ctx.viewer):
-        return None
-    evaluation = await Evaluation.find_one({"evidence.file_id": file_id})
+    evaluation = await scoped.one(ctx.viewer, Evaluation, {"evidence.file_id": file_id})
     if evaluation is None:
-        return None
-    agreement = await Agreement.get(evaluation.agreement_id)
-    if agreement is None or not can_read_evaluation(ctx.viewer, agreement):
         return None
     for item in evaluation.evidence:
         if item.file_id == file_id:

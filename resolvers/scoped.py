@@ -9,12 +9,13 @@ when a resolver reads a scoped model directly. Which fields of a readable record
 sees is declared on the models (models/redaction.py).
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
 from beanie import PydanticObjectId
 from beanie.odm.queries.find import FindMany
+from pymongo.asynchronous.cursor import AsyncCursor
 
 from models import Agreement, Evaluation, FaqEntry, OrgUnit, Partner, Procedure, Proposal, Template
 from models.base import Record
@@ -25,6 +26,8 @@ from resolvers.access import (
     MONITORING_READERS,
     NOTHING,
     PROPOSAL_QUEUE_ROLES,
+    own_proposal_scope,
+    require_monitoring_reader,
     require_signed_in,
 )
 from resolvers.pagination import combine
@@ -82,26 +85,22 @@ async def _signed_in(viewer: Viewer) -> Filter:
 async def _proposals(viewer: Viewer) -> Filter:
     """A proposal is its proposer's (a department, or a partner); once submitted, the queue's
     (the cooperation unit and the TKKSD)."""
-    role = require_signed_in(viewer)
-    if role in PROPOSAL_QUEUE_ROLES:
+    if require_signed_in(viewer) in PROPOSAL_QUEUE_ROLES:
         return EVER_SUBMITTED
-    if role == Role.OFFICER:
-        return {"proposer_org_unit_id": viewer.org_unit_id}
-    if role == Role.PARTNER:
-        return {"proposer_partner_id": viewer.partner_id}
-    return NOTHING
+    return own_proposal_scope(viewer)
+
+
+async def _tracked_proposals(viewer: Viewer) -> Filter:
+    """Anyone holding a tracking code learns where a submitted proposal stands."""
+    return {"tracking_code": {"$ne": None}, **EVER_SUBMITTED}
 
 
 async def _evaluations(viewer: Viewer) -> Filter:
     """Evaluations are internal: the monitoring readers, for the agreements they read."""
-    role = require_signed_in(viewer)
-    if role not in MONITORING_READERS:
+    if require_signed_in(viewer) not in MONITORING_READERS:
         return NOTHING
-    agreements = await _agreements(viewer)
-    if not agreements:
-        return {}
-    rows = await Agreement.get_pymongo_collection().find(agreements, {"_id": 1}).to_list()
-    return {"agreement_id": {"$in": [row["_id"] for row in rows]}}
+    agreements = await ids(viewer, Agreement)
+    return {} if agreements is None else {"agreement_id": {"$in": agreements}}
 
 
 async def _published(viewer: Viewer) -> Filter:
@@ -119,6 +118,7 @@ RULES: dict[tuple[type[Record], Use], Rule] = {
     (OrgUnit, Use.READ): _signed_in,
     (OrgUnit, Use.NAMED): _everyone,
     (Proposal, Use.READ): _proposals,
+    (Proposal, Use.PUBLIC): _tracked_proposals,
     (Evaluation, Use.READ): _evaluations,
     # Procedures have no draft state: each one is public from its first edit.
     (Procedure, Use.READ): _everyone,
@@ -163,3 +163,71 @@ async def by_ids[R: Record](
         for record in await (await find(viewer, model, {"_id": {"$in": list(ids)}}, use)).to_list()
     }
     return [found.get(i) for i in ids]
+
+
+async def ids(
+    viewer: Viewer, model: type[Record], query: Filter | None = None, use: Use = Use.READ
+) -> list[PydanticObjectId] | None:
+    """The ids of the readable records matching `query`; None when that is every record (no
+    list to send back to the database)."""
+    condition = combine(await readable(viewer, model, use), query or {})
+    if not condition:
+        return None
+    found = await model.get_pymongo_collection().find(condition, {"_id": 1}).to_list()
+    return [PydanticObjectId(row["_id"]) for row in found]
+
+
+async def monitored(viewer: Viewer) -> Filter:
+    """The agreements whose alerts, evaluations and figures the viewer sees: monitoring is
+    internal (FORBIDDEN to partners), then the agreements it reads."""
+    require_monitoring_reader(viewer)
+    return await readable(viewer, Agreement)
+
+
+async def rows(
+    viewer: Viewer,
+    model: type[Record],
+    query: Filter,
+    projection: dict[str, Any] | None,
+    use: Use = Use.READ,
+) -> AsyncCursor[dict[str, Any]]:
+    """The readable records as the database holds them (projections, records that may not
+    validate)."""
+    condition = combine(await readable(viewer, model, use), query)
+    return model.get_pymongo_collection().find(condition, projection)
+
+
+async def aggregate(
+    viewer: Viewer, model: type[Record], stages: list[dict[str, Any]], use: Use = Use.READ
+) -> list[dict[str, Any]]:
+    """An aggregation over the readable records only: the rule is its first `$match`."""
+    pipeline = [{"$match": await readable(viewer, model, use)}, *stages]
+    return await (await model.get_pymongo_collection().aggregate(pipeline)).to_list()
+
+
+async def batches(
+    viewer: Viewer,
+    model: type[Record],
+    query: Filter,
+    projection: dict[str, Any] | None,
+    size: int,
+    use: Use = Use.READ,
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Raw readable records in id order, `size` at a time (one round trip each), for exports.
+    The rule is applied before the stream is returned: a refused export fails before its
+    first byte."""
+    cursor = await rows(viewer, model, query, projection, use)
+    return _in_batches(cursor.sort("_id", 1).batch_size(size), size)
+
+
+async def _in_batches(
+    cursor: AsyncCursor[dict[str, Any]], size: int
+) -> AsyncIterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    async for raw in cursor:
+        batch.append(raw)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

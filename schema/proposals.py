@@ -367,8 +367,8 @@ class ProposalQueries:
         description="Public: the status of a proposal by its tracking code (no content); "
         "null if no submitted proposal has that code."
     )
-    async def proposal_status(self, tracking_code: str) -> ProposalStatusReport | None:
-        found = await proposals.proposal_status(tracking_code)
+    async def proposal_status(self, info: Info, tracking_code: str) -> ProposalStatusReport | None:
+        found = await proposals.proposal_status(info.context, tracking_code)
         if found is None:
             return None
         return ProposalStatusReport(
