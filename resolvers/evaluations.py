@@ -97,21 +97,21 @@ async def list_evaluations(
 ) -> Page[Evaluation]:
     flt = flt or EvaluationFilter()
     require_monitoring_reader(ctx.viewer)  # partners: FORBIDDEN, not an empty list
-    query = await scoped.readable(ctx.viewer, Evaluation)
+    query: dict[str, Any] = {}
     if flt.org_unit_id is not None:
         led = await scoped.ids(ctx.viewer, Agreement, {"lead_org_unit_ids": flt.org_unit_id})
-        query = combine(query, {"agreement_id": {"$in": led}})
+        query["agreement_id"] = {"$in": led}
     if flt.agreement_id is not None:
         query = combine(query, {"agreement_id": flt.agreement_id})
     if flt.period:
-        query = combine(query, {"period": Period.parse(flt.period, period_length(ctx)).code})
+        query["period"] = Period.parse(flt.period, period_length(ctx)).code
     if flt.status:
-        query = combine(query, {"status": {"$in": [s.value for s in flt.status]}})
+        query["status"] = {"$in": [s.value for s in flt.status]}
     if flt.recommendation:
-        query = combine(query, {"recommendation": {"$in": [r.value for r in flt.recommendation]}})
+        query["recommendation"] = {"$in": [r.value for r in flt.recommendation]}
     return await paginate(
         Evaluation,
-        query,
+        combine(await scoped.readable(ctx.viewer, Evaluation), query),
         SortKey("updated_at", descending=True),
         request,
         default_size=ctx.settings.default_page_size,

@@ -28,6 +28,8 @@ async def _document_texts(file_ids: Sequence[PydanticObjectId]) -> list[Document
 class Loaders:
     viewer: Viewer
     agreement: DataLoader[PydanticObjectId, Agreement | None] = field(init=False)
+    # Partners as the viewer reads them (a partner's users: their own organisation only).
+    readable_partner: DataLoader[PydanticObjectId, Partner | None] = field(init=False)
     # Partners and departments as named on the records the viewer reads.
     partner: DataLoader[PydanticObjectId, Partner | None] = field(init=False)
     org_unit: DataLoader[PydanticObjectId, OrgUnit | None] = field(init=False)
@@ -45,6 +47,7 @@ class Loaders:
 
     def __post_init__(self) -> None:
         self.agreement = DataLoader(load_fn=self._agreements)
+        self.readable_partner = DataLoader(load_fn=self._readable_partners)
         self.partner = DataLoader(load_fn=self._partners)
         self.org_unit = DataLoader(load_fn=self._org_units)
         self.children = DataLoader(load_fn=self._children)
@@ -54,6 +57,9 @@ class Loaders:
 
     async def _agreements(self, ids: Sequence[PydanticObjectId]) -> list[Agreement | None]:
         return await scoped.by_ids(self.viewer, Agreement, ids)
+
+    async def _readable_partners(self, ids: Sequence[PydanticObjectId]) -> list[Partner | None]:
+        return await scoped.by_ids(self.viewer, Partner, ids)
 
     async def _partners(self, ids: Sequence[PydanticObjectId]) -> list[Partner | None]:
         return await scoped.by_ids(self.viewer, Partner, ids, Use.NAMED)

@@ -75,4 +75,4 @@ async def require_partner(ctx: Context, partner_id: PydanticObjectId) -> Partner
 
 
 async def get_partner(ctx: Context, partner_id: PydanticObjectId) -> Partner | None:
-    return await scoped.get(ctx.viewer, Partner, partner_id)
+    return await ctx.loaders.readable_partner.load(partner_id)

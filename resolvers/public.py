@@ -315,7 +315,6 @@ async def public_statistics(ctx: Context) -> PublicStatistics:
         return [{"$group": {"_id": expression, "n": {"$sum": 1}}}]
 
     pipeline = [
-        {"$match": await scoped.readable(ctx.viewer, Agreement, Use.PUBLIC)},
         {
             "$facet": {
                 "total": [{"$count": "n"}],
@@ -326,8 +325,7 @@ async def public_statistics(ctx: Context) -> PublicStatistics:
             }
         },
     ]
-    cursor = await Agreement.get_pymongo_collection().aggregate(pipeline)
-    [facets] = await cursor.to_list()
+    [facets] = await scoped.aggregate(ctx.viewer, Agreement, pipeline, Use.PUBLIC)
     years = sorted(_counts(facets["year"]), key=lambda c: (c.key is None, c.key or 0))
     return PublicStatistics(
         total=facets["total"][0]["n"] if facets["total"] else 0,
