@@ -474,14 +474,5 @@ async def find_document(
     return None
 
 
-async def find_document_by_id(
-    ctx: Context, document_id: PydanticObjectId
-) -> tuple[DocumentRef, Agreement] | None:
-    agreement = await scoped.one(ctx.viewer, Agreement, {"documents.id": document_id})
-    if agreement is None:
-        return None
-    return agreement.document(document_id), agreement
-
-
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:
     return await Agreement.find({"documents.file_id": file_id}).count() > 0

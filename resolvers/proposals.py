@@ -426,15 +426,6 @@ async def find_attachment(
     return None
 
 
-async def find_attachment_by_id(
-    ctx: Context, attachment_id: PydanticObjectId
-) -> tuple[DocumentRef, Proposal] | None:
-    proposal = await scoped.one(ctx.viewer, Proposal, {"attachments.id": attachment_id})
-    if proposal is None:
-        return None
-    return proposal.attachment(attachment_id), proposal
-
-
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:
     return await Proposal.find({"attachments.file_id": file_id}).count() > 0
 

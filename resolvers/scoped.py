@@ -165,6 +165,18 @@ async def by_ids[R: Record](
     return [found.get(i) for i in ids]
 
 
+async def embedded_by_id[R: Record](
+    viewer: Viewer, model: type[R], field: str, item_ids: Sequence[PydanticObjectId]
+) -> list[tuple[Any, R] | None]:
+    """Items embedded in readable records (an agreement's documents, a proposal's
+    attachments) with their record, in the order of `item_ids`: one query."""
+    owners = await find(viewer, model, {f"{field}.id": {"$in": list(item_ids)}})
+    found = {
+        item.id: (item, owner) for owner in await owners.to_list() for item in getattr(owner, field)
+    }
+    return [found.get(i) for i in item_ids]
+
+
 async def ids(
     viewer: Viewer, model: type[Record], query: Filter | None = None, use: Use = Use.READ
 ) -> list[PydanticObjectId] | None:

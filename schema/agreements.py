@@ -1,6 +1,5 @@
 """Agreements (menu 1, the digital archive): types, filter, order and the list query."""
 
-import asyncio
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -33,7 +32,14 @@ from schema.errors import query
 from schema.fixity import FileIntegrityState, integrity_of
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
-from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
+from schema.relay import (
+    Connection,
+    SortDirection,
+    decode_id,
+    embedded_nodes,
+    page_request,
+    scoped_nodes,
+)
 
 if TYPE_CHECKING:
     from schema.evaluations import EvaluationType
@@ -112,10 +118,7 @@ class DocumentRefType(relay.Node, DocumentTextFields):
     async def load_nodes(
         cls, info: Info, ids: list[PydanticObjectId]
     ) -> list["DocumentRefType | None"]:
-        found = await asyncio.gather(
-            *(agreements.find_document_by_id(info.context, i) for i in ids)
-        )
-        return [None if f is None else cls.from_model(*f) for f in found]
+        return await embedded_nodes(info, Agreement, "documents", ids, cls.from_model)
 
     @classmethod
     def from_model(cls, doc: DocumentRef, owner: Agreement) -> "DocumentRefType":

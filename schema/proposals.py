@@ -36,7 +36,14 @@ from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
-from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
+from schema.relay import (
+    Connection,
+    SortDirection,
+    decode_id,
+    embedded_nodes,
+    page_request,
+    scoped_nodes,
+)
 
 PROPOSAL_REFERENCES = {
     "partner_ids": ("Partner", "partner_ids"),
@@ -80,10 +87,7 @@ class ProposalAttachmentType(relay.Node, DocumentTextFields):
     async def load_nodes(
         cls, info: Info, ids: list[PydanticObjectId]
     ) -> list["ProposalAttachmentType | None"]:
-        found = await asyncio.gather(
-            *(proposals.find_attachment_by_id(info.context, i) for i in ids)
-        )
-        return [None if f is None else cls.from_model(*f) for f in found]
+        return await embedded_nodes(info, Proposal, "attachments", ids, cls.from_model)
 
     @classmethod
     def from_model(cls, doc: DocumentRef, owner: Proposal) -> "ProposalAttachmentType":

@@ -57,6 +57,19 @@ async def scoped_nodes[M: Record, T](
     return [None if record is None else convert(record) for record in found]
 
 
+async def embedded_nodes[M: Record, T](
+    info: Info,
+    model: type[M],
+    field: str,
+    ids: list[PydanticObjectId],
+    convert: Callable[[Any, M], T],
+) -> list[T | None]:
+    """`load_nodes` of items embedded in records (documents, attachments): each readable
+    with its record."""
+    found = await scoped.embedded_by_id(info.context.viewer, model, field, ids)
+    return [None if pair is None else convert(*pair) for pair in found]
+
+
 def page_request(
     first: int | None, after: str | None, last: int | None, before: str | None
 ) -> PageRequest:
