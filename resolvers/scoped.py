@@ -17,7 +17,17 @@ from beanie import PydanticObjectId
 from beanie.odm.queries.find import FindMany
 from pymongo.asynchronous.cursor import AsyncCursor
 
-from models import Agreement, Evaluation, FaqEntry, OrgUnit, Partner, Procedure, Proposal, Template
+from models import (
+    Agreement,
+    Evaluation,
+    FaqEntry,
+    OrgUnit,
+    Partner,
+    Procedure,
+    Proposal,
+    Template,
+    User,
+)
 from models.base import Record
 from models.enums import Role
 from resolvers.access import (
@@ -103,6 +113,13 @@ async def _evaluations(viewer: Viewer) -> Filter:
     return {} if agreements is None else {"agreement_id": {"$in": agreements}}
 
 
+async def _accounts(viewer: Viewer) -> Filter:
+    """The cooperation unit reads every account; anyone else only their own."""
+    if viewer.id is None:
+        return NOTHING
+    return {} if viewer.role == Role.ADMIN else {"_id": viewer.user_id}
+
+
 async def _published(viewer: Viewer) -> Filter:
     """FAQ entries and templates: the public reads what is published; the cooperation unit
     also what it withdrew or has not released yet."""
@@ -124,6 +141,7 @@ RULES: dict[tuple[type[Record], Use], Rule] = {
     (Procedure, Use.READ): _everyone,
     (FaqEntry, Use.READ): _published,
     (Template, Use.READ): _published,
+    (User, Use.READ): _accounts,
 }
 
 SCOPED_MODELS = frozenset(model for model, _ in RULES)

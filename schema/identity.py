@@ -1,6 +1,5 @@
 """Identity: users, sign-in, sessions and API tokens."""
 
-import asyncio
 from datetime import datetime
 
 import strawberry
@@ -22,7 +21,7 @@ from schema.errors import UserError, attempt, query, to_user_errors
 from schema.inputs import provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
-from schema.relay import Connection, decode_id
+from schema.relay import Connection, decode_id, scoped_nodes
 
 RoleEnum = strawberry.enum(Role, name="Role")
 USER_LINKS = {"org_unit_id": ("OrgUnit", "org_unit_id"), "partner_id": ("Partner", "partner_id")}
@@ -67,8 +66,7 @@ class UserType(relay.Node):
 
     @classmethod
     async def load_nodes(cls, info: Info, ids: list[PydanticObjectId]) -> list["UserType | None"]:
-        found = await asyncio.gather(*(users.get_user(info.context, i) for i in ids))
-        return [None if f is None else cls.from_model(f) for f in found]
+        return await scoped_nodes(info, User, ids, cls.from_model)
 
     @classmethod
     def from_model(cls, user: User) -> "UserType":

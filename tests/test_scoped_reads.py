@@ -91,6 +91,27 @@ ALLOWED = {
     ("resolvers/passwords.py", "OrgUnit.get_pymongo_collection"): (
         "the city's department names feed the password-strength check; nothing is shown"
     ),
+    ("resolvers/auth.py", "User.get"): (
+        "signing in: the account behind a session or token is read before there is a viewer"
+    ),
+    ("resolvers/auth.py", "User.find_one"): "signing in: the account of an email and password",
+    ("resolvers/auth.py", "User.get_pymongo_collection"): (
+        "signing in: counting failed attempts on the account (a write)"
+    ),
+    ("resolvers/mailer.py", "User.get"): "mail delivery: the address of a notification's user",
+    ("resolvers/notifications.py", "User.get_pymongo_collection"): (
+        "notifying: the language and address of each recipient"
+    ),
+    ("resolvers/notifications.py", "User.find"): "notifying: the users of a role",
+    ("resolvers/reminders.py", "User.find"): "the reminder job: the officers of lead departments",
+    ("resolvers/proposals.py", "User.find"): "notifying: the users of a proposal's proposer",
+    ("resolvers/partner_registration.py", "User.find"): (
+        "deciding a registration acts on every account of that partner"
+    ),
+    ("resolvers/partner_registration.py", "User.get_pymongo_collection"): (
+        "deciding a registration deactivates or moves the partner's accounts (a write)"
+    ),
+    ("server.py", "User.find"): "startup: production refuses a database holding the demo accounts",
     ("resolvers/users.py", "OrgUnit.get"): (
         "an account's department: its name as a password hint, its existence as a link check"
     ),
