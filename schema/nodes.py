@@ -44,11 +44,8 @@ async def _load(info: Info, global_ids: list[strawberry.ID], field: str) -> list
 class NodeQueries:
     @strawberry.field(description="Any object by its global id; null if not found or not yours.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
-        async def run() -> Any:
-            [found] = await _load(info, [id], "id")
-            return found
-
-        return await query(run())
+        [found] = await query(_load(info, [id], "id"))
+        return found
 
     @strawberry.field(description="Several objects by global id, in the order asked (≤ 100).")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
