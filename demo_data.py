@@ -49,7 +49,6 @@ from models.enums import (
 )
 from resolvers import agreements, evaluations, org_units, partners, proposals, public, users
 from resolvers.context import CITY_TIMEZONE, Context
-from resolvers.loaders import Loaders
 from resolvers.monitoring import was_in_force
 from resolvers.viewer import ANONYMOUS, Viewer
 from settings import get_settings
@@ -810,7 +809,7 @@ class DemoLoader:
                 org_unit_id=user.org_unit_id,
                 partner_id=user.partner_id,
             )
-            actors[key] = replace(self.ctx, viewer=viewer, loaders=Loaders())
+            actors[key] = replace(self.ctx, viewer=viewer)
         admin = self.ctx
         for spec in DEMO_PROPOSALS:
             ctx = actors[spec["by"]]

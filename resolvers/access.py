@@ -1,6 +1,6 @@
-"""Who may read and change what (docs/domain.md, "Actors"). Every rule is here, and every use case
-calls these before it touches the database. A record the viewer may not read is reported as
-not found, never as forbidden."""
+"""Who may change what, and who reads which sensitive fields (docs/domain.md, "Actors"). Which
+records a viewer reads is ruled in resolvers/scoped.py, through which every read goes. A record
+the viewer may not read is reported as not found, never as forbidden."""
 
 from typing import Any
 
@@ -44,28 +44,6 @@ def require_admin_reader(viewer: Viewer) -> None:
 # --- agreements ----------------------------------------------------------------------------
 
 
-def agreement_scope(viewer: Viewer) -> dict[str, Any]:
-    """The filter every agreement query of this viewer is combined with."""
-    role = require_signed_in(viewer)
-    if role in ARCHIVE_READERS:
-        return {}
-    if role == Role.OFFICER:
-        return {"lead_org_unit_ids": viewer.org_unit_id}
-    if role == Role.PARTNER:
-        return {"partner_ids": viewer.partner_id}
-    return NOTHING
-
-
-def can_read_agreement(viewer: Viewer, agreement: Agreement) -> bool:
-    if viewer.role in ARCHIVE_READERS:
-        return True
-    if viewer.role == Role.OFFICER:
-        return viewer.org_unit_id in agreement.lead_org_unit_ids
-    if viewer.role == Role.PARTNER:
-        return viewer.partner_id in agreement.partner_ids
-    return False
-
-
 def require_agreement_editor(viewer: Viewer) -> None:
     """Recording agreements and moving them through their life cycle is the cooperation
     unit's job."""
@@ -80,28 +58,6 @@ def require_agreement_contributor(viewer: Viewer, agreement: Agreement) -> None:
     if role == Role.OFFICER and viewer.org_unit_id in agreement.lead_org_unit_ids:
         return
     raise DomainError(ErrorCode.FORBIDDEN, "you may not change this agreement")
-
-
-# --- partners and departments ----------------------------------------------------------------
-
-
-def partner_scope(viewer: Viewer) -> dict[str, Any]:
-    role = require_signed_in(viewer)
-    if role == Role.PARTNER:
-        return {"_id": viewer.partner_id}
-    return {}
-
-
-def can_read_partner(viewer: Viewer, partner_id: Any) -> bool:
-    if viewer.role is None:
-        return False
-    return viewer.role != Role.PARTNER or viewer.partner_id == partner_id
-
-
-def org_unit_scope(viewer: Viewer) -> dict[str, Any]:
-    """The city's departments are no secret to anyone signed in."""
-    require_signed_in(viewer)
-    return {}
 
 
 # --- proposals (menu 2) ----------------------------------------------------------------------
@@ -138,12 +94,6 @@ def is_proposer(viewer: Viewer, proposal: Proposal) -> bool:
     if viewer.role == Role.PARTNER:
         return proposal.proposer_partner_id == viewer.partner_id
     return False
-
-
-def can_read_proposal(viewer: Viewer, proposal: Proposal) -> bool:
-    if viewer.role in PROPOSAL_QUEUE_ROLES:
-        return proposal.submitted_at is not None
-    return is_proposer(viewer, proposal)
 
 
 def require_proposer_role(viewer: Viewer) -> Role:
@@ -185,12 +135,6 @@ def require_proposal_decider(viewer: Viewer) -> None:
 # --- public information (menu 5) ------------------------------------------------------------
 
 
-def public_agreement_scope() -> dict[str, Any]:
-    """What anyone, signed in or not, may see of the archive: agreements marked PUBLIC that
-    were signed (a DRAFT is still being negotiated)."""
-    return {"visibility": "PUBLIC", "status": {"$ne": "DRAFT"}}
-
-
 def published_scope(viewer: Viewer, include_unpublished: bool) -> dict[str, Any]:
     """Procedures, FAQ and templates: the public reads what is published; the cooperation unit
     also what it has withdrawn or not yet released."""
@@ -198,10 +142,6 @@ def published_scope(viewer: Viewer, include_unpublished: bool) -> dict[str, Any]
         require_admin_reader(viewer)
         return {}
     return {"published": True}
-
-
-def can_read_public_item(viewer: Viewer, published: bool) -> bool:
-    return published or viewer.role == Role.ADMIN
 
 
 def require_content_editor(viewer: Viewer) -> None:
@@ -261,20 +201,6 @@ def require_monitoring_reader(viewer: Viewer) -> Role:
     if role not in MONITORING_READERS:
         raise DomainError(ErrorCode.FORBIDDEN, "monitoring and evaluation are internal")
     return role
-
-
-def monitoring_scope(viewer: Viewer) -> dict[str, Any]:
-    """The agreements whose alerts, evaluations and figures the viewer sees."""
-    require_monitoring_reader(viewer)
-    return agreement_scope(viewer)
-
-
-def reads_evaluations(viewer: Viewer) -> bool:
-    return viewer.role in MONITORING_READERS
-
-
-def can_read_evaluation(viewer: Viewer, agreement: Agreement) -> bool:
-    return reads_evaluations(viewer) and can_read_agreement(viewer, agreement)
 
 
 def require_evaluator(viewer: Viewer, agreement: Agreement) -> None:

@@ -26,12 +26,8 @@ from models.errors import DomainError, DomainErrors, ErrorCode
 from models.file_owners import FileHolder
 from models.search import keys_filter
 from models.transactions import in_transaction
-from resolvers.access import (
-    agreement_scope,
-    can_read_agreement,
-    require_agreement_contributor,
-    require_agreement_editor,
-)
+from resolvers import scoped
+from resolvers.access import require_agreement_contributor, require_agreement_editor
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
 from resolvers.idempotency import Once
@@ -140,7 +136,7 @@ async def list_agreements(
         )
     page = await paginate(
         Agreement,
-        combine(agreement_scope(ctx.viewer), query),
+        combine(await scoped.readable(ctx.viewer, Agreement), query),
         key,
         request,
         default_size=ctx.settings.default_page_size,
@@ -153,16 +149,11 @@ async def list_agreements(
 
 async def get_agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement | None:
     """The agreement if it exists and the viewer may see it (otherwise: not found)."""
-    agreement_scope(ctx.viewer)  # anonymous: UNAUTHENTICATED, not "not found"
-    agreement = await ctx.loaders.agreement.load(agreement_id)
-    if agreement is None or not can_read_agreement(ctx.viewer, agreement):
-        return None
-    return agreement
+    return await ctx.loaders.agreement.load(agreement_id)
 
 
 async def get_children(ctx: Context, parent_id: PydanticObjectId) -> list[Agreement]:
-    children = await ctx.loaders.children.load(parent_id)
-    return [c for c in children if can_read_agreement(ctx.viewer, c)]
+    return await ctx.loaders.children.load(parent_id)
 
 
 def chronology_page(agreement: Agreement, request: PageRequest) -> Page[ChronologyEvent]:
@@ -199,9 +190,8 @@ def chronology_page(agreement: Agreement, request: PageRequest) -> Page[Chronolo
 
 
 async def _readable(ctx: Context, agreement_id: PydanticObjectId, field: str) -> Agreement:
-    agreement_scope(ctx.viewer)  # anonymous: UNAUTHENTICATED, not "not found"
-    agreement = await Agreement.get(agreement_id)
-    if agreement is None or not can_read_agreement(ctx.viewer, agreement):
+    agreement = await scoped.get(ctx.viewer, Agreement, agreement_id)
+    if agreement is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", field)
     return agreement
 
@@ -218,7 +208,7 @@ async def _contributable(ctx: Context, agreement_id: PydanticObjectId) -> Agreem
     return agreement
 
 
-async def _check_references(fields: dict[str, Any]) -> None:
+async def _check_references(ctx: Context, fields: dict[str, Any]) -> None:
     problems = []
     for name, model, label in (
         ("partner_ids", Partner, "partnerIds"),
@@ -230,7 +220,7 @@ async def _check_references(fields: dict[str, Any]) -> None:
         if len(set(ids)) != len(ids):
             problems.append(DomainError(ErrorCode.INVALID, "an id is listed twice", label))
             continue
-        found = await model.find({"_id": {"$in": ids}}).to_list()
+        found = await (await scoped.find(ctx.viewer, model, {"_id": {"$in": ids}})).to_list()
         if len(found) != len(ids):
             problems.append(DomainError(ErrorCode.NOT_FOUND, "an id names no record", label))
         elif any(
@@ -250,9 +240,9 @@ async def _check_references(fields: dict[str, Any]) -> None:
 async def create_agreement(ctx: Context, fields: dict[str, Any]) -> Agreement:
     require_agreement_editor(ctx.viewer)
     agreement = Agreement.build(**fields)
-    await _check_references(fields)
+    await _check_references(ctx, fields)
     if agreement.parent_id is not None:
-        agreement.check_parent(await Agreement.get(agreement.parent_id))
+        agreement.check_parent(await scoped.get(ctx.viewer, Agreement, agreement.parent_id))
     return await agreement.record(ctx.viewer.actor)
 
 
@@ -260,12 +250,13 @@ async def update_agreement(
     ctx: Context, agreement_id: PydanticObjectId, changes: dict[str, Any], revision: int | None
 ) -> Agreement:
     agreement = await _require(ctx, agreement_id, "id")
-    await _check_references(changes)
+    await _check_references(ctx, changes)
     if TERM_FIELDS & changes.keys():
         revised, _changed = agreement.revised(changes)
         if revised.parent_id is not None:
-            revised.check_parent(await Agreement.get(revised.parent_id))
-        revised.check_term_covers(await Agreement.find({"parent_id": agreement.id}).to_list())
+            revised.check_parent(await scoped.get(ctx.viewer, Agreement, revised.parent_id))
+        children = await scoped.find(ctx.viewer, Agreement, {"parent_id": agreement.id})
+        revised.check_term_covers(await children.to_list())
     return await agreement.edit(changes, ctx.viewer.actor, revision)
 
 
@@ -273,7 +264,11 @@ async def activate_agreement(
     ctx: Context, agreement_id: PydanticObjectId, revision: int | None
 ) -> Agreement:
     agreement = await _require(ctx, agreement_id, "agreementId")
-    original = await Agreement.get(agreement.predecessor_id) if agreement.predecessor_id else None
+    original = (
+        await scoped.get(ctx.viewer, Agreement, agreement.predecessor_id)
+        if agreement.predecessor_id
+        else None
+    )
     if original is None or not original.renewal_pending:
         return await agreement.activate(ctx.viewer.actor, revision)
 
@@ -316,7 +311,7 @@ async def extend_agreement(
 ) -> tuple[Agreement, Agreement]:
     """Link a renewal: an existing agreement, or a new DRAFT copied from the original."""
     original = await _require(ctx, agreement_id, "agreementId")
-    ancestors = await _ancestors(original)
+    ancestors = await _ancestors(ctx, original)
     if successor_id is not None:
         successor = await _require(ctx, successor_id, "successorId")
         original.check_can_extend(successor, ancestors)
@@ -355,13 +350,13 @@ async def extend_agreement(
     return await in_transaction(ctx.database.client, link)
 
 
-async def _ancestors(agreement: Agreement) -> frozenset[PydanticObjectId]:
+async def _ancestors(ctx: Context, agreement: Agreement) -> frozenset[PydanticObjectId]:
     """The agreements this one renews, following predecessor links (chains are short)."""
     seen: set[PydanticObjectId] = set()
     current = agreement.predecessor_id
     while current is not None and current not in seen:
         seen.add(current)
-        earlier = await Agreement.get(current)
+        earlier = await scoped.get(ctx.viewer, Agreement, current)
         current = earlier.predecessor_id if earlier else None
     return frozenset(seen)
 
@@ -472,22 +467,13 @@ async def find_document(
     ctx: Context, file_id: PydanticObjectId
 ) -> tuple[Agreement, DocumentRef] | None:
     """The readable agreement document stored as this file, if any."""
-    agreement = await Agreement.find_one({"documents.file_id": file_id})
-    if agreement is None or not can_read_agreement(ctx.viewer, agreement):
+    agreement = await scoped.one(ctx.viewer, Agreement, {"documents.file_id": file_id})
+    if agreement is None:
         return None
     for doc in agreement.documents:
         if doc.file_id == file_id:
             return agreement, doc
     return None
-
-
-async def find_document_by_id(
-    ctx: Context, document_id: PydanticObjectId
-) -> tuple[DocumentRef, Agreement] | None:
-    agreement = await Agreement.find_one({"documents.id": document_id})
-    if agreement is None or not can_read_agreement(ctx.viewer, agreement):
-        return None
-    return agreement.document(document_id), agreement
 
 
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:

@@ -25,15 +25,14 @@ from models.documents import DocumentRef, StoredFile
 from models.enums import ChronologyKind, DocumentType
 from models.errors import DomainError, ErrorCode
 from models.file_owners import FileHolder
+from resolvers import scoped
 from resolvers.access import (
-    agreement_scope,
-    can_read_agreement,
     require_agreement_contributor,
     require_chronology_corrector,
 )
 from resolvers.context import CITY_TIMEZONE, Context
 from resolvers.idempotency import Once
-from resolvers.pagination import Page, PageRequest, combine, decode_cursor, encode_cursor
+from resolvers.pagination import Page, PageRequest, decode_cursor, encode_cursor
 
 # A concurrent change of the agreement (another event, an upload) should not fail this one.
 ATTEMPTS = 3
@@ -59,9 +58,8 @@ def city_time(moment: datetime) -> datetime:
 
 
 async def _readable(ctx: Context, agreement_id: PydanticObjectId) -> Agreement:
-    agreement_scope(ctx.viewer)  # anonymous: UNAUTHENTICATED, not "not found"
-    agreement = await Agreement.get(agreement_id)
-    if agreement is None or not can_read_agreement(ctx.viewer, agreement):
+    agreement = await scoped.get(ctx.viewer, Agreement, agreement_id)
+    if agreement is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", "agreementId")
     return agreement
 
@@ -243,22 +241,12 @@ async def correct_event(
 
 async def verify(ctx: Context, agreement_id: PydanticObjectId) -> ChainCheck:
     """Recompute the hash chain over the events exactly as the database holds them."""
-    agreement_scope(ctx.viewer)
-    raw = await Agreement.get_pymongo_collection().find_one(
-        {"_id": agreement_id}, {"chronology": 1, "lead_org_unit_ids": 1, "partner_ids": 1}
-    )
     # Read raw, not through the model: a tampered event must be reported, not fail to load.
-    owner = (
-        Agreement.model_construct(
-            lead_org_unit_ids=raw.get("lead_org_unit_ids") or [],
-            partner_ids=raw.get("partner_ids") or [],
-        )
-        if raw is not None
-        else None
-    )
-    if owner is None or not can_read_agreement(ctx.viewer, owner):
+    found = await scoped.rows(ctx.viewer, Agreement, {"_id": agreement_id}, {"chronology": 1})
+    raws = await found.to_list(1)
+    if not raws:
         raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", "agreementId")
-    chronology = raw.get("chronology") if raw is not None else None
+    chronology = raws[0].get("chronology")
     return verify_chain(chronology if isinstance(chronology, list) else [])
 
 
@@ -296,8 +284,9 @@ EFFECTIVE_AT = {
 }
 
 
-def _timeline_stages(ctx: Context, flt: TimelineFilter) -> list[dict[str, Any]]:
-    """The viewer's agreements, one row per event: its id, kind and corrected date."""
+def _timeline_stages(flt: TimelineFilter) -> list[dict[str, Any]]:
+    """The filtered agreements, one row per event: its id, kind and corrected date (run
+    over the viewer's agreements by `scoped.aggregate`)."""
     agreements: dict[str, Any] = {}
     if flt.org_unit_id is not None:
         agreements["lead_org_unit_ids"] = flt.org_unit_id
@@ -318,7 +307,7 @@ def _timeline_stages(ctx: Context, flt: TimelineFilter) -> list[dict[str, Any]]:
     if window:
         events["at"] = window
     stages: list[dict[str, Any]] = [
-        {"$match": combine(agreement_scope(ctx.viewer), agreements)},
+        {"$match": agreements},
         {
             "$project": {
                 "chronology.id": 1,
@@ -360,7 +349,7 @@ async def timeline(
     size, backwards = request.size(ctx.settings.default_page_size, ctx.settings.max_page_size)
     if backwards:
         raise DomainError(ErrorCode.INVALID, "the timeline pages forwards only", "last")
-    stages = _timeline_stages(ctx, flt or TimelineFilter())
+    stages = _timeline_stages(flt or TimelineFilter())
     page_stages = list(stages)
     compare = "$lt" if newest_first else "$gt"
     if request.after is not None:
@@ -374,8 +363,7 @@ async def timeline(
         )
     direction = -1 if newest_first else 1
     page_stages += [{"$sort": {"at": direction, "event_id": direction}}, {"$limit": size + 1}]
-    collection = Agreement.get_pymongo_collection()
-    rows = await (await collection.aggregate(page_stages)).to_list()
+    rows = await scoped.aggregate(ctx.viewer, Agreement, page_stages)
     more = len(rows) > size
     rows = rows[:size]
     owners = await ctx.loaders.agreement.load_many(list({r["_id"] for r in rows}))
@@ -383,7 +371,7 @@ async def timeline(
     items = [(by_id[r["_id"]].find_event(r["event_id"]), by_id[r["_id"]]) for r in rows]
 
     async def count() -> int:
-        found = await (await collection.aggregate([*stages, {"$count": "n"}])).to_list()
+        found = await scoped.aggregate(ctx.viewer, Agreement, [*stages, {"$count": "n"}])
         return int(found[0]["n"]) if found else 0
 
     return Page(

@@ -25,7 +25,15 @@ class Context:
     ocr: Availability = field(default_factory=lambda: Availability(False, "OCR is not set up"))
     # A websocket's connection_init payload (it carries the credentials of subscriptions).
     connection_params: dict[str, object] | None = None
-    loaders: Loaders = field(default_factory=Loaders)
+    _loaders: Loaders | None = field(default=None, init=False, repr=False)
+
+    @property
+    def loaders(self) -> Loaders:
+        """This viewer's loaders: signing in during the request starts new ones, so nothing
+        read under one viewer is handed to another."""
+        if self._loaders is None or self._loaders.viewer != self.viewer:
+            self._loaders = Loaders(self.viewer)
+        return self._loaders
 
     def today(self) -> date:
         """The city's calendar day now: day boundaries ("expires within N days", "overdue")

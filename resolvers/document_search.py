@@ -25,19 +25,11 @@ from bson.errors import InvalidId
 from models import Agreement, Proposal
 from models.document_text import DocumentPage
 from models.documents import DocumentRef
-from models.enums import DocumentType, Role
+from models.enums import DocumentType
 from models.errors import DomainError, ErrorCode
 from models.search import keys_filter, query_terms, stem, words
-from resolvers.access import (
-    ARCHIVE_READERS,
-    EVER_SUBMITTED,
-    NOTHING,
-    PROPOSAL_QUEUE_ROLES,
-    agreement_scope,
-    can_read_agreement,
-    can_read_proposal,
-    own_proposal_scope,
-)
+from resolvers import scoped
+from resolvers.access import ARCHIVE_READERS
 from resolvers.context import Context
 from resolvers.pagination import Page, PageRequest, combine
 
@@ -64,23 +56,11 @@ class DocumentHit:
     snippet_page: int
 
 
-def proposal_scope(ctx: Context) -> dict[str, Any]:
-    """The proposals whose attachments the viewer may read (as `can_read_proposal`)."""
-    if ctx.viewer.role in PROPOSAL_QUEUE_ROLES:
-        return EVER_SUBMITTED
-    if ctx.viewer.role in {Role.OFFICER, Role.PARTNER}:
-        return own_proposal_scope(ctx.viewer)
-    return NOTHING
-
-
 async def _files_of_own_records(ctx: Context) -> list[PydanticObjectId]:
     """Every stored file of the records an officer or a partner may read (a bounded set)."""
     ids: list[PydanticObjectId] = []
-    for model, field, scope in (
-        (Agreement, "documents", agreement_scope(ctx.viewer)),
-        (Proposal, "attachments", proposal_scope(ctx)),
-    ):
-        async for row in model.get_pymongo_collection().find(scope, {f"{field}.file_id": 1}):
+    for model, field in ((Agreement, "documents"), (Proposal, "attachments")):
+        async for row in await scoped.rows(ctx.viewer, model, {}, {f"{field}.file_id": 1}):
             ids.extend(doc["file_id"] for doc in row.get(field, []))
     return ids
 
@@ -115,13 +95,13 @@ async def search_documents(
     size, backwards = request.size(default=ctx.settings.default_page_size, maximum=50)
     if backwards:
         raise DomainError(ErrorCode.INVALID, "search results page forwards only", "last")
-    agreement_scope(ctx.viewer)  # anonymous: UNAUTHENTICATED
+    await scoped.readable(ctx.viewer, Agreement)  # anonymous: UNAUTHENTICATED
     conditions = [page_condition(text)]
     if ctx.viewer.role not in ARCHIVE_READERS:
         conditions.append({"file_id": {"$in": await _files_of_own_records(ctx)}})
     if flt is not None and flt.agreement_id is not None:
-        agreement = await Agreement.get(flt.agreement_id)
-        if agreement is None or not can_read_agreement(ctx.viewer, agreement):
+        agreement = await scoped.get(ctx.viewer, Agreement, flt.agreement_id)
+        if agreement is None:
             raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", "agreementId")
         conditions.append({"file_id": {"$in": [d.file_id for d in agreement.documents]}})
     after = _decode(request.after) if request.after else None
@@ -167,15 +147,15 @@ async def _readable_hits(
     agreement and its proposal hold is shown with the agreement."""
     ids = list(grouped)
     holders: dict[PydanticObjectId, tuple[DocumentRef, Agreement | Proposal]] = {}
-    for agreement in await Agreement.find({"documents.file_id": {"$in": ids}}).to_list():
-        if can_read_agreement(ctx.viewer, agreement):
-            for doc in agreement.documents:
-                holders.setdefault(doc.file_id, (doc, agreement))
+    agreements = await scoped.find(ctx.viewer, Agreement, {"documents.file_id": {"$in": ids}})
+    for agreement in await agreements.to_list():
+        for doc in agreement.documents:
+            holders.setdefault(doc.file_id, (doc, agreement))
     if flt is None or flt.agreement_id is None:
-        for proposal in await Proposal.find({"attachments.file_id": {"$in": ids}}).to_list():
-            if can_read_proposal(ctx.viewer, proposal):
-                for doc in proposal.attachments:
-                    holders.setdefault(doc.file_id, (doc, proposal))
+        proposals = await scoped.find(ctx.viewer, Proposal, {"attachments.file_id": {"$in": ids}})
+        for proposal in await proposals.to_list():
+            for doc in proposal.attachments:
+                holders.setdefault(doc.file_id, (doc, proposal))
     hits = []
     for file_id, pages in grouped.items():
         held = holders.get(file_id)

@@ -25,14 +25,11 @@ from models.file_owners import FileHolder
 from models.periods import Period
 from models.photo_metadata import PhotoMetadata, read_photo_metadata
 from models.transactions import in_transaction
+from resolvers import scoped
 from resolvers.access import (
-    can_read_evaluation,
-    monitoring_scope,
-    reads_evaluations,
     require_evaluation_reviewer,
     require_evaluator,
     require_monitoring_reader,
-    require_signed_in,
 )
 from resolvers.chronology import city_time
 from resolvers.context import Context
@@ -61,8 +58,8 @@ def _is_conflict(error: DomainError) -> bool:
 
 async def _agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement:
     require_monitoring_reader(ctx.viewer)
-    agreement = await Agreement.get(agreement_id)
-    if agreement is None or not can_read_evaluation(ctx.viewer, agreement):
+    agreement = await scoped.get(ctx.viewer, Agreement, agreement_id)
+    if agreement is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", "agreementId")
     return agreement
 
@@ -71,40 +68,20 @@ async def _evaluation(
     ctx: Context, evaluation_id: PydanticObjectId
 ) -> tuple[Evaluation, Agreement]:
     require_monitoring_reader(ctx.viewer)
-    evaluation = await Evaluation.get(evaluation_id)
-    agreement = await Agreement.get(evaluation.agreement_id) if evaluation else None
-    if evaluation is None or agreement is None or not can_read_evaluation(ctx.viewer, agreement):
+    evaluation = await scoped.get(ctx.viewer, Evaluation, evaluation_id)
+    agreement = (
+        await scoped.get(ctx.viewer, Agreement, evaluation.agreement_id) if evaluation else None
+    )
+    if evaluation is None or agreement is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such evaluation", "evaluationId")
     return evaluation, agreement
 
 
-async def get_evaluation(ctx: Context, evaluation_id: PydanticObjectId) -> Evaluation | None:
-    """The evaluation if the viewer may read it; otherwise nothing (partners: never)."""
-    require_signed_in(ctx.viewer)
-    if not reads_evaluations(ctx.viewer):
-        return None
-    evaluation = await Evaluation.get(evaluation_id)
-    if evaluation is None:
-        return None
-    agreement = await ctx.loaders.agreement.load(evaluation.agreement_id)
-    if agreement is None or not can_read_evaluation(ctx.viewer, agreement):
-        return None
-    return evaluation
-
-
 async def evaluations_of(ctx: Context, agreement: Agreement) -> list[Evaluation]:
     """An agreement's evaluations, newest period first; none for partners."""
-    if agreement.id is None or not can_read_evaluation(ctx.viewer, agreement):
+    if agreement.id is None:
         return []
     return await ctx.loaders.evaluations.load(agreement.id)
-
-
-async def scoped_agreement_ids(query: dict[str, Any]) -> list[PydanticObjectId] | None:
-    """The ids of the agreements matching `query`; None when it matches every agreement."""
-    if not query:
-        return None
-    rows = await Agreement.get_pymongo_collection().find(query, {"_id": 1}).to_list()
-    return [PydanticObjectId(r["_id"]) for r in rows]
 
 
 @dataclass
@@ -120,13 +97,11 @@ async def list_evaluations(
     ctx: Context, flt: EvaluationFilter | None, request: PageRequest
 ) -> Page[Evaluation]:
     flt = flt or EvaluationFilter()
-    agreements: dict[str, Any] = {}
-    if flt.org_unit_id is not None:
-        agreements["lead_org_unit_ids"] = flt.org_unit_id
-    ids = await scoped_agreement_ids(combine(monitoring_scope(ctx.viewer), agreements))
+    require_monitoring_reader(ctx.viewer)  # partners: FORBIDDEN, not an empty list
     query: dict[str, Any] = {}
-    if ids is not None:
-        query["agreement_id"] = {"$in": ids}
+    if flt.org_unit_id is not None:
+        led = await scoped.ids(ctx.viewer, Agreement, {"lead_org_unit_ids": flt.org_unit_id})
+        query["agreement_id"] = {"$in": led}
     if flt.agreement_id is not None:
         query = combine(query, {"agreement_id": flt.agreement_id})
     if flt.period:
@@ -137,7 +112,7 @@ async def list_evaluations(
         query["recommendation"] = {"$in": [r.value for r in flt.recommendation]}
     return await paginate(
         Evaluation,
-        query,
+        combine(await scoped.readable(ctx.viewer, Evaluation), query),
         SortKey("updated_at", descending=True),
         request,
         default_size=ctx.settings.default_page_size,
@@ -239,7 +214,7 @@ async def submit_evaluation(
         try:
             return await in_transaction(ctx.database.client, submit)
         except _AgreementMoved:
-            reloaded = await Agreement.get(evaluation.agreement_id)
+            reloaded = await scoped.get(ctx.viewer, Agreement, evaluation.agreement_id)
             if reloaded is None:
                 raise DomainError(ErrorCode.NOT_FOUND, "no such agreement", "agreementId") from None
             agreement = reloaded
@@ -397,13 +372,8 @@ async def find_evidence(
 ) -> tuple[Evaluation, Evidence] | None:
     """The readable evaluation evidence stored as this file, if any (never for partners or
     the public: they are refused before any lookup)."""
-    if not reads_evaluations(ctx.viewer):
-        return None
-    evaluation = await Evaluation.find_one({"evidence.file_id": file_id})
+    evaluation = await scoped.one(ctx.viewer, Evaluation, {"evidence.file_id": file_id})
     if evaluation is None:
-        return None
-    agreement = await Agreement.get(evaluation.agreement_id)
-    if agreement is None or not can_read_evaluation(ctx.viewer, agreement):
         return None
     for item in evaluation.evidence:
         if item.file_id == file_id:

@@ -13,10 +13,11 @@ from beanie import PydanticObjectId
 
 from models import Agreement, Evaluation, OrgUnit, Partner
 from models.chronology import ChronologyEvent
-from resolvers.access import agreement_scope, shown
+from resolvers import scoped
+from resolvers.access import shown
 from resolvers.agreements import AgreementFilter, agreement_query
 from resolvers.context import Context
-from resolvers.pagination import combine
+from resolvers.scoped import Use
 from resolvers.stats import EvaluationFilter, evaluation_match
 
 
@@ -41,43 +42,28 @@ class EventRecord:
     event: ChronologyEvent
 
 
-def export_query(ctx: Context, flt: AgreementFilter | None) -> dict[str, Any]:
-    """The same rules and filter as the `agreements` query."""
-    return combine(agreement_scope(ctx.viewer), agreement_query(flt, ctx.today()))
-
-
-async def batches(
-    query: dict[str, Any],
-    projection: dict[str, Any] | None,
-    size: int,
-    model: type[Agreement | Evaluation] = Agreement,
-) -> AsyncIterator[list[dict[str, Any]]]:
-    """Raw records in id order, `size` at a time (one round trip each)."""
-    cursor = model.get_pymongo_collection().find(query, projection).sort("_id", 1).batch_size(size)
-    batch: list[dict[str, Any]] = []
-    async for raw in cursor:
-        batch.append(raw)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-async def _by_id[R: Partner | OrgUnit](model: type[R], ids: set[Any]) -> dict[Any, R]:
-    rows = await model.get_pymongo_collection().find({"_id": {"$in": list(ids)}}).to_list()
-    return {row["_id"]: model.model_validate(row) for row in rows}
+async def _named[R: Partner | OrgUnit](ctx: Context, model: type[R], ids: set[Any]) -> dict[Any, R]:
+    """The partners or departments named on a batch of readable agreements."""
+    found = await scoped.find(ctx.viewer, model, {"_id": {"$in": list(ids)}}, Use.NAMED)
+    return {record.id: record for record in await found.to_list()}
 
 
 async def agreements(ctx: Context, flt: AgreementFilter | None) -> AsyncIterator[AgreementRecord]:
-    query = export_query(ctx, flt)
-    size = ctx.settings.export_batch_size
+    # The history has its own export; the rest of an agreement is small.
+    found = await scoped.batches(
+        ctx.viewer,
+        Agreement,
+        agreement_query(flt, ctx.today()),
+        {"chronology": 0},
+        ctx.settings.export_batch_size,
+    )
 
     async def records() -> AsyncIterator[AgreementRecord]:
-        # The history has its own export; the rest of an agreement is small.
-        async for batch in batches(query, {"chronology": 0}, size):
-            partners = await _by_id(Partner, {i for raw in batch for i in raw["partner_ids"]})
-            units = await _by_id(OrgUnit, {i for raw in batch for i in raw["lead_org_unit_ids"]})
+        async for batch in found:
+            partners = await _named(ctx, Partner, {i for raw in batch for i in raw["partner_ids"]})
+            units = await _named(
+                ctx, OrgUnit, {i for raw in batch for i in raw["lead_org_unit_ids"]}
+            )
             for raw in batch:
                 agreement = Agreement.model_validate(raw)
                 yield AgreementRecord(
@@ -91,13 +77,17 @@ async def agreements(ctx: Context, flt: AgreementFilter | None) -> AsyncIterator
 
 async def chronology(ctx: Context, flt: AgreementFilter | None) -> AsyncIterator[EventRecord]:
     """Every event of every matching agreement, each agreement's in the order they happened."""
-    query = export_query(ctx, flt)
-    # Histories can be long: fewer agreements per round trip.
-    size = max(1, ctx.settings.export_batch_size // 10)
+    found = await scoped.batches(
+        ctx.viewer,
+        Agreement,
+        agreement_query(flt, ctx.today()),
+        {"number": 1, "chronology": 1},
+        # Histories can be long: fewer agreements per round trip.
+        max(1, ctx.settings.export_batch_size // 10),
+    )
 
     async def records() -> AsyncIterator[EventRecord]:
-        projection = {"number": 1, "chronology": 1}
-        async for batch in batches(query, projection, size):
+        async for batch in found:
             for raw in batch:
                 events = [
                     shown(ctx.viewer, ChronologyEvent.model_validate(e))
@@ -112,18 +102,18 @@ async def chronology(ctx: Context, flt: AgreementFilter | None) -> AsyncIterator
 
 async def evaluations(ctx: Context, flt: EvaluationFilter) -> AsyncIterator[EvaluationRecord]:
     """Evaluations the viewer may read (monitoring readers), with their agreement's number."""
-    query = await evaluation_match(ctx, flt)
     size = ctx.settings.export_batch_size
+    found = await scoped.batches(
+        ctx.viewer, Evaluation, await evaluation_match(ctx, flt), None, size
+    )
 
     async def records() -> AsyncIterator[EvaluationRecord]:
-        async for batch in batches(query, None, size, Evaluation):
-            ids = list({raw["agreement_id"] for raw in batch})
-            rows = (
-                await Agreement.get_pymongo_collection()
-                .find({"_id": {"$in": ids}}, {"number": 1, "title": 1})
-                .to_list()
+        async for batch in found:
+            ids = {"_id": {"$in": list({raw["agreement_id"] for raw in batch})}}
+            titles = await scoped.batches(
+                ctx.viewer, Agreement, ids, {"number": 1, "title": 1}, size
             )
-            agreements = {row["_id"]: row for row in rows}
+            agreements = {row["_id"]: row async for rows in titles for row in rows}
             for raw in batch:
                 evaluation = Evaluation.model_validate(raw)
                 agreement = agreements.get(evaluation.agreement_id, {})

@@ -13,6 +13,7 @@ from models.chronology import ChronologyEvent
 from models.clock import utcnow
 from models.enums import AgreementStatus
 from models.errors import DomainError, ErrorCode
+from resolvers import scoped
 from resolvers.access import can_read_briefing, require_monitoring_reader
 from resolvers.context import Context
 from resolvers.monitoring import schedule, was_in_force
@@ -58,12 +59,12 @@ class Briefing:
 
 async def handover_briefing(ctx: Context, org_unit_id: PydanticObjectId) -> Briefing:
     require_monitoring_reader(ctx.viewer)
-    unit = await OrgUnit.get(org_unit_id)
+    unit = await scoped.get(ctx.viewer, OrgUnit, org_unit_id)
     if unit is None or not can_read_briefing(ctx.viewer, unit.id):
         raise DomainError(ErrorCode.NOT_FOUND, "no such department", "orgUnitId")
     when = schedule(ctx)
     today = when.today
-    led = await Agreement.find({"lead_org_unit_ids": unit.id}).to_list()
+    led = await (await scoped.find(ctx.viewer, Agreement, {"lead_org_unit_ids": unit.id})).to_list()
     ctx.loaders.prime(led)
     active = sorted(
         (a for a in led if a.status == AgreementStatus.ACTIVE),
@@ -72,8 +73,10 @@ async def handover_briefing(ctx: Context, org_unit_id: PydanticObjectId) -> Brie
     partner_ids = list(dict.fromkeys(p for a in active for p in a.partner_ids))
     partners = {p.id: p for p in await ctx.loaders.partner.load_many(partner_ids) if p is not None}
     evaluations: dict[PydanticObjectId, list[Evaluation]] = {}
-    found = Evaluation.find({"agreement_id": {"$in": [a.id for a in active]}}).sort("-period")
-    for evaluation in await found.to_list():
+    found = await scoped.find(
+        ctx.viewer, Evaluation, {"agreement_id": {"$in": [a.id for a in active]}}
+    )
+    for evaluation in await found.sort("-period").to_list():
         evaluations.setdefault(evaluation.agreement_id, []).append(evaluation)
 
     summaries = []

@@ -20,8 +20,8 @@ from pymongo.errors import PyMongoError
 from models import Notification
 from models.enums import AlertSeverity
 from models.errors import DomainError, ErrorCode
-from resolvers import auth, monitoring, notifications
-from resolvers.access import monitoring_scope, require_monitoring_reader, require_signed_in
+from resolvers import auth, monitoring, notifications, scoped
+from resolvers.access import require_monitoring_reader, require_signed_in
 from resolvers.context import Context
 
 log = logging.getLogger("sikerma")
@@ -127,7 +127,7 @@ async def watch_notifications(ctx: Context) -> AsyncIterator[NotificationSnapsho
 
 async def alert_snapshot(ctx: Context) -> AlertSnapshot:
     found = await monitoring.compute_alerts(
-        monitoring_scope(ctx.viewer),
+        await scoped.monitored(ctx.viewer),
         monitoring.schedule(ctx),
         ctx.settings.expiring_window_days,
     )

@@ -21,7 +21,7 @@ from models.chronology import start_of_day
 from models.enums import AgreementStatus, AlertKind, AlertSeverity, EvaluationStatus, PeriodLength
 from models.errors import DomainError, ErrorCode
 from models.periods import Period
-from resolvers.access import monitoring_scope
+from resolvers import scoped
 from resolvers.agreements import AgreementFilter, agreement_query
 from resolvers.context import Context
 from resolvers.pagination import (
@@ -159,8 +159,8 @@ def was_in_force(agreement: Agreement, period: Period) -> bool:
     return agreement.ends_on is None or agreement.ends_on >= period.start
 
 
-def _agreement_scope(ctx: Context, extra: dict[str, Any]) -> dict[str, Any]:
-    return combine(monitoring_scope(ctx.viewer), extra)
+async def _agreement_scope(ctx: Context, extra: dict[str, Any]) -> dict[str, Any]:
+    return combine(await scoped.monitored(ctx.viewer), extra)
 
 
 def _as_day(value: datetime | date) -> date:
@@ -366,7 +366,7 @@ async def list_alerts(ctx: Context, flt: AlertFilter | None, request: PageReques
         extra["lead_org_unit_ids"] = flt.org_unit_id
     if flt.agreement_id is not None:
         extra["_id"] = flt.agreement_id
-    scope = _agreement_scope(ctx, extra)
+    scope = await _agreement_scope(ctx, extra)
     within = ctx.settings.expiring_window_days if flt.within_days is None else flt.within_days
     if not 0 <= within <= MAX_WITHIN_DAYS:
         raise DomainError(
@@ -454,7 +454,7 @@ async def evaluations_due(
         extra["partner_ids"] = flt.partner_id
     if flt.agreement_id is not None:
         extra["_id"] = flt.agreement_id
-    scope = _agreement_scope(ctx, extra)
+    scope = await _agreement_scope(ctx, extra)
     size, backwards = request.size(ctx.settings.default_page_size, ctx.settings.max_page_size)
     if backwards:
         raise DomainError(ErrorCode.INVALID, "this list pages forwards only", "last")
@@ -597,7 +597,7 @@ async def dashboard(
     ctx: Context, flt: AgreementFilter | None, score_period: str | None
 ) -> Dashboard:
     """The figures of the dashboard, in one aggregation however many agreements."""
-    scope = _agreement_scope(ctx, agreement_query(flt, ctx.today()))
+    scope = await _agreement_scope(ctx, agreement_query(flt, ctx.today()))
     when = schedule(ctx)
     scores_in: dict[str, Any] = {}
     if score_period:

@@ -22,10 +22,9 @@ from models.chronology import ChronologyEvent, start_of_day
 from models.clock import utcnow
 from models.documents import DocumentRef
 from models.enums import AgreementForm, AgreementStatus, ChronologyKind, DocumentType
-from resolvers.access import public_agreement_scope
+from resolvers import scoped
 from resolvers.context import Context
-from resolvers.exports import batches
-from resolvers.pagination import combine
+from resolvers.scoped import Use
 from settings import OCDS_EXAMPLE_PREFIX, Settings
 
 OCDS_VERSION = "1.1"
@@ -305,26 +304,21 @@ def publishable(settings: Settings) -> bool:
 
 async def records(ctx: Context) -> AsyncIterator[dict[str, Any]]:
     """An OCDS record per public agreement, a batch of agreements per round trip."""
-    scope = public_agreement_scope()
     size = max(1, ctx.settings.export_batch_size // 10)
     prefix = ctx.settings.ocds_ocid_prefix
-    async for batch in batches(scope, None, size):
+    async for batch in await scoped.batches(ctx.viewer, Agreement, {}, None, size, Use.PUBLIC):
         agreements = [Agreement.model_validate(raw) for raw in batch]
         partner_ids = {i for a in agreements for i in a.partner_ids}
         unit_ids = {i for a in agreements for i in a.lead_org_unit_ids}
         linked = {i for a in agreements for i in (a.parent_id, a.predecessor_id) if i}
-        partners = {
-            p.id: p for p in await Partner.find({"_id": {"$in": list(partner_ids)}}).to_list()
-        }
-        units = {u.id: u for u in await OrgUnit.find({"_id": {"$in": list(unit_ids)}}).to_list()}
+        named = await scoped.by_ids(ctx.viewer, Partner, list(partner_ids), Use.NAMED)
+        partners = {p.id: p for p in named if p is not None}
+        led = await scoped.by_ids(ctx.viewer, OrgUnit, list(unit_ids), Use.NAMED)
+        units = {u.id: u for u in led if u is not None}
         public_ids: set[PydanticObjectId] = set()
         if linked:
-            rows = (
-                await Agreement.get_pymongo_collection()
-                .find(combine(scope, {"_id": {"$in": list(linked)}}), {"_id": 1})
-                .to_list()
-            )
-            public_ids = {row["_id"] for row in rows}
+            among = {"_id": {"$in": list(linked)}}
+            public_ids = set(await scoped.ids(ctx.viewer, Agreement, among, Use.PUBLIC) or [])
         for a in agreements:
             yield Mapper(
                 prefix,

@@ -32,7 +32,7 @@ from models.documents import DocumentRef, StoredFile
 from models.errors import DomainError, ErrorCode
 from models.file_owners import FileHolder
 from models.search import search_keys
-from resolvers import agreements, proposals
+from resolvers import agreements, proposals, scoped
 from resolvers.access import require_admin
 from resolvers.context import Context
 from settings import Settings
@@ -317,9 +317,9 @@ async def rerun(
 ) -> tuple[DocumentRef, Agreement | Proposal]:
     """Read a document's text again (after a failure, or with a newer OCR)."""
     require_admin(ctx.viewer)
-    found: tuple[DocumentRef, Agreement | Proposal] | None = await agreements.find_document_by_id(
-        ctx, document_id
-    ) or await proposals.find_attachment_by_id(ctx, document_id)
+    [document] = await scoped.embedded_by_id(ctx.viewer, Agreement, "documents", [document_id])
+    [attachment] = await scoped.embedded_by_id(ctx.viewer, Proposal, "attachments", [document_id])
+    found: tuple[DocumentRef, Agreement | Proposal] | None = document or attachment
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such document", "documentId")
     doc = found[0]

@@ -8,7 +8,8 @@ from beanie import PydanticObjectId
 
 from models import OrgUnit
 from models.errors import DomainError, ErrorCode
-from resolvers.access import org_unit_scope, require_admin
+from resolvers import scoped
+from resolvers.access import require_admin
 from resolvers.context import Context
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 
@@ -35,7 +36,7 @@ async def list_org_units(
 ) -> Page[OrgUnit]:
     return await paginate(
         OrgUnit,
-        combine(org_unit_scope(ctx.viewer), org_unit_query(flt)),
+        combine(await scoped.readable(ctx.viewer, OrgUnit), org_unit_query(flt)),
         key,
         request,
         default_size=ctx.settings.default_page_size,
@@ -52,12 +53,7 @@ async def update_org_unit(
     ctx: Context, org_unit_id: PydanticObjectId, changes: dict[str, Any], revision: int | None
 ) -> OrgUnit:
     require_admin(ctx.viewer)
-    unit = await OrgUnit.get(org_unit_id)
+    unit = await scoped.get(ctx.viewer, OrgUnit, org_unit_id)
     if unit is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such department", "id")
     return await unit.update_fields(changes, expected_revision=revision)
-
-
-async def get_org_unit(ctx: Context, org_unit_id: PydanticObjectId) -> OrgUnit | None:
-    org_unit_scope(ctx.viewer)
-    return await ctx.loaders.org_unit.load(org_unit_id)

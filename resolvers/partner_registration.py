@@ -19,7 +19,7 @@ from models.enums import ChronologyKind, PartnerStatus, Role
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.proposal import OPEN_STATUSES
 from models.transactions import in_transaction
-from resolvers import auth
+from resolvers import auth, scoped
 from resolvers.access import require_admin
 from resolvers.context import Context
 from resolvers.notifications import Message, notify_safely, subject, users_with_role
@@ -115,8 +115,10 @@ def _as_input(error: DomainError) -> DomainError:
     return DomainError(error.code, error.msgid, field or None, **error.params)
 
 
-async def _registration(partner_id: PydanticObjectId, field: str = "partnerId") -> Partner:
-    partner = await Partner.get(partner_id)
+async def _registration(
+    ctx: Context, partner_id: PydanticObjectId, field: str = "partnerId"
+) -> Partner:
+    partner = await scoped.get(ctx.viewer, Partner, partner_id)
     if partner is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such partner", field)
     return partner
@@ -131,7 +133,7 @@ async def verify_registration(
     ctx: Context, partner_id: PydanticObjectId, revision: int | None
 ) -> Partner:
     require_admin(ctx.viewer)
-    partner = await _registration(partner_id)
+    partner = await _registration(ctx, partner_id)
     verified = await partner.decide(PartnerStatus.VERIFIED, expected_revision=revision)
     await notify_safely(
         await _partner_users(partner_id),
@@ -155,7 +157,7 @@ async def reject_registration(
     """Refuse a registration (e.g. not a real organisation): its users can no longer sign
     in and its open proposals are rejected with the same reason."""
     require_admin(ctx.viewer)
-    partner = await _registration(partner_id)
+    partner = await _registration(ctx, partner_id)
     partner.check_undecided()
     user_ids = await _partner_users(partner_id)
     proposals = await Proposal.find(
@@ -208,8 +210,8 @@ async def merge_registration(
     """The organisation is already on record: its users, proposals and any agreement move to
     the partner kept, which takes the registration's new contacts; the duplicate is removed."""
     require_admin(ctx.viewer)
-    duplicate = await _registration(partner_id)
-    kept = await _registration(into_id, "intoPartnerId")
+    duplicate = await _registration(ctx, partner_id)
+    kept = await _registration(ctx, into_id, "intoPartnerId")
     duplicate.check_undecided()
     if kept.id == duplicate.id:
         raise DomainError(

@@ -9,7 +9,8 @@ from beanie import PydanticObjectId
 from models import Partner
 from models.enums import PartnerKind, PartnerStatus
 from models.errors import DomainError, ErrorCode
-from resolvers.access import can_read_partner, partner_scope, require_admin
+from resolvers import scoped
+from resolvers.access import require_admin
 from resolvers.context import Context
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 
@@ -45,7 +46,7 @@ async def list_partners(
 ) -> Page[Partner]:
     return await paginate(
         Partner,
-        combine(partner_scope(ctx.viewer), partner_query(flt)),
+        combine(await scoped.readable(ctx.viewer, Partner), partner_query(flt)),
         key,
         request,
         default_size=ctx.settings.default_page_size,
@@ -62,19 +63,16 @@ async def update_partner(
     ctx: Context, partner_id: PydanticObjectId, changes: dict[str, Any], revision: int | None
 ) -> Partner:
     require_admin(ctx.viewer)
-    partner = await require_partner(partner_id)
+    partner = await require_partner(ctx, partner_id)
     return await partner.update_fields(changes, expected_revision=revision)
 
 
-async def require_partner(partner_id: PydanticObjectId) -> Partner:
-    partner = await Partner.get(partner_id)
+async def require_partner(ctx: Context, partner_id: PydanticObjectId) -> Partner:
+    partner = await scoped.get(ctx.viewer, Partner, partner_id)
     if partner is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such partner", "id")
     return partner
 
 
 async def get_partner(ctx: Context, partner_id: PydanticObjectId) -> Partner | None:
-    partner_scope(ctx.viewer)
-    if not can_read_partner(ctx.viewer, partner_id):
-        return None
-    return await ctx.loaders.partner.load(partner_id)
+    return await ctx.loaders.readable_partner.load(partner_id)

@@ -11,5 +11,5 @@ async def set_preferred_language(ctx: Context, language: Language | None) -> Use
     """None returns to following the client's Accept-Language. Mails and notifications to the
     person are written in this language too."""
     require_writer(ctx.viewer)
-    user = await require_user(ctx.viewer.user_id)
+    user = await require_user(ctx, ctx.viewer.user_id)
     return await user.update_fields({"preferred_language": language})

@@ -26,9 +26,8 @@ from models.numbering import next_agreement_number
 from models.proposal import HistoryEntry
 from models.search import keys_filter
 from models.transactions import in_transaction
+from resolvers import scoped
 from resolvers.access import (
-    can_read_partner,
-    can_read_proposal,
     own_proposal_scope,
     proposal_queue_scope,
     require_proposal_decider,
@@ -36,12 +35,12 @@ from resolvers.access import (
     require_proposal_reviewer,
     require_proposal_screener,
     require_proposer_role,
-    require_signed_in,
     sees_review_notes,
 )
 from resolvers.context import CITY_TIMEZONE, Context
 from resolvers.notifications import Message, notify_safely, subject, users_with_role
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
+from resolvers.scoped import Use
 
 # A concurrent change to the proposal (another upload, an edit) should not fail an upload
 # that does not conflict with it: re-read and re-check this many times before giving up.
@@ -114,7 +113,7 @@ async def _page(
 ) -> Page[Proposal]:
     return await paginate(
         Proposal,
-        combine(scope, proposal_query(flt)),
+        combine(await scoped.readable(ctx.viewer, Proposal), scope, proposal_query(flt)),
         key,
         request,
         default_size=ctx.settings.default_page_size,
@@ -148,16 +147,13 @@ async def my_proposals(
 
 
 async def get_proposal(ctx: Context, proposal_id: PydanticObjectId) -> Proposal | None:
-    require_signed_in(ctx.viewer)  # anonymous: UNAUTHENTICATED, not "not found"
-    proposal = await Proposal.get(proposal_id)
-    if proposal is None or not can_read_proposal(ctx.viewer, proposal):
-        return None
-    return proposal
+    return await scoped.get(ctx.viewer, Proposal, proposal_id)
 
 
-async def proposal_status(tracking_code: str) -> PublicStatus | None:
+async def proposal_status(ctx: Context, tracking_code: str) -> PublicStatus | None:
     """Public: the status of the proposal with this tracking code, nothing of its content."""
-    proposal = await Proposal.find_one({"tracking_code": tracking_code.strip().upper()})
+    code = {"tracking_code": tracking_code.strip().upper()}
+    proposal = await scoped.one(ctx.viewer, Proposal, code, Use.PUBLIC)
     if proposal is None or proposal.tracking_code is None or proposal.submitted_at is None:
         return None
     return PublicStatus(
@@ -185,8 +181,8 @@ def visible_history(ctx: Context, proposal: Proposal) -> list[HistoryEntry]:
 
 
 async def _readable(ctx: Context, proposal_id: PydanticObjectId) -> Proposal:
-    proposal = await Proposal.get(proposal_id)
-    if proposal is None or not can_read_proposal(ctx.viewer, proposal):
+    proposal = await scoped.get(ctx.viewer, Proposal, proposal_id)
+    if proposal is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such proposal", "proposalId")
     return proposal
 
@@ -222,14 +218,15 @@ async def _check_references(ctx: Context, fields: dict[str, Any]) -> None:
         problems.append(DomainError(ErrorCode.INVALID, "an id is listed twice", "partnerIds"))
     elif partner_ids:
         # A partner the viewer may not read is, to it, a partner that does not exist.
-        readable = [p for p in partner_ids if can_read_partner(ctx.viewer, p)]
-        found = await Partner.find({"_id": {"$in": readable}}).count()
+        found = await (
+            await scoped.find(ctx.viewer, Partner, {"_id": {"$in": partner_ids}})
+        ).count()
         if found != len(partner_ids):
             problems.append(
                 DomainError(ErrorCode.NOT_FOUND, "an id names no partner", "partnerIds")
             )
     unit_id = fields.get("org_unit_id")
-    if unit_id is not None and await OrgUnit.get(unit_id) is None:
+    if unit_id is not None and await scoped.get(ctx.viewer, OrgUnit, unit_id) is None:
         problems.append(DomainError(ErrorCode.NOT_FOUND, "no such department", "orgUnitId"))
     if problems:
         raise DomainErrors(problems)
@@ -390,9 +387,10 @@ async def approve_proposal(
     """IN_REVIEW → APPROVED, and the DRAFT agreement it leads to, in one transaction."""
     require_proposal_decider(ctx.viewer)
     proposal = await _readable(ctx, proposal_id)
-    if org_unit_id is not None and await OrgUnit.get(org_unit_id) is None:
+    if org_unit_id is not None and await scoped.get(ctx.viewer, OrgUnit, org_unit_id) is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such department", "orgUnitId")
-    partners = await Partner.find({"_id": {"$in": proposal.partner_ids}}).to_list()
+    named = {"_id": {"$in": proposal.partner_ids}}
+    partners = await (await scoped.find(ctx.viewer, Partner, named)).to_list()
 
     async def approve(session: AsyncClientSession) -> tuple[Proposal, Agreement]:
         # A number from the registry (editable on the draft); taken only if approval commits.
@@ -421,23 +419,13 @@ async def find_attachment(
     ctx: Context, file_id: PydanticObjectId
 ) -> tuple[Proposal, DocumentRef] | None:
     """The readable proposal attachment stored as this file, if any."""
-    proposal = await Proposal.find_one({"attachments.file_id": file_id})
-    if proposal is None or not can_read_proposal(ctx.viewer, proposal):
+    proposal = await scoped.one(ctx.viewer, Proposal, {"attachments.file_id": file_id})
+    if proposal is None:
         return None
     for doc in proposal.attachments:
         if doc.file_id == file_id:
             return proposal, doc
     return None
-
-
-async def find_attachment_by_id(
-    ctx: Context, attachment_id: PydanticObjectId
-) -> tuple[DocumentRef, Proposal] | None:
-    require_signed_in(ctx.viewer)
-    proposal = await Proposal.find_one({"attachments.id": attachment_id})
-    if proposal is None or not can_read_proposal(ctx.viewer, proposal):
-        return None
-    return proposal.attachment(attachment_id), proposal
 
 
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:

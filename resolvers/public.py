@@ -14,11 +14,10 @@ from models.documents import StoredFile
 from models.enums import CooperationType, DocumentType
 from models.errors import DomainError, ErrorCode
 from models.file_owners import FileHolder
-from models.public_content import VersionedRecord, VersionMeta
+from models.public_content import VersionMeta
+from resolvers import scoped
 from resolvers.access import (
     can_download_template,
-    can_read_public_item,
-    public_agreement_scope,
     published_scope,
     require_content_editor,
     require_history_reader,
@@ -26,6 +25,7 @@ from resolvers.access import (
 from resolvers.agreements import AgreementFilter, agreement_query
 from resolvers.context import Context
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
+from resolvers.scoped import Use
 
 # As in uploads to agreements: a concurrent edit of the same template should not fail an
 # upload that does not conflict with it.
@@ -42,7 +42,7 @@ async def list_procedures(
     query: dict[str, Any] = {}
     if cooperation_type is not None:
         query["cooperation_type"] = cooperation_type.value
-    found = await Procedure.find(query).to_list()
+    found = await (await scoped.find(ctx.viewer, Procedure, query)).to_list()
     order = list(CooperationType)
     return sorted(found, key=lambda p: order.index(p.cooperation_type))
 
@@ -57,7 +57,7 @@ async def update_procedure(
     """Replace the procedure of a cooperation type (the first edit creates it)."""
     require_content_editor(ctx.viewer)
     actor = ctx.viewer.actor
-    current = await Procedure.find_one({"cooperation_type": cooperation_type.value})
+    current = await scoped.one(ctx.viewer, Procedure, {"cooperation_type": cooperation_type.value})
     if current is not None:
         return await current.revise(content, actor, note, revision)
     if revision is not None:
@@ -89,7 +89,11 @@ async def list_faq(ctx: Context, flt: FaqFilter | None, request: PageRequest) ->
         query["category"] = flt.category
     return await paginate(
         FaqEntry,
-        combine(published_scope(ctx.viewer, flt.include_unpublished), query),
+        combine(
+            await scoped.readable(ctx.viewer, FaqEntry),
+            published_scope(ctx.viewer, flt.include_unpublished),
+            query,
+        ),
         SortKey("position"),
         request,
         default_size=ctx.settings.max_page_size,
@@ -110,7 +114,7 @@ async def update_faq_entry(
     revision: int | None,
 ) -> FaqEntry:
     require_content_editor(ctx.viewer)
-    entry = await FaqEntry.get(entry_id)
+    entry = await scoped.get(ctx.viewer, FaqEntry, entry_id)
     if entry is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such FAQ entry", "id")
     return await entry.revise(changes, ctx.viewer.actor, note, revision)
@@ -145,7 +149,11 @@ async def list_templates(
     flt = flt or TemplateFilter()
     return await paginate(
         Template,
-        combine(published_scope(ctx.viewer, flt.include_unpublished), template_query(flt)),
+        combine(
+            await scoped.readable(ctx.viewer, Template),
+            published_scope(ctx.viewer, flt.include_unpublished),
+            template_query(flt),
+        ),
         SortKey("title_key"),
         request,
         default_size=ctx.settings.max_page_size,
@@ -155,7 +163,7 @@ async def list_templates(
 
 async def _editable_template(ctx: Context, template_id: PydanticObjectId) -> Template:
     require_content_editor(ctx.viewer)
-    template = await Template.get(template_id)
+    template = await scoped.get(ctx.viewer, Template, template_id)
     if template is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such template", "templateId")
     return template
@@ -236,7 +244,7 @@ async def find_template_file(
     ctx: Context, file_id: PydanticObjectId
 ) -> tuple[Template, StoredFile] | None:
     """The template file stored as `file_id`, if the viewer (perhaps anonymous) may have it."""
-    template = await Template.find_one({"versions.file.file_id": file_id})
+    template = await scoped.one(ctx.viewer, Template, {"versions.file.file_id": file_id})
     if template is None:
         return None
     version = template.version_of_file(file_id)
@@ -255,17 +263,6 @@ async def is_template_file(file_id: PydanticObjectId) -> bool:
 # --- reading any item and its history --------------------------------------------------------
 
 
-async def get_item[R: VersionedRecord](
-    ctx: Context, model: type[R], item_id: PydanticObjectId
-) -> R | None:
-    """A procedure, FAQ entry or template by id; unpublished ones only for their editors."""
-    item = await model.get(item_id)
-    if item is None:
-        return None
-    published = bool(getattr(item, "published", True))
-    return item if can_read_public_item(ctx.viewer, published) else None
-
-
 def history[V: VersionMeta](ctx: Context, versions: Sequence[V]) -> list[V]:
     """Every version, newest first."""
     require_history_reader(ctx.viewer)
@@ -281,16 +278,15 @@ async def list_public_agreements(
     return await paginate(
         Agreement,
         # The public sees titles, not purposes or scopes: its words search the title only.
-        combine(public_agreement_scope(), agreement_query(flt, ctx.today(), "title_keys")),
+        combine(
+            await scoped.readable(ctx.viewer, Agreement, Use.PUBLIC),
+            agreement_query(flt, ctx.today(), "title_keys"),
+        ),
         key,
         request,
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
     )
-
-
-async def get_public_agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement | None:
-    return await Agreement.find_one(combine(public_agreement_scope(), {"_id": agreement_id}))
 
 
 @dataclass
@@ -321,7 +317,6 @@ async def public_statistics(ctx: Context) -> PublicStatistics:
         return [{"$group": {"_id": expression, "n": {"$sum": 1}}}]
 
     pipeline = [
-        {"$match": public_agreement_scope()},
         {
             "$facet": {
                 "total": [{"$count": "n"}],
@@ -332,8 +327,7 @@ async def public_statistics(ctx: Context) -> PublicStatistics:
             }
         },
     ]
-    cursor = await Agreement.get_pymongo_collection().aggregate(pipeline)
-    [facets] = await cursor.to_list()
+    [facets] = await scoped.aggregate(ctx.viewer, Agreement, pipeline, Use.PUBLIC)
     years = sorted(_counts(facets["year"]), key=lambda c: (c.key is None, c.key or 0))
     return PublicStatistics(
         total=facets["total"][0]["n"] if facets["total"] else 0,

@@ -16,10 +16,10 @@ from models import Agreement, Evaluation, Partner
 from models.enums import EvaluationStatus, Indicator, Recommendation
 from models.errors import DomainError, ErrorCode
 from models.periods import Period
-from resolvers.access import agreement_scope, monitoring_scope
+from resolvers import scoped
 from resolvers.agreements import AgreementFilter, agreement_query
 from resolvers.context import Context
-from resolvers.evaluations import period_length, scoped_agreement_ids
+from resolvers.evaluations import period_length
 from resolvers.pagination import combine
 
 
@@ -72,9 +72,9 @@ class Stats:
     groups: list[Group]
 
 
-def scoped_match(ctx: Context, flt: AgreementFilter | None) -> dict[str, Any]:
+async def scoped_match(ctx: Context, flt: AgreementFilter | None) -> dict[str, Any]:
     """The viewer's agreements under the filter, as a `$match`."""
-    return combine(agreement_scope(ctx.viewer), agreement_query(flt, ctx.today()))
+    return combine(await scoped.readable(ctx.viewer, Agreement), agreement_query(flt, ctx.today()))
 
 
 def _decimal(value: Any) -> Decimal:
@@ -88,7 +88,7 @@ async def agreement_stats(
 ) -> Stats:
     if len(set(dimensions)) != len(dimensions):
         raise DomainError(ErrorCode.INVALID, "a dimension is listed twice", "groupBy")
-    match = scoped_match(ctx, flt)
+    match = await scoped_match(ctx, flt)
     stages: list[dict[str, Any]] = [{"$project": PROJECTION}]
     if AgreementDimension.PARTNER_KIND in dimensions:
         stages += [
@@ -178,8 +178,10 @@ class EvaluationFilter:
 async def evaluation_match(ctx: Context, flt: EvaluationFilter | None) -> dict[str, Any]:
     """The evaluations the viewer may read (of agreements it may monitor) under the filter."""
     flt = flt or EvaluationFilter()
-    agreements = combine(monitoring_scope(ctx.viewer), agreement_query(flt.agreements, ctx.today()))
-    ids = await scoped_agreement_ids(agreements)
+    agreements = combine(
+        await scoped.monitored(ctx.viewer), agreement_query(flt.agreements, ctx.today())
+    )
+    ids = await scoped.ids(ctx.viewer, Agreement, agreements)
     query: dict[str, Any] = {}
     if ids is not None:
         query["agreement_id"] = {"$in": ids}

@@ -11,10 +11,11 @@ from models import OrgUnit, Partner, User
 from models.credentials import check_password_rules, hash_password, verify_password
 from models.enums import Role
 from models.errors import DomainError, ErrorCode
+from resolvers import scoped
 from resolvers.access import require_admin, require_admin_reader, require_writer
 from resolvers.auth import revoke_api_tokens, revoke_sessions
 from resolvers.context import Context
-from resolvers.pagination import Page, PageRequest, SortKey, paginate
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 from resolvers.passwords import password_hints
 
 # What an account edit may change; the password has its own acts.
@@ -63,8 +64,8 @@ async def register_user(ctx: Context, fields: dict[str, Any], password: str) -> 
     return await user.create_checked()
 
 
-async def require_user(user_id: PydanticObjectId) -> User:
-    user = await User.get(user_id)
+async def require_user(ctx: Context, user_id: PydanticObjectId) -> User:
+    user = await scoped.get(ctx.viewer, User, user_id)
     if user is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such user", "id")
     return user
@@ -77,7 +78,7 @@ async def update_user(
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise DomainError(ErrorCode.INVALID, "cannot edit %(fields)s", fields=sorted(unknown))
-    user = await require_user(user_id)
+    user = await require_user(ctx, user_id)
     if user_id == ctx.viewer.user_id and (
         changes.get("active") is False or changes.get("role", Role.ADMIN) != Role.ADMIN
     ):
@@ -94,14 +95,14 @@ async def update_user(
 
 async def reset_password(ctx: Context, user_id: PydanticObjectId, password: str) -> User:
     require_admin(ctx.viewer)
-    return await _set_password(ctx, await require_user(user_id), password)
+    return await _set_password(ctx, await require_user(ctx, user_id), password)
 
 
 async def change_password(ctx: Context, current: str, password: str) -> User:
     require_writer(ctx.viewer)
     if ctx.viewer.api_token_id is not None:
         raise DomainError(ErrorCode.FORBIDDEN, "sign in as a person to change the password")
-    user = await require_user(ctx.viewer.user_id)
+    user = await require_user(ctx, ctx.viewer.user_id)
     if not await asyncio.to_thread(verify_password, user.password_hash, current):
         raise DomainError(
             ErrorCode.INVALID_CREDENTIALS, "the current password is wrong", "currentPassword"
@@ -138,7 +139,7 @@ async def list_users(ctx: Context, flt: UserFilter | None, request: PageRequest)
             query["partner_id"] = flt.partner_id
     return await paginate(
         User,
-        query,
+        combine(await scoped.readable(ctx.viewer, User), query),
         SortKey("email"),
         request,
         default_size=ctx.settings.default_page_size,
@@ -147,9 +148,4 @@ async def list_users(ctx: Context, flt: UserFilter | None, request: PageRequest)
 
 
 async def get_user(ctx: Context, user_id: PydanticObjectId) -> User | None:
-    """An ADMIN sees every account; anyone else only their own."""
-    if ctx.viewer.id is None:
-        return None
-    if ctx.viewer.role != Role.ADMIN and str(user_id) != ctx.viewer.id:
-        return None
-    return await User.get(user_id)
+    return await scoped.get(ctx.viewer, User, user_id)

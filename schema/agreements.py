@@ -32,7 +32,14 @@ from schema.errors import query
 from schema.fixity import FileIntegrityState, integrity_of
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
-from schema.relay import Connection, SortDirection, decode_id, page_request
+from schema.relay import (
+    Connection,
+    SortDirection,
+    decode_id,
+    embedded_nodes,
+    page_request,
+    scoped_nodes,
+)
 
 if TYPE_CHECKING:
     from schema.evaluations import EvaluationType
@@ -106,6 +113,12 @@ class DocumentRefType(relay.Node, DocumentTextFields):
         if self.supersedes_id is None:
             return None
         return DocumentRefType.from_model(self.owner.document(self.supersedes_id), self.owner)
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["DocumentRefType | None"]:
+        return await embedded_nodes(info, Agreement, "documents", ids, cls.from_model)
 
     @classmethod
     def from_model(cls, doc: DocumentRef, owner: Agreement) -> "DocumentRefType":
@@ -279,6 +292,12 @@ class AgreementType(relay.Node):
     created_at: datetime
     updated_at: datetime
     model: strawberry.Private[Agreement]
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["AgreementType | None"]:
+        return await scoped_nodes(info, Agreement, ids, cls.from_model)
 
     @classmethod
     def from_model(cls, a: Agreement) -> "AgreementType":

@@ -23,7 +23,7 @@ from schema.context import Info
 from schema.errors import UserError, query
 from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import IDEMPOTENCY_HELP, provided
-from schema.relay import Connection, decode_id, page_request
+from schema.relay import Connection, decode_id, page_request, scoped_nodes
 
 EvaluationStatusEnum = strawberry.enum(EvaluationStatus, name="EvaluationStatus")
 RecommendationEnum = strawberry.enum(Recommendation, name="Recommendation")
@@ -148,6 +148,12 @@ class EvaluationType(relay.Node):
     async def agreement(self, info: Info) -> AgreementType | None:
         found = await info.context.loaders.agreement.load(self.model.agreement_id)
         return AgreementType.from_model(found) if found else None
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["EvaluationType | None"]:
+        return await scoped_nodes(info, Evaluation, ids, cls.from_model)
 
     @classmethod
     def from_model(cls, e: Evaluation) -> "EvaluationType":

@@ -21,7 +21,7 @@ from schema.errors import UserError, attempt, query, to_user_errors
 from schema.inputs import provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
-from schema.relay import Connection, decode_id
+from schema.relay import Connection, decode_id, scoped_nodes
 
 RoleEnum = strawberry.enum(Role, name="Role")
 USER_LINKS = {"org_unit_id": ("OrgUnit", "org_unit_id"), "partner_id": ("Partner", "partner_id")}
@@ -63,6 +63,10 @@ class UserType(relay.Node):
         description="The language chosen by the person; null: the client's Accept-Language."
     )
     model: strawberry.Private[User]
+
+    @classmethod
+    async def load_nodes(cls, info: Info, ids: list[PydanticObjectId]) -> list["UserType | None"]:
+        return await scoped_nodes(info, User, ids, cls.from_model)
 
     @classmethod
     def from_model(cls, user: User) -> "UserType":

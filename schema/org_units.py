@@ -4,6 +4,7 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
+from beanie import PydanticObjectId
 from strawberry import relay
 
 from models import OrgUnit
@@ -13,7 +14,7 @@ from schema.audit import audited_mutation
 from schema.context import Info
 from schema.errors import UserError, query
 from schema.inputs import provided
-from schema.relay import Connection, SortDirection, decode_id, page_request
+from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
 
 
 @strawberry.type(name="OrgUnit", description="A city department (Perangkat Daerah).")
@@ -26,6 +27,12 @@ class OrgUnitType(relay.Node):
     revision: int
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["OrgUnitType | None"]:
+        return await scoped_nodes(info, OrgUnit, ids, cls.from_model)
 
     @classmethod
     def from_model(cls, unit: OrgUnit) -> "OrgUnitType":

@@ -4,6 +4,7 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
+from beanie import PydanticObjectId
 from strawberry import relay
 
 from models import Partner
@@ -15,7 +16,7 @@ from schema.context import Info
 from schema.enums import PartnerKindEnum, PartnerStatusEnum
 from schema.errors import UserError, query
 from schema.inputs import provided
-from schema.relay import Connection, SortDirection, decode_id, page_request
+from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
 
 
 @strawberry.type
@@ -56,6 +57,12 @@ class PartnerType(relay.Node):
     @strawberry.field(description="Empty unless you are the city's staff or this partner.")
     def contacts(self, info: Info) -> list[Contact]:
         return [Contact(**c.model_dump()) for c in shown(info.context.viewer, self.model).contacts]
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["PartnerType | None"]:
+        return await scoped_nodes(info, Partner, ids, cls.from_model)
 
     @classmethod
     def from_model(cls, partner: Partner) -> "PartnerType":

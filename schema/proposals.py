@@ -36,7 +36,14 @@ from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
-from schema.relay import Connection, SortDirection, decode_id, page_request
+from schema.relay import (
+    Connection,
+    SortDirection,
+    decode_id,
+    embedded_nodes,
+    page_request,
+    scoped_nodes,
+)
 
 PROPOSAL_REFERENCES = {
     "partner_ids": ("Partner", "partner_ids"),
@@ -75,6 +82,12 @@ class ProposalAttachmentType(relay.Node, DocumentTextFields):
         return ProposalAttachmentType.from_model(
             self.owner.attachment(self.supersedes_id), self.owner
         )
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["ProposalAttachmentType | None"]:
+        return await embedded_nodes(info, Proposal, "attachments", ids, cls.from_model)
 
     @classmethod
     def from_model(cls, doc: DocumentRef, owner: Proposal) -> "ProposalAttachmentType":
@@ -136,6 +149,12 @@ class ProposalType(relay.Node):
     created_at: datetime
     updated_at: datetime
     model: strawberry.Private[Proposal]
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["ProposalType | None"]:
+        return await scoped_nodes(info, Proposal, ids, cls.from_model)
 
     @classmethod
     def from_model(cls, p: Proposal) -> "ProposalType":
@@ -352,8 +371,8 @@ class ProposalQueries:
         description="Public: the status of a proposal by its tracking code (no content); "
         "null if no submitted proposal has that code."
     )
-    async def proposal_status(self, tracking_code: str) -> ProposalStatusReport | None:
-        found = await proposals.proposal_status(tracking_code)
+    async def proposal_status(self, info: Info, tracking_code: str) -> ProposalStatusReport | None:
+        found = await proposals.proposal_status(info.context, tracking_code)
         if found is None:
             return None
         return ProposalStatusReport(

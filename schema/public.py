@@ -29,6 +29,7 @@ from models.public_content import (
 )
 from resolvers import agreements, public
 from resolvers.pagination import Page, PageRequest, SortKey
+from resolvers.scoped import Use
 from schema.agreement_mutations import safe_filename
 from schema.agreements import DOWNLOAD_PATH, Actor
 from schema.audit import audited_mutation
@@ -42,7 +43,7 @@ from schema.enums import (
 )
 from schema.errors import UserError, query
 from schema.inputs import provided
-from schema.relay import Connection, SortDirection, decode_id, page_request
+from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
 
 NOTE_HELP = "Why it changed; kept with the version."
 REVISION_HELP = "The revision you read; if it changed since, you get CONFLICT."
@@ -141,6 +142,12 @@ class ProcedureType(ProcedureContentFields, relay.Node):
     model: strawberry.Private[Procedure]
 
     @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["ProcedureType | None"]:
+        return await scoped_nodes(info, Procedure, ids, cls.from_model)
+
+    @classmethod
     def from_model(cls, item: Procedure) -> "ProcedureType":
         return cls(
             id=str(item.id),
@@ -198,6 +205,12 @@ class FaqEntryType(FaqContentFields, relay.Node):
     updated_at: datetime
     revision: int
     model: strawberry.Private[FaqEntry]
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["FaqEntryType | None"]:
+        return await scoped_nodes(info, FaqEntry, ids, cls.from_model)
 
     @classmethod
     def from_model(cls, entry: FaqEntry) -> "FaqEntryType":
@@ -275,6 +288,12 @@ class TemplateType(TemplateContentFields, relay.Node):
     model: strawberry.Private[Template]
 
     @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["TemplateType | None"]:
+        return await scoped_nodes(info, Template, ids, cls.from_model)
+
+    @classmethod
     def from_model(cls, template: Template) -> "TemplateType":
         return cls(
             id=str(template.id),
@@ -323,6 +342,12 @@ class PublicAgreement(relay.Node):
     status: AgreementStatusEnum  # type: ignore[valid-type]
     partner_ids: strawberry.Private[list[PydanticObjectId]]
     org_unit_ids: strawberry.Private[list[PydanticObjectId]]
+
+    @classmethod
+    async def load_nodes(
+        cls, info: Info, ids: list[PydanticObjectId]
+    ) -> list["PublicAgreement | None"]:
+        return await scoped_nodes(info, Agreement, ids, cls.from_model, Use.PUBLIC)
 
     @classmethod
     def from_model(cls, a: Agreement) -> "PublicAgreement":

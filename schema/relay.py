@@ -8,8 +8,12 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
+from models.base import Record
 from models.errors import DomainError, ErrorCode
+from resolvers import scoped
 from resolvers.pagination import Page, PageRequest
+from resolvers.scoped import Use
+from schema.context import Info
 
 
 def global_id(type_name: str, raw_id: Any) -> str:
@@ -38,6 +42,32 @@ def decode_id(value: strawberry.ID | str, type_name: str, field: str) -> Pydanti
 
 def decode_ids(values: list[strawberry.ID], type_name: str, field: str) -> list[PydanticObjectId]:
     return [decode_id(v, type_name, field) for v in values]
+
+
+async def scoped_nodes[M: Record, T](
+    info: Info,
+    model: type[M],
+    ids: list[PydanticObjectId],
+    convert: Callable[[M], T],
+    use: Use = Use.READ,
+) -> list[T | None]:
+    """A node type's `load_nodes` (schema/nodes.py): its records by id, through the scoped
+    read."""
+    found = await scoped.by_ids(info.context.viewer, model, ids, use)
+    return [None if record is None else convert(record) for record in found]
+
+
+async def embedded_nodes[M: Record, T](
+    info: Info,
+    model: type[M],
+    field: str,
+    ids: list[PydanticObjectId],
+    convert: Callable[[Any, M], T],
+) -> list[T | None]:
+    """`load_nodes` of items embedded in records (documents, attachments): each readable
+    with its record."""
+    found = await scoped.embedded_by_id(info.context.viewer, model, field, ids)
+    return [None if pair is None else convert(*pair) for pair in found]
 
 
 def page_request(

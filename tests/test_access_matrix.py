@@ -88,6 +88,11 @@ async def world(api: Api) -> World:
         FILE,
     )
     assert template["uploadTemplate"]["errors"] == [], template
+    procedure = await api.ok(
+        "updateProcedure",
+        "procedure { id }",
+        {"cooperationType": "KSDPK", "title": "Tata cara", "steps": [{"title": "Ajukan"}]},
+    )
     user_id, _ = await member(api, "REVIEWER")
     _, read_only = await member(api, "ADMIN", can_write=False)
     ids = {
@@ -95,6 +100,8 @@ async def world(api: Api) -> World:
         "document": document["id"],
         "file": document["downloadUrl"],
         "proposal": proposal["id"],
+        "attachment": proposal["attachments"][0]["id"],
+        "procedure": procedure["procedure"]["id"],
         "tracking": proposal["trackingCode"],
         "evaluation": evaluation["evaluation"]["id"],
         "event": event["event"]["id"],
@@ -164,6 +171,24 @@ QUERIES: dict[str, tuple[str, frozenset[str]]] = {
     "enumLabels": ('{ enumLabels(types: ["AgreementStatus"]) { label } }', EVERYONE),
     # Each viewer finds only the documents it may read; the search itself needs a sign-in.
     "searchDocuments": ('{ searchDocuments(query: "kerja") { totalCount } }', SIGNED_IN),
+}
+
+# Node type → (the world's id of one, who reads it through `node(id:)`).
+NODES: dict[str, tuple[str, frozenset[str]]] = {
+    "Agreement": ("{agreement}", X_READERS),
+    "DocumentRef": ("{document}", X_READERS),
+    # A partner's users read their own organisation only.
+    "Partner": ("{p1}", SIGNED_IN - {"PARTNER_B"}),
+    "OrgUnit": ("{unit_a}", SIGNED_IN),
+    # Another person's account: the cooperation unit's to read.
+    "User": ("{user}", ADMIN_READERS),
+    "Proposal": ("{proposal}", QUEUE_READERS | PROPOSER),
+    "ProposalAttachment": ("{attachment}", QUEUE_READERS | PROPOSER),
+    "Evaluation": ("{evaluation}", X_MONITORS),
+    "PublicAgreement": ("{public_agreement}", EVERYONE),
+    "Procedure": ("{procedure}", EVERYONE),
+    "FaqEntry": ("{faq}", EVERYONE),
+    "Template": ("{template}", EVERYONE),
 }
 
 # Mutation → (its input, files to send with it, who gets through).
@@ -410,6 +435,8 @@ async def test_every_root_field_and_route_has_a_row(api: Api) -> None:
     data = await api.gql("{ __schema { types { name fields { name } } } }")
     assert root_fields(data["__schema"], "Query") == set(QUERIES)
     assert root_fields(data["__schema"], "Mutation") == set(MUTATIONS)
+    nodes = await api.gql('{ __type(name: "Node") { possibleTypes { name } } }')
+    assert {t["name"] for t in nodes["__type"]["possibleTypes"]} == set(NODES)
 
 
 async def test_the_access_matrix(api: Api) -> None:
@@ -418,6 +445,7 @@ async def test_the_access_matrix(api: Api) -> None:
         **w.ids,
         "unit_a_raw": raw_id(w.ids["unit_a"]),
         "agreement_raw": raw_id(w.ids["agreement"]),
+        "public_agreement": gid("PublicAgreement", raw_id(w.ids["agreement"])),
     }
     mismatches = []
     for field, (query, allowed) in QUERIES.items():
@@ -426,6 +454,12 @@ async def test_the_access_matrix(api: Api) -> None:
             through = not denied(body)
             if through != (role in allowed):
                 mismatches.append(("query", field, role, "through" if through else "denied"))
+    for type_name, (node_id, allowed) in NODES.items():
+        for role in ROLES:
+            body = await w.clients[role].raw(fill(f'{{ node(id: "{node_id}") {{ id }} }}', ids))
+            through = not denied(body)
+            if through != (role in allowed):
+                mismatches.append(("node", type_name, role, "through" if through else "denied"))
     n = 0
     # A role that gets through may change the world (withdraw the proposal, log out): the
     # denied roles go first, and "through" includes business-rule refusals.
