@@ -203,8 +203,8 @@ class SecurityHeadersMiddleware:
 
 
 class AnonymousRateLimit:
-    """Requests without valid credentials are limited per client address (this process's
-    count; see the README); over the limit they get 429 RATE_LIMITED with Retry-After.
+    """Requests without valid credentials are limited per client address (one count for
+    every API process); over the limit they get 429 RATE_LIMITED with Retry-After.
     Only the API is limited: health checks and the web app's own files (pages, scripts,
     GraphiQL's assets, which a browser fetches without credentials even for a signed-in
     user) are not."""
@@ -227,7 +227,7 @@ class AnonymousRateLimit:
         limiter: RateLimiter | None = state.rate_limiter
         wait = None
         if limiter is not None and not viewer.signed_in:
-            wait = limiter.take(request.client.host if request.client else "-")
+            wait = await limiter.take(request.client.host if request.client else "-")
         if wait is None:
             await self.app(scope, receive, send)
             return
