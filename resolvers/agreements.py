@@ -14,7 +14,7 @@ from models.agreement import Amendment
 from models.base import checked, stale
 from models.chronology import ChronologyEvent, start_of_day
 from models.document_text import DocumentText
-from models.documents import DocumentRef
+from models.documents import DocumentRef, StoredFile
 from models.enums import (
     AgreementForm,
     AgreementStatus,
@@ -33,7 +33,7 @@ from resolvers.access import (
 )
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
-from resolvers.idempotency import Once
+from resolvers.idempotency import Once, store_once
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
 # A concurrent change to an agreement (another upload, an edit) should not fail an upload
@@ -403,47 +403,36 @@ async def upload_document(
     first = await once.previous()
     if first is not None:
         return await _replay_document(ctx, first)
-    files = ctx.database.files
-    stored = await files.store(
-        file,
-        filename,
-        max_bytes=ctx.settings.max_upload_bytes,
-        owner=ctx.viewer.id,
-        daily_quota=ctx.settings.upload_quota_bytes,
-    )
-    try:
+
+    async def attach(
+        stored: StoredFile,
+    ) -> tuple[tuple[DocumentRef, Agreement], bool]:
+        current = agreement
         for _ in range(ATTACH_ATTEMPTS):
             doc = DocumentRef(
                 **stored.model_dump(),
                 type=doc_type,
                 title=title,
-                version=agreement.next_document(supersedes, doc_type),
+                version=current.next_document(supersedes, doc_type),
                 supersedes=supersedes,
                 uploaded_by=ctx.viewer.actor,
             )
             try:
-                (doc, updated), fresh = await once.run(
-                    partial(_document_added, agreement, doc, ctx.viewer.actor),
+                return await once.run(
+                    partial(_document_added, current, doc, ctx.viewer.actor),
                     _document_ids,
                     partial(_replay_document, ctx),
                 )
-                break
             except DomainError as error:
                 if error.code != ErrorCode.CONFLICT or error.field != "revision":
                     raise
-                agreement = await _contributable(ctx, agreement_id)
-        else:
-            raise stale("Agreement")
-    except BaseException:
-        await files.delete(stored.file_id)
-        raise
-    if fresh:
-        await files.mark_attached(stored.file_id)
-        await DocumentText.enqueue(stored)
-    else:
-        # A twin of this request got there first: its file is the one kept.
-        await files.delete(stored.file_id)
-    return doc, updated
+                current = await _contributable(ctx, agreement_id)
+        raise stale("Agreement")
+
+    result, kept = await store_once(ctx, file, filename, attach)
+    if kept is not None:
+        await DocumentText.enqueue(kept)
+    return result
 
 
 async def _document_added(

@@ -611,6 +611,28 @@ async def test_editing_drafts_and_attachments(api: Api) -> None:
     )["node"] is None
 
 
+async def test_a_retried_attachment_upload_stores_one_file(api: Api) -> None:
+    c = await cast(api)
+    draft = await propose(c.partner)
+    key = "3e9d1c0a-surat-permohonan"
+    first = await attached(c.partner, draft["id"], idempotency_key=key)
+    files = await api.count("files.files")
+    again = await attached(c.partner, draft["id"], idempotency_key=key)
+    assert again["document"]["id"] == first["document"]["id"]
+    assert again["proposal"]["attachments"] == [{"id": first["document"]["id"]}]
+    assert await api.count("files.files") == files
+    # The same key with a different request is refused and stores nothing.
+    other = (await attach(c.partner, draft["id"], title="Lain", idempotency_key=key)).json()
+    assert codes(other["data"]["uploadProposalAttachment"]) == [
+        ("idempotencyKey", "IDEMPOTENCY_KEY_REUSED")
+    ]
+    assert await api.count("files.files") == files
+    # Keys are per user: another proposer's same key is a request of its own.
+    officer_draft = await propose(c.officer)
+    await attached(c.officer, officer_draft["id"], idempotency_key=key)
+    assert await api.count("files.files") == files + 1
+
+
 async def test_who_sees_which_proposal(api: Api) -> None:
     c = await cast(api)
     draft = await reach(c, "DRAFT", title="Draf mitra")
