@@ -11,7 +11,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from models import Agreement, IdempotencyKey, OrgUnit, Partner
 from models.actor import ActorRef
 from models.agreement import Amendment
-from models.base import checked, stale
+from models.base import checked
 from models.chronology import ChronologyEvent, start_of_day
 from models.document_text import DocumentText
 from models.documents import DocumentRef, StoredFile
@@ -31,6 +31,7 @@ from resolvers.access import (
     require_agreement_contributor,
     require_agreement_editor,
 )
+from resolvers.conflicts import on_fresh_copy
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
 from resolvers.idempotency import Once, store_once
@@ -404,11 +405,8 @@ async def upload_document(
     if first is not None:
         return await _replay_document(ctx, first)
 
-    async def attach(
-        stored: StoredFile,
-    ) -> tuple[tuple[DocumentRef, Agreement], bool]:
-        current = agreement
-        for _ in range(ATTACH_ATTEMPTS):
+    async def attach(stored: StoredFile) -> tuple[tuple[DocumentRef, Agreement], bool]:
+        async def add(current: Agreement) -> tuple[tuple[DocumentRef, Agreement], bool]:
             doc = DocumentRef(
                 **stored.model_dump(),
                 type=doc_type,
@@ -417,17 +415,14 @@ async def upload_document(
                 supersedes=supersedes,
                 uploaded_by=ctx.viewer.actor,
             )
-            try:
-                return await once.run(
-                    partial(_document_added, current, doc, ctx.viewer.actor),
-                    _document_ids,
-                    partial(_replay_document, ctx),
-                )
-            except DomainError as error:
-                if error.code != ErrorCode.CONFLICT or error.field != "revision":
-                    raise
-                current = await _contributable(ctx, agreement_id)
-        raise stale("Agreement")
+            return await once.run(
+                partial(_document_added, current, doc, ctx.viewer.actor),
+                _document_ids,
+                partial(_replay_document, ctx),
+            )
+
+        reload = partial(_contributable, ctx, agreement_id)
+        return await on_fresh_copy(agreement, add, reload, ATTACH_ATTEMPTS)
 
     result, kept = await store_once(ctx, file, filename, attach)
     if kept is not None:

@@ -35,6 +35,7 @@ from resolvers.access import (
     require_signed_in,
 )
 from resolvers.chronology import city_time
+from resolvers.conflicts import on_fresh_copy
 from resolvers.context import Context
 from resolvers.idempotency import Once, store_once
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
@@ -340,19 +341,17 @@ async def upload_evidence(
             from_exif=found.found,
             uploaded_by=ctx.viewer.actor,
         )
-        current = evaluation
-        for _ in range(ATTEMPTS):
-            try:
-                return await once.run(
-                    partial(_attached, current, item),
-                    _evidence_ids,
-                    partial(_replay_evidence, ctx),
-                )
-            except DomainError as error:
-                if not _is_conflict(error):
-                    raise
-                current, _ = await _evaluation(ctx, evaluation_id)
-        raise stale("Evaluation")
+
+        async def add(current: Evaluation) -> tuple[tuple[Evidence, Evaluation], bool]:
+            return await once.run(
+                partial(_attached, current, item), _evidence_ids, partial(_replay_evidence, ctx)
+            )
+
+        async def reload() -> Evaluation:
+            current, _ = await _evaluation(ctx, evaluation_id)
+            return current
+
+        return await on_fresh_copy(evaluation, add, reload, ATTEMPTS)
 
     result, _ = await store_once(ctx, upload.file, upload.filename, attach)
     return result

@@ -11,7 +11,6 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from i18n import Money, later
 from models import Agreement, IdempotencyKey, OrgUnit, Partner, Proposal, User
-from models.base import stale
 from models.document_text import DocumentText
 from models.documents import DocumentRef, StoredFile
 from models.enums import (
@@ -39,6 +38,7 @@ from resolvers.access import (
     require_signed_in,
     sees_review_notes,
 )
+from resolvers.conflicts import on_fresh_copy
 from resolvers.context import CITY_TIMEZONE, Context
 from resolvers.idempotency import Once, store_once
 from resolvers.notifications import Message, notify_safely, subject, users_with_role
@@ -295,8 +295,7 @@ async def upload_attachment(
         return await _replay_attachment(ctx, first)
 
     async def attach(stored: StoredFile) -> tuple[tuple[DocumentRef, Proposal], bool]:
-        current = proposal
-        for _ in range(ATTACH_ATTEMPTS):
+        async def add(current: Proposal) -> tuple[tuple[DocumentRef, Proposal], bool]:
             doc = DocumentRef(
                 **stored.model_dump(),
                 type=doc_type,
@@ -305,17 +304,13 @@ async def upload_attachment(
                 supersedes=supersedes,
                 uploaded_by=ctx.viewer.actor,
             )
-            try:
-                return await once.run(
-                    partial(_attachment_added, current, doc),
-                    _attachment_ids,
-                    partial(_replay_attachment, ctx),
-                )
-            except DomainError as error:
-                if error.code != ErrorCode.CONFLICT or error.field != "revision":
-                    raise
-                current = await _own(ctx, proposal_id)
-        raise stale("Proposal")
+            return await once.run(
+                partial(_attachment_added, current, doc),
+                _attachment_ids,
+                partial(_replay_attachment, ctx),
+            )
+
+        return await on_fresh_copy(proposal, add, partial(_own, ctx, proposal_id), ATTACH_ATTEMPTS)
 
     result, kept = await store_once(ctx, file, filename, attach)
     if kept is not None:

@@ -25,6 +25,7 @@ from resolvers.access import (
     require_history_reader,
 )
 from resolvers.agreements import AgreementFilter, agreement_query
+from resolvers.conflicts import on_fresh_copy
 from resolvers.context import Context
 from resolvers.idempotency import Once, store_once
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
@@ -201,24 +202,20 @@ async def upload_template(
         return await _replay_template(ctx, first)
 
     async def attach(stored: StoredFile) -> tuple[Template, bool]:
+        async def store(current: Template | None) -> tuple[Template, bool]:
+            changes = {**fields, "file": stored}
+            return await once.run(
+                partial(_template_stored, ctx, current, changes, note, revision),
+                _template_ids,
+                partial(_replay_template, ctx),
+            )
+
         # A revision the client names must match; without one, a concurrent edit is re-read
         # and the new file goes on top of it.
-        current = template
-        for _ in range(ATTACH_ATTEMPTS):
-            try:
-                return await once.run(
-                    partial(
-                        _template_stored, ctx, current, {**fields, "file": stored}, note, revision
-                    ),
-                    _template_ids,
-                    partial(_replay_template, ctx),
-                )
-            except DomainError as error:
-                if current is None or revision is not None or error.code != ErrorCode.CONFLICT:
-                    raise
-                assert current.id is not None
-                current = await _editable_template(ctx, current.id)
-        raise stale("Template")
+        if template_id is None or template is None or revision is not None:
+            return await store(template)
+        reload = partial(_editable_template, ctx, template_id)
+        return await on_fresh_copy(template, store, reload, ATTACH_ATTEMPTS)
 
     saved, _ = await store_once(ctx, file, filename, attach)
     return saved
