@@ -13,7 +13,8 @@ from typing import ClassVar
 
 from beanie import Document
 from limits.aio.storage import MovingWindowSupport, Storage
-from pymongo import IndexModel
+from pymongo import IndexModel, WriteConcern
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 
@@ -25,6 +26,14 @@ class RateLimitWindow(Document):
     class Settings:
         name = "rate_limit_windows"
         indexes: ClassVar = [IndexModel("expire_at", expireAfterSeconds=0)]
+
+
+def _windows() -> AsyncCollection:
+    # A request time lost in a crash costs nothing worth waiting for the journal on every
+    # anonymous request (the client's other writes are journaled: see database.py).
+    return RateLimitWindow.get_pymongo_collection().with_options(
+        write_concern=WriteConcern(w=1, j=False)
+    )
 
 
 class WindowStore(Storage, MovingWindowSupport):
@@ -48,7 +57,7 @@ class WindowStore(Storage, MovingWindowSupport):
         if amount > limit:
             return False
         now = self.clock()
-        collection = RateLimitWindow.get_pymongo_collection()
+        collection = _windows()
         selector = {"_id": key, f"entries.{limit - amount}": {"$not": {"$gt": now - expiry}}}
         update = {
             "$push": {"entries": {"$each": [now] * amount, "$position": 0, "$slice": limit}},
@@ -65,19 +74,19 @@ class WindowStore(Storage, MovingWindowSupport):
     async def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         """The oldest request time in the window and how many requests it holds."""
         now = self.clock()
-        record = await RateLimitWindow.get_pymongo_collection().find_one({"_id": key})
+        record = await _windows().find_one({"_id": key})
         recent = [t for t in (record or {}).get("entries", []) if t > now - expiry]
         return (min(recent), len(recent)) if recent else (now, 0)
 
     async def clear(self, key: str) -> None:
-        await RateLimitWindow.get_pymongo_collection().delete_one({"_id": key})
+        await _windows().delete_one({"_id": key})
 
     async def reset(self) -> int | None:
-        return (await RateLimitWindow.get_pymongo_collection().delete_many({})).deleted_count
+        return (await _windows().delete_many({})).deleted_count
 
     async def check(self) -> bool:
         try:
-            await RateLimitWindow.get_pymongo_collection().database.command("ping")
+            await _windows().database.command("ping")
         except PyMongoError:
             return False
         return True
