@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import database
+from models.credentials import use_hashing
 from models.enums import Role
 from models.errors import DomainError, DomainErrors
 from schema import build_schema
@@ -254,6 +255,7 @@ def main() -> None:
     user.add_argument("--org-unit", help="department code, for an OFFICER")
     user.add_argument("--partner", help="partner name, for a PARTNER user")
     args = parser.parse_args()
+    use_hashing(get_settings().password_hashing)
     try:
         run(args)
     except database.EngineStartError as error:

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(default=15, ge=1)
     refresh_token_days: int = Field(default=14, ge=1)
     password_min_length: int = Field(default=10, ge=8)
+    # Argon2id cost of new password hashes. "cheapest" exists for the test suite, whose
+    # hundreds of sign-ins would otherwise spend minutes hashing; production refuses it.
+    password_hashing: Literal["rfc9106-low-memory", "cheapest"] = "rfc9106-low-memory"
     # After this many failed sign-ins, each further failure blocks the account (or address)
     # for base * 2^n seconds, up to the maximum. An address shared by a whole office gets more.
     login_free_attempts: int = 5

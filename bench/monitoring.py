@@ -277,6 +277,10 @@ async def stage(
         data_dir=workdir / "data",
         reminder_interval_seconds=0,
         anonymous_requests_per_minute=0,
+        # The generated agreements name scans that are not stored: an OCR worker would
+        # queue each of them at start-up and write to the engine throughout the timing.
+        ocr_workers=0,
+        fixity_interval_hours=0,
     )
     note = None
     app = create_app(settings, listeners=[log])

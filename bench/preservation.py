@@ -22,6 +22,7 @@ from models import Agreement
 from models.actor import ActorRef
 from models.documents import DocumentRef
 from models.enums import DocumentType
+from models.file_owners import FileHolder
 from models.fixity import FixityTrigger
 from resolvers.fixity import expected_files, run_fixity
 from settings import Settings
@@ -53,7 +54,9 @@ async def add_scans(database: Database, workdir: Path, scan_mb: int) -> int:
         path = workdir / f"scan-{n}.pdf"
         await asyncio.to_thread(write_scan, path, size)
         with path.open("rb") as source:
-            kept = await database.files.store(source, path.name, max_bytes=2 * size * MIB)
+            kept = await database.files.store(
+                source, path.name, holder=FileHolder.AGREEMENT, max_bytes=2 * size * MIB
+            )
         path.unlink()
         doc = DocumentRef(
             **kept.model_dump(), type=DocumentType.OTHER, title=f"Pindaian {n}", uploaded_by=actor

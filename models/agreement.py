@@ -142,6 +142,14 @@ class Agreement(Searchable):
             *search_indexes(),
             IndexModel([("title_key", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
             IndexModel([("signed_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            # The public catalogue (newest signed first) reads the PUBLIC agreements only.
+            IndexModel(
+                [
+                    ("visibility", pymongo.ASCENDING),
+                    ("signed_on", pymongo.ASCENDING),
+                    ("_id", pymongo.ASCENDING),
+                ]
+            ),
             IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
             IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
             IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),

@@ -4,17 +4,23 @@ import hashlib
 import hmac
 import re
 import secrets
+from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
 from models.errors import DomainError, ErrorCode
 
-# Argon2id with the library's defaults (RFC 9106's low-memory profile).
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Argon2id profiles by their PASSWORD_HASHING name. A stored hash carries its own
+# parameters, so changing the profile only changes the hashes made from then on (and sign-in
+# rehashes old ones).
+HASH_PROFILES: dict[str, Parameters] = {
+    "rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY,
+    "cheapest": profiles.CHEAPEST,
+}
+_profile = "rfc9106-low-memory"
+_hasher = PasswordHasher.from_parameters(HASH_PROFILES[_profile])
 # zxcvbn scores 0-4; below 3 a password falls to an offline guessing attack quickly.
 MIN_STRENGTH = 3
 # Longer passphrases gain nothing and make every sign-in hash that much more work; zxcvbn
@@ -57,13 +63,28 @@ def check_password_rules(password: str, min_length: int, hints: list[str]) -> No
         )
 
 
+def use_hashing(profile: str) -> None:
+    """Hash new passwords with this profile from now on, in this process."""
+    global _profile, _hasher
+    _profile = profile
+    _hasher = PasswordHasher.from_parameters(HASH_PROFILES[profile])
+
+
+@cache
+def _dummy_hash(profile: str) -> str:
+    """Verified against when the email is unknown, so both failures take the same time. Made
+    on first use: hashing at full cost would slow every process's start."""
+    return PasswordHasher.from_parameters(HASH_PROFILES[profile]).hash(secrets.token_urlsafe(16))
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        checked = password_hash or _dummy_hash(_profile)
+        return _hasher.verify(checked, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -6,7 +6,20 @@ the path of the embedded file references (each with `file_id`, `filename` and `s
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
+
+
+class FileHolder(StrEnum):
+    """The kind of record a stored file belongs to, recorded in the file's GridFS metadata
+    when it is stored (see resolvers/file_holders.py)."""
+
+    AGREEMENT = "Agreement"
+    PROPOSAL = "Proposal"
+    EVALUATION = "Evaluation"
+    TEMPLATE = "Template"
+    # The searchable PDF OCR made of a scan: it follows the scan's record.
+    RENDITION = "Rendition"
 
 
 @dataclass(frozen=True)
@@ -33,9 +46,9 @@ class FileOwner:
 
 
 FILE_OWNERS = (
-    FileOwner("agreements", "Agreement", "documents"),
-    FileOwner("proposals", "Proposal", "attachments"),
-    FileOwner("evaluations", "Evaluation", "evidence"),
-    FileOwner("templates", "Template", "versions.file"),
+    FileOwner("agreements", FileHolder.AGREEMENT, "documents"),
+    FileOwner("proposals", FileHolder.PROPOSAL, "attachments"),
+    FileOwner("evaluations", FileHolder.EVALUATION, "evidence"),
+    FileOwner("templates", FileHolder.TEMPLATE, "versions.file"),
 )
 OWNERS_BY_COLLECTION = {owner.collection: owner for owner in FILE_OWNERS}

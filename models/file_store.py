@@ -32,6 +32,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from models.clock import utcnow
 from models.documents import ACCEPTED_CONTENT_TYPES, StoredFile
 from models.errors import DomainError, ErrorCode
+from models.file_owners import FileHolder
 from models.fixity import FileState
 
 # GridFS's default chunk size; each read of the source fills CHUNKS_PER_WRITE of them, sent
@@ -94,11 +95,18 @@ def _read_full(file: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
+def _holder(row: dict) -> FileHolder | None:
+    held_by = (row.get("metadata") or {}).get("holder")
+    return FileHolder(held_by) if held_by else None
+
+
 @dataclass(frozen=True)
 class FileLayout:
     file_id: PydanticObjectId
     length: int
     chunk_size: int
+    # None for files stored before holders were recorded.
+    holder: FileHolder | None = None
 
 
 class FileStore:
@@ -133,14 +141,16 @@ class FileStore:
         file: BinaryIO,
         filename: str,
         *,
+        holder: FileHolder,
         max_bytes: int,
         field: str = "file",
         owner: str | None = None,
         daily_quota: int = 0,
     ) -> StoredFile:
         """Stream a seekable local file into GridFS; refuse it whole if it breaks a rule.
-        With an owner and a daily quota (bytes), the owner's files of the last 24 hours and
-        this one together must stay within it."""
+        `holder` is the kind of record that will hold it. With an owner (the uploader) and a
+        daily quota (bytes), the owner's files of the last 24 hours and this one together
+        must stay within it."""
         file.seek(0)
         head = await asyncio.to_thread(file.read, SNIFF_BYTES)
         if not head:
@@ -194,6 +204,7 @@ class FileStore:
                         "contentType": content_type,
                         "attached": False,
                         "owner": owner,
+                        "holder": holder.value,
                         "fixity": FileState.ingested(utcnow()),
                     },
                 }
@@ -240,10 +251,17 @@ class FileStore:
             await self.bucket.delete(file_id)
 
     async def stat(self, file_id: PydanticObjectId) -> FileLayout | None:
-        row = await self.files.find_one({"_id": file_id}, {"length": 1, "chunkSize": 1})
+        row = await self.files.find_one(
+            {"_id": file_id}, {"length": 1, "chunkSize": 1, "metadata.holder": 1}
+        )
         if row is None:
             return None
-        return FileLayout(file_id=file_id, length=row["length"], chunk_size=row["chunkSize"])
+        return FileLayout(
+            file_id=file_id,
+            length=row["length"],
+            chunk_size=row["chunkSize"],
+            holder=_holder(row),
+        )
 
     async def state(self, file_id: PydanticObjectId) -> FileState:
         row = await self.files.find_one({"_id": file_id}, {"metadata.fixity": 1})
@@ -299,18 +317,19 @@ class FileStore:
     async def sweep_unattached(
         self,
         grace: timedelta,
-        is_referenced: Callable[[PydanticObjectId], Awaitable[bool]],
+        is_referenced: Callable[[PydanticObjectId, FileHolder | None], Awaitable[bool]],
     ) -> int:
         """Delete files that no record took within `grace` (a crash between upload and
         attach). A file that a record does reference is marked attached, so it is checked once.
         """
         removed = 0
         cursor = self.files.find(
-            {"metadata.attached": False, "uploadDate": {"$lt": utcnow() - grace}}, {"_id": 1}
+            {"metadata.attached": False, "uploadDate": {"$lt": utcnow() - grace}},
+            {"_id": 1, "metadata.holder": 1},
         )
         async for row in cursor:
             file_id = PydanticObjectId(row["_id"])
-            if await is_referenced(file_id):
+            if await is_referenced(file_id, _holder(row)):
                 await self.mark_attached(file_id)
             else:
                 await self.delete(file_id)

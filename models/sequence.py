@@ -4,6 +4,8 @@ One atomic `$inc` per number: concurrent callers, in one process or many, each g
 value. A number taken by a write that then failed is skipped, never reused.
 """
 
+from contextlib import suppress
+
 from beanie import Document
 from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -33,12 +35,11 @@ async def _increment(
 
 async def _create(name: str) -> None:
     """Start the counter at zero unless someone already has."""
-    try:
+    # A racing creator got there first: the counter exists, which is all that is needed.
+    with suppress(DuplicateKeyError):
         await Counter.get_pymongo_collection().update_one(
             {"_id": name}, {"$setOnInsert": {"value": 0}}, upsert=True
         )
-    except DuplicateKeyError:
-        pass
 
 
 async def next_value(name: str, session: AsyncClientSession | None = None) -> int:

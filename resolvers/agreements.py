@@ -23,6 +23,7 @@ from models.enums import (
     PartnerStatus,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.file_owners import FileHolder
 from models.search import keys_filter
 from models.transactions import in_transaction
 from resolvers.access import (
@@ -424,7 +425,7 @@ async def upload_document(
         reload = partial(_contributable, ctx, agreement_id)
         return await on_fresh_copy(agreement, add, reload, ATTACH_ATTEMPTS)
 
-    result, kept = await store_once(ctx, file, filename, attach)
+    result, kept = await store_once(ctx, FileHolder.AGREEMENT, file, filename, attach)
     if kept is not None:
         await DocumentText.enqueue(kept)
     return result

@@ -7,12 +7,13 @@ with its original name under the record that holds it
 `manifest-sha256.txt` covers every byte; `bag-info.txt` names the system version, the schema
 version and the counts. Any BagIt tool can check a bag without SIKERMA.
 
-The snapshot is consistent while the server runs: the records are read first, then exactly
-the files they hold are copied, and only their GridFS rows are kept. Files are never changed
-once stored, so each copied file is the one its record names; a file uploaded after its
-collection was read is simply not in this bag, and no record in the bag names a file that is
-missing from it. (Records are read one collection after another, not at one instant: a record
-written meanwhile may be in one collection's file and not in another's.)
+The snapshot is consistent while the server runs: the records are read first, the holders
+of files before the rest, then exactly the files they hold are copied, and only their GridFS
+rows are kept. Files are never changed once stored, so each copied file is the one its record
+names; a file uploaded after its holder's collection was read is simply not in this bag, and
+neither are the records about it (its text, its pages), read later: no record in the bag names
+a file that is missing from it. (Records are read one collection after another, not at one
+instant: a record written meanwhile may be in one collection's file and not in another's.)
 
 A restore goes only into an empty database and checks the whole bag first; it brings back
 every record with its `_id`, revision and hash chain, and every file byte for byte under its
@@ -56,6 +57,12 @@ INFO_RECORDS = "SIKERMA-Records-"
 INFO_FILES = "SIKERMA-Files"
 INFO_FILE_BYTES = "SIKERMA-File-Bytes"
 INSERT_BATCH = 500
+# Records about one stored file rather than holders of it (collection → the file's field, and
+# the field of a file made from it, such as OCR's searchable PDF, which goes in with them).
+ABOUT_FILES: dict[str, tuple[str, str | None]] = {
+    "document_texts": ("file_id", "rendition"),
+    "document_pages": ("file_id", None),
+}
 UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
@@ -94,6 +101,12 @@ def _collection_names(names: list[str]) -> list[str]:
     return sorted(n for n in names if not n.startswith("system.") and n not in (FILES, CHUNKS))
 
 
+def _holders_first(names: list[str]) -> list[str]:
+    """The order a backup reads collections in: what it copies files for is known before the
+    records about files are read."""
+    return sorted(names, key=lambda name: name not in OWNERS_BY_COLLECTION)
+
+
 # --- backup --------------------------------------------------------------------------------
 
 
@@ -130,14 +143,20 @@ async def _write_payload(database: Database, dest: Path) -> BagSummary:
     summary = BagSummary(dest, SYSTEM_VERSION, SCHEMA_VERSION)
     (dest / COLLECTIONS_DIR).mkdir()
     held: dict[Any, Path] = {}  # file id → where it goes, under its first holder
-    for name in _collection_names(await db.list_collection_names()):
+    for name in _holders_first(_collection_names(await db.list_collection_names())):
         owner = OWNERS_BY_COLLECTION.get(name)
+        about, made_from = ABOUT_FILES.get(name, (None, None))
         count = 0
         with (dest / COLLECTIONS_DIR / f"{name}.ndjson").open("w", encoding="utf-8") as out:
             async for row in db[name].find({}).sort("_id", 1):
+                if about is not None and row[about] not in held:
+                    continue  # about a file uploaded after its holder was read
                 out.write(_line(row))
                 count += 1
-                for ref in owner.refs(row) if owner else ():
+                refs = list(owner.refs(row)) if owner else []
+                if made_from is not None and row.get(made_from):
+                    refs.append(row[made_from])
+                for ref in refs:
                     held.setdefault(
                         ref["file_id"],
                         Path(FILES_DIR, name, str(row["_id"]), str(ref["file_id"]))

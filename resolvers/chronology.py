@@ -24,6 +24,7 @@ from models.document_text import DocumentText
 from models.documents import DocumentRef, StoredFile
 from models.enums import ChronologyKind, DocumentType
 from models.errors import DomainError, ErrorCode
+from models.file_owners import FileHolder
 from resolvers.access import (
     agreement_scope,
     can_read_agreement,
@@ -127,6 +128,7 @@ async def add_event(
                 await ctx.database.files.store(
                     new.file,
                     new.filename,
+                    holder=FileHolder.AGREEMENT,
                     max_bytes=ctx.settings.max_upload_bytes,
                     field=f"newDocuments.{number}",
                     owner=ctx.viewer.id,

@@ -22,6 +22,7 @@ from models.enums import (
 )
 from models.errors import DomainError, ErrorCode
 from models.evaluation import Evidence
+from models.file_owners import FileHolder
 from models.periods import Period
 from models.photo_metadata import PhotoMetadata, read_photo_metadata
 from models.transactions import in_transaction
@@ -353,7 +354,7 @@ async def upload_evidence(
 
         return await on_fresh_copy(evaluation, add, reload, ATTEMPTS)
 
-    result, _ = await store_once(ctx, upload.file, upload.filename, attach)
+    result, _ = await store_once(ctx, FileHolder.EVALUATION, upload.file, upload.filename, attach)
     return result
 
 

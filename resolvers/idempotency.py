@@ -20,6 +20,7 @@ from pymongo.errors import DuplicateKeyError
 from models import IdempotencyKey
 from models.documents import StoredFile
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.file_owners import FileHolder
 from models.idempotency import ClientKey, fingerprint
 from models.transactions import in_transaction
 from resolvers.context import Context
@@ -104,17 +105,20 @@ class Once:
 
 async def store_once[T](
     ctx: Context,
+    holder: FileHolder,
     file: BinaryIO,
     filename: str,
     attach: Callable[[StoredFile], Awaitable[tuple[T, bool]]],
 ) -> tuple[T, StoredFile | None]:
-    """Store an upload under the viewer's quota, then `attach(stored)` it to its record
-    (through `Once.run`). The file is removed if attaching fails, and when a twin request's
-    file was attached first (then None is returned for it): no file is left unreferenced."""
+    """Store an upload (for a record of kind `holder`) under the viewer's quota, then
+    `attach(stored)` it to its record (through `Once.run`). The file is removed if attaching
+    fails, and when a twin request's file was attached first (then None is returned for
+    it): no file is left unreferenced."""
     files = ctx.database.files
     stored = await files.store(
         file,
         filename,
+        holder=holder,
         max_bytes=ctx.settings.max_upload_bytes,
         owner=ctx.viewer.id,
         daily_quota=ctx.settings.upload_quota_bytes,

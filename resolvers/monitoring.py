@@ -1,9 +1,10 @@
 """Monitoring across agreements: evaluations due, alerts and the dashboard.
 
-Each is one aggregation over the agreements (a `$facet` with a branch per figure, the
-evaluations joined with `$lookup`), whatever the number of agreements. Only the results
-(counts, alert rows) come back to Python. The pipelines avoid what the embedded engine does
-slowly: `$addToSet`, long `$in`/`$nin` lists and `$lookup` sub-pipelines.
+Each is one aggregation over the agreements (a `$facet` with a branch per figure, each
+agreement grouped with its evaluations, see `with_evaluations`), whatever the number of
+agreements. Only the results (counts, alert rows) come back to Python. The pipelines avoid
+what the embedded engine does slowly: a `$lookup` per agreement, `$addToSet`, long
+`$in`/`$nin` lists and `$lookup` sub-pipelines.
 """
 
 import base64
@@ -80,15 +81,58 @@ def in_force_expression(period: Period) -> dict[str, Any]:
 
 
 STARTS = {"$ifNull": ["$starts_on", "$signed_on"]}
-# Each agreement with its evaluations (all periods: a handful per agreement).
-WITH_EVALUATIONS = {
-    "$lookup": {
-        "from": "evaluations",
-        "localField": "_id",
-        "foreignField": "agreement_id",
-        "as": "evaluations",
-    }
-}
+EVALUATION_FIELDS = ("period", "status", "overall_score", "follow_up_actions")
+
+
+def with_evaluations(periods: list[str] | None = None) -> list[dict[str, Any]]:
+    """Stages giving each agreement (as projected so far) its evaluations as `evaluations`:
+    all of them, or those of `periods`.
+
+    Not a `$lookup`: that is one query per agreement, which on the embedded engine costs
+    more than everything else in these pipelines together. Instead the evaluations are read
+    once, added to the stream and grouped with their agreement by its id; evaluations of
+    agreements outside the first `$match` find no agreement and are dropped."""
+    evaluations: list[dict[str, Any]] = []
+    if periods is not None:
+        evaluations.append({"$match": {"period": {"$in": periods}}})
+    evaluations.append(
+        {
+            "$project": {
+                "_id": "$agreement_id",
+                "evaluation": {"_id": "$_id", **{f: f"${f}" for f in EVALUATION_FIELDS}},
+            }
+        }
+    )
+    return [
+        {"$replaceRoot": {"newRoot": {"_id": "$_id", "agreement": "$$ROOT"}}},
+        {"$unionWith": {"coll": "evaluations", "pipeline": evaluations}},
+        {
+            "$group": {
+                "_id": "$_id",
+                "agreement": {"$max": "$agreement"},
+                "evaluations": {"$push": "$evaluation"},
+            }
+        },
+        {"$match": {"agreement": {"$ne": None}}},
+        # mongoeco pushes a null for each agreement row (which has no `evaluation`).
+        {
+            "$replaceRoot": {
+                "newRoot": {
+                    "$mergeObjects": [
+                        "$agreement",
+                        {
+                            "evaluations": {
+                                "$filter": {
+                                    "input": "$evaluations",
+                                    "cond": {"$ne": ["$$this", None]},
+                                }
+                            }
+                        },
+                    ]
+                }
+            }
+        },
+    ]
 
 
 def evaluated(period: Period, statuses: list[str]) -> dict[str, Any]:
@@ -267,7 +311,7 @@ async def compute_alerts(
                 "starts": STARTS,
             }
         },
-        WITH_EVALUATIONS,
+        *with_evaluations(),
         {"$facet": branches},
     ]
     collection = Agreement.get_pymongo_collection()
@@ -435,7 +479,7 @@ async def evaluations_due(
     stages: list[dict[str, Any]] = [
         {"$match": scope},
         {"$project": {"ends_on": 1, "starts": STARTS}},
-        WITH_EVALUATIONS,
+        *with_evaluations([when.previous.code, when.current.code]),
         {
             "$project": {
                 "ends_on": 1,
@@ -448,10 +492,10 @@ async def evaluations_due(
         {"$unwind": "$slot"},
         {"$match": {"$or": wanted}},
     ]
-    page_stages = list(stages)
+    page: list[dict[str, Any]] = []
     if request.after is not None:
         due_on, agreement_id = decode_cursor(request.after, "after")
-        page_stages.append(
+        page.append(
             {
                 "$match": {
                     "$or": [
@@ -461,15 +505,22 @@ async def evaluations_due(
                 }
             }
         )
-    page_stages += [{"$sort": {"slot.due_on": 1, "_id": 1}}, {"$limit": size + 1}]
+    page += [{"$sort": {"slot.due_on": 1, "_id": 1}}, {"$limit": size + 1}]
+    # The page and the count from one pass: finding what is due reads every agreement in
+    # scope with its evaluations, on any engine, so it is done once, not once for each.
     collection = Agreement.get_pymongo_collection()
-    rows = await (await collection.aggregate(page_stages)).to_list()
+    [found] = await (
+        await collection.aggregate(
+            [*stages, {"$facet": {"page": page, "total": [{"$count": "n"}]}}]
+        )
+    ).to_list()
+    rows = found["page"]
+    total = int(found["total"][0]["n"]) if found["total"] else 0
     more = len(rows) > size
     rows = rows[:size]
 
     async def count() -> int:
-        found = await (await collection.aggregate([*stages, {"$count": "n"}])).to_list()
-        return int(found[0]["n"]) if found else 0
+        return total
 
     return Page(
         items=[
@@ -571,12 +622,15 @@ async def dashboard(
         "form": by("$form"),
         "field": by("$field"),
         "unit": [{"$unwind": "$lead_org_unit_ids"}, *by("$lead_org_unit_ids")],
-        # An agreement with two universities counts once for UNIVERSITY.
+        # An agreement with two universities counts once for UNIVERSITY. The agreements are
+        # counted per set of partners first, so the partners are looked up once per set,
+        # not once per agreement.
         "partner_kind": [
+            {"$group": {"_id": "$partner_ids", "n": {"$sum": 1}}},
             {
                 "$lookup": {
                     "from": "partners",
-                    "localField": "partner_ids",
+                    "localField": "_id",
                     "foreignField": "_id",
                     "as": "partners",
                 }
@@ -585,13 +639,14 @@ async def dashboard(
             # array to nothing (docs/engines.md).
             {
                 "$project": {
+                    "n": 1,
                     "kinds": {
                         "$setUnion": [{"$map": {"input": "$partners", "in": "$$this.kind"}}, []]
-                    }
+                    },
                 }
             },
             {"$unwind": "$kinds"},
-            *by("$kinds"),
+            {"$group": {"_id": "$kinds", "n": {"$sum": "$n"}}},
         ],
         "signing_year": [
             {"$match": {"signed_on": {"$ne": None}}},
@@ -661,7 +716,7 @@ async def dashboard(
                 "starts": STARTS,
             }
         },
-        WITH_EVALUATIONS,
+        *with_evaluations(),
         {"$facet": facets},
     ]
     collection = Agreement.get_pymongo_collection()

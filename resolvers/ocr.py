@@ -30,6 +30,7 @@ from models import Agreement, Proposal
 from models.document_text import DocumentPage, DocumentText, TextSource, TextStatus
 from models.documents import DocumentRef, StoredFile
 from models.errors import DomainError, ErrorCode
+from models.file_owners import FileHolder
 from models.search import search_keys
 from resolvers import agreements, proposals
 from resolvers.access import require_admin
@@ -236,7 +237,10 @@ class OcrRunner:
         if searchable.exists():
             with searchable.open("rb") as file:
                 rendition = await self.database.files.store(
-                    file, _rendition_name(job.filename), max_bytes=RENDITION_MAX_BYTES
+                    file,
+                    _rendition_name(job.filename),
+                    holder=FileHolder.RENDITION,
+                    max_bytes=RENDITION_MAX_BYTES,
                 )
         await _store_pages(job.file_id, pages)
         stored = await job.finish(

@@ -101,19 +101,22 @@ def decode_tiered_cursor(cursor: str, field: str, tiers: int) -> tuple[int, Any,
 
 
 def combine(*conditions: dict[str, Any]) -> dict[str, Any]:
-    """All conditions at once."""
+    """All conditions at once: one query document with a field per condition, and `$and`
+    only for a field named twice. SecantusDB plans no index for a query whose top level is
+    an operator (`{"$and": [...]}`), and reads the whole collection for it."""
     combined: dict[str, Any] = {}
-    parts: list[dict[str, Any]] = []
+    repeated: list[dict[str, Any]] = []
     for condition in conditions:
         for name, value in condition.items():
-            if name == "$and":
-                parts.extend(value)
-            else:
-                parts.append({name: value})
-    if len(parts) == 1:
-        combined.update(parts[0])
-    elif parts:
-        combined["$and"] = parts
+            parts = value if name == "$and" else [{name: value}]
+            for part in parts:
+                for field, clause in part.items():
+                    if field in combined:
+                        repeated.append({field: clause})
+                    else:
+                        combined[field] = clause
+    if repeated:
+        combined["$and"] = [*combined.get("$and", []), *repeated]
     return combined
 
 

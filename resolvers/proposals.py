@@ -21,6 +21,7 @@ from models.enums import (
     Role,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.file_owners import FileHolder
 from models.numbering import next_agreement_number
 from models.proposal import HistoryEntry
 from models.search import keys_filter
@@ -312,7 +313,7 @@ async def upload_attachment(
 
         return await on_fresh_copy(proposal, add, partial(_own, ctx, proposal_id), ATTACH_ATTEMPTS)
 
-    result, kept = await store_once(ctx, file, filename, attach)
+    result, kept = await store_once(ctx, FileHolder.PROPOSAL, file, filename, attach)
     if kept is not None:
         await DocumentText.enqueue(kept)
     return result

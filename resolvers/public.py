@@ -15,6 +15,7 @@ from models.base import stale
 from models.documents import StoredFile
 from models.enums import CooperationType, DocumentType
 from models.errors import DomainError, ErrorCode
+from models.file_owners import FileHolder
 from models.public_content import VersionedRecord, VersionMeta
 from resolvers.access import (
     can_download_template,
@@ -217,7 +218,7 @@ async def upload_template(
         reload = partial(_editable_template, ctx, template_id)
         return await on_fresh_copy(template, store, reload, ATTACH_ATTEMPTS)
 
-    saved, _ = await store_once(ctx, file, filename, attach)
+    saved, _ = await store_once(ctx, FileHolder.TEMPLATE, file, filename, attach)
     return saved
 
 

@@ -17,16 +17,23 @@ from pymongo import monitoring
 from database import embedded_engine
 from embedded_engine import CAPABILITIES, Engine
 from models import User
-from models.credentials import hash_password
+from models.credentials import hash_password, use_hashing
 from models.enums import Role
+from resolvers.ocr import OcrRunner
+from resolvers.ocr_availability import detect_availability
 from server import create_app
 from settings import Settings
 from tests.api import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 
-TEST_DATABASE = "sikerma_test"
+# One database per pytest-xdist worker, so workers sharing MONGODB_TEST_URI never meet.
+TEST_DATABASE = f"sikerma_test{os.environ.get('PYTEST_XDIST_WORKER', '')}"
 # The embedded engine the suite runs on (`make test` runs it on each); ignored with
 # MONGODB_TEST_URI.
 ENGINE: Engine = "mongoeco" if os.environ.get("EMBEDDED_ENGINE") == "mongoeco" else "secantus"
+# Full-cost password hashing would spend minutes of the suite on its sign-ins; the server
+# processes and commands the tests start inherit this too.
+os.environ["PASSWORD_HASHING"] = "cheapest"
+use_hashing("cheapest")
 # Hashed once: every test starts with this administrator signed in.
 ADMIN_HASH = hash_password(ADMIN_PASSWORD)
 
@@ -137,3 +144,19 @@ async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> Api:
     admin = await anonymous.signed_in(ADMIN_EMAIL, ADMIN_PASSWORD)
     command_log.reset()
     return admin
+
+
+@pytest.fixture
+async def ocr_installed(settings: Settings) -> None:
+    found = await detect_availability(settings)
+    if found.available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"OCR must be tested in CI, but it is unavailable: {found.reason}")
+    pytest.skip(f"OCR is unavailable here ({found.reason}); see the README to install it")
+
+
+@pytest.fixture
+def runner(api: Api, settings: Settings) -> OcrRunner:
+    """The same runner the server starts, driven by hand: `run_until_idle` works the queue."""
+    return OcrRunner(api.database, settings)

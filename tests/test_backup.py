@@ -1,10 +1,13 @@
 """Backup and restore: a bag of the whole archive comes back identical, and a restore that
 must not happen changes nothing."""
 
+import asyncio
 import hashlib
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,8 @@ from resolvers.backup import (
     check_bag,
     restore,
 )
+from resolvers.ocr import OcrRunner
+from tests import scans
 from tests.api import ADMIN_EMAIL, ADMIN_PASSWORD, PDF, Api
 from tests.files import image
 
@@ -227,3 +232,78 @@ async def test_command_line_backup_verify_and_refusals(
     broken = cli("verify-backup", str(tmp_path / "bag"), uri=database_uri, database_name=name)
     assert broken.returncode == 1
     assert broken.stderr.startswith("invalid:")
+
+
+def file_ids_named(value: Any) -> Iterator[str]:
+    """Every `file_id` anywhere in a record."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "file_id" and inner is not None:
+                yield str(inner)
+            else:
+                yield from file_ids_named(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from file_ids_named(inner)
+
+
+async def test_a_backup_taken_while_uploads_go_on_names_no_missing_file(
+    api: Api, tmp_path: Path, database_uri: str
+) -> None:
+    agreements = [await api.agreement() for _ in range(3)]
+    for n in range(12):
+        await api.uploaded(agreements[n % 3]["id"], PDF + bytes([n]) * 200_000)
+    env = {**os.environ, "MONGODB_URI": database_uri, "DATABASE_NAME": api.database.db.name}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "cli.py",
+        "backup",
+        str(tmp_path / "bag"),
+        cwd=REPO,
+        env=env,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    during = 0
+    while process.returncode is None:
+        await api.uploaded(agreements[during % 3]["id"], PDF + b"baru" * (during + 1))
+        during += 1
+        await asyncio.sleep(0)
+    _, stderr = await process.communicate()
+    assert process.returncode == 0, stderr.decode()
+    assert during >= 2  # the backup really ran beside the uploads
+
+    bag = tmp_path / "bag"
+    check_bag(bag)
+    copied = {json.loads(line)["file_id"] for line in (bag / "data" / FILE_INDEX).open()}
+    named: dict[str, set[str]] = {}
+    for ndjson in (bag / "data" / "collections").glob("*.ndjson"):
+        # A fixity run's findings name files as it found them, missing ones included.
+        if not ndjson.stem.startswith("files.") and ndjson.stem != "fixity_runs":
+            for line in ndjson.open():
+                for file_id in file_ids_named(json_util.loads(line)):
+                    named.setdefault(file_id, set()).add(ndjson.stem)
+    assert len(named) >= 12
+    assert {f: c for f, c in named.items() if f not in copied} == {}
+
+
+async def test_the_searchable_pdf_and_the_text_come_back_with_their_scan(
+    api: Api, runner: OcrRunner, ocr_installed: None, tmp_path: Path
+) -> None:
+    agreement = await api.agreement()
+    await api.uploaded(agreement["id"], scans.scanned_pdf(scans.PAGES[:1]), filename="pks.pdf")
+    assert await runner.run_until_idle() == 1
+    query = (
+        "query($id: ID!) { node(id: $id) { ... on Agreement { documents {"
+        " textStatus searchableRendition { sha256 downloadUrl } } } } }"
+    )
+    [before] = (await api.gql(query, {"id": agreement["id"]}))["node"]["documents"]
+    assert before["textStatus"] == "DONE"
+    await backup(api.database, tmp_path / "bag")
+    await wipe(api.database)
+    await restore(api.database, tmp_path / "bag")
+
+    [after] = (await api.gql(query, {"id": agreement["id"]}))["node"]["documents"]
+    assert after == before
+    searchable = await api.get(after["searchableRendition"]["downloadUrl"])
+    assert hashlib.sha256(searchable.content).hexdigest() == before["searchableRendition"]["sha256"]
+    assert await api.database.db["document_pages"].count_documents({}) == 1

@@ -5,7 +5,7 @@ from typing import Any
 
 from beanie import PydanticObjectId
 
-from server import is_file_referenced
+from resolvers.file_holders import holds_file
 from tests.api import PDF, Api
 from tests.files import EXE
 from tests.monitoring import (
@@ -363,7 +363,7 @@ async def test_evidence_photos_with_exif_and_retries(api: Api) -> None:
     _, outsider = await api.user("OFFICER", orgUnitId=(await api.org_unit())["id"])
     assert (await outsider.get(url)).status_code == 404
     file_id = url.rsplit("/", 1)[1]
-    assert await is_file_referenced(PydanticObjectId(file_id))
+    assert await holds_file(PydanticObjectId(file_id))
 
 
 REFUSED_EVIDENCE: list[tuple[bytes, dict[str, Any], str, str]] = [

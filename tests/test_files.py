@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from beanie import PydanticObjectId
 from bson import ObjectId
 
 from models.clock import frozen_at
 from models.errors import DomainError, ErrorCode
+from models.file_owners import FileHolder
 from models.file_store import FileStore
 from tests.api import PDF, Api
 from tests.files import DOCX, ELF, EXE, ODT, PLAIN_ZIP, image
@@ -208,12 +210,14 @@ async def test_unattached_files_are_swept(api: Api) -> None:
     from models.agreement import Agreement
 
     store = api.database.files
-    orphan = await store.store(io.BytesIO(PDF), "yatim.pdf", max_bytes=10**6)
+    orphan = await store.store(
+        io.BytesIO(PDF), "yatim.pdf", holder=FileHolder.AGREEMENT, max_bytes=10**6
+    )
     agreement = await api.agreement()
     kept = (await api.uploaded(agreement["id"]))["document"]
     await store.files.update_many({}, {"$set": {"metadata.attached": False}})
 
-    async def referenced(file_id: object) -> bool:
+    async def referenced(file_id: object, holder: object) -> bool:
         return await Agreement.find({"documents.file_id": file_id}).count() > 0
 
     assert await store.sweep_unattached(timedelta(0), referenced) == 1
@@ -232,6 +236,35 @@ async def cut_short(store: FileStore, age: timedelta) -> ObjectId:
             {"_id": chunk_id, "files_id": files_id, "n": n, "data": bytes(255 * 1024)}
         )
     return files_id
+
+
+async def test_a_file_records_its_holder_and_older_files_still_serve(api: Api) -> None:
+    """The kind of record that holds a file is in its GridFS metadata, and downloads and the
+    sweep ask that kind alone; a file stored before holders were recorded is looked up in
+    every kind."""
+    from datetime import timedelta
+
+    from resolvers.file_holders import holds_file
+
+    agreement = await api.agreement()
+    doc = (await api.uploaded(agreement["id"]))["document"]
+    file_id = PydanticObjectId(doc["downloadUrl"].rsplit("/", 1)[1])
+    files = api.database.files.files
+    row = await files.find_one({"_id": file_id})
+    assert row is not None
+    assert row["metadata"]["holder"] == "Agreement"
+
+    await files.update_one({"_id": file_id}, {"$set": {"metadata.holder": "Evaluation"}})
+    assert (await api.get(doc["downloadUrl"])).status_code == 404
+    assert not await holds_file(file_id, FileHolder.EVALUATION)
+
+    await files.update_one(
+        {"_id": file_id},
+        {"$unset": {"metadata.holder": ""}, "$set": {"metadata.attached": False}},
+    )
+    assert (await api.get(doc["downloadUrl"])).status_code == 200
+    assert await api.database.files.sweep_unattached(timedelta(0), holds_file) == 0
+    assert (await api.get(doc["downloadUrl"])).status_code == 200
 
 
 async def test_chunks_of_an_upload_cut_short_are_swept(api: Api) -> None:
@@ -319,7 +352,12 @@ async def test_stored_files_are_gridfs_files_any_driver_reads(api: Api) -> None:
     also when the source hands out short reads."""
     content = PDF + bytes((i * 13) % 251 for i in range(1000 * 1024))
     store = api.database.files
-    stored = await store.store(_Trickle(content), "naskah.pdf", max_bytes=10**7)  # type: ignore[arg-type]
+    stored = await store.store(
+        _Trickle(content),  # type: ignore[arg-type]
+        "naskah.pdf",
+        holder=FileHolder.AGREEMENT,
+        max_bytes=10**7,
+    )
     agreement = await api.agreement()
     uploaded = (await api.uploaded(agreement["id"], content))["document"]
     for file_id in (stored.file_id, ObjectId(uploaded["downloadUrl"].rsplit("/", 1)[1])):
@@ -336,7 +374,9 @@ async def test_stored_files_are_gridfs_files_any_driver_reads(api: Api) -> None:
 async def test_file_over_the_limit_leaves_no_chunks(api: Api) -> None:
     content = PDF + bytes(3 * 1024 * 1024)
     with pytest.raises(DomainError) as refused:
-        await api.database.files.store(io.BytesIO(content), "besar.pdf", max_bytes=2 * 1024 * 1024)
+        await api.database.files.store(
+            io.BytesIO(content), "besar.pdf", holder=FileHolder.AGREEMENT, max_bytes=2 * 1024 * 1024
+        )
     assert refused.value.code == ErrorCode.FILE_TOO_LARGE
     assert await api.count("files.chunks") == 0
     assert await api.count("files.files") == 0

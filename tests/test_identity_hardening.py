@@ -8,9 +8,11 @@ import pytest
 from beanie import init_beanie
 
 from demo_data import DEMO_USERS
+from lifespan import UnsafeForProduction
 from models import DOCUMENT_MODELS, User
+from models.credentials import use_hashing
 from models.enums import Role
-from server import UnsafeForProduction, create_app
+from server import create_app
 from settings import Settings
 from tests.api import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 from tests.conftest import TEST_DATABASE
@@ -91,22 +93,30 @@ async def test_an_attacker_elsewhere_cannot_lock_the_owner_out(api: Api) -> None
 
 
 @pytest.fixture
-async def second_app(api: Api) -> AsyncIterator[None]:
+async def second_app(api: Api, settings: Settings) -> AsyncIterator[None]:
     """Starting another app binds the documents to its database client, which its shutdown
-    closes: bind them back to the suite's afterwards."""
+    closes, and sets the process's password hashing: give both back to the suite's after."""
     yield
     await init_beanie(database=api.database.db, document_models=DOCUMENT_MODELS)
+    use_hashing(settings.password_hashing)
 
 
 def production(settings: Settings, **changes: object) -> Settings:
     return settings.model_copy(
-        update={"environment": "production", "database_name": "sikerma_production", **changes}
+        update={
+            "environment": "production",
+            "database_name": "sikerma_production",
+            "password_hashing": "rfc9106-low-memory",
+            **changes,
+        }
     )
 
 
 async def test_production_refuses_to_start_without_a_signing_key(settings: Settings) -> None:
     with pytest.raises(UnsafeForProduction, match="JWT_SECRET"):
         create_app(production(settings, jwt_secret=""))
+    with pytest.raises(UnsafeForProduction, match="PASSWORD_HASHING"):
+        create_app(production(settings, jwt_secret="s" * 40, password_hashing="cheapest"))
     with pytest.raises(UnsafeForProduction, match="demo"):
         create_app(production(settings, jwt_secret="s" * 40), load_demo=True)
 

@@ -8,7 +8,6 @@ files refused before OCR) run everywhere.
 
 import asyncio
 import hashlib
-import os
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -37,22 +36,6 @@ SEARCH = """query($q: String!, $filter: DocumentSearchFilter, $first: Int, $afte
             proposal { id } attachment { id } } } }"""
 AGREEMENTS = """query($filter: AgreementFilter) { agreements(filter: $filter) { nodes { id } } }"""
 RERUN = "textStatus document { id textStatus } attachment { id textStatus }"
-
-
-@pytest.fixture
-async def ocr_installed(settings: Settings) -> None:
-    found = await detect_availability(settings)
-    if found.available:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"OCR must be tested in CI, but it is unavailable: {found.reason}")
-    pytest.skip(f"OCR is unavailable here ({found.reason}); see the README to install it")
-
-
-@pytest.fixture
-def runner(api: Api, settings: Settings) -> OcrRunner:
-    """The same runner the server starts, driven by hand: `run_until_idle` works the queue."""
-    return OcrRunner(api.database, settings)
 
 
 async def documents(api: Api, agreement_id: str) -> list[dict[str, Any]]:

@@ -945,14 +945,14 @@ async def test_a_page_of_proposals_costs_a_bounded_number_of_commands(api: Api) 
 
 
 async def test_files_of_proposals_survive_the_orphan_sweep(api: Api) -> None:
-    from server import is_file_referenced
+    from resolvers.file_holders import holds_file
 
     c = await cast(api)
     draft = await ready(c)
     store = api.database.files
     # As if the process had died between storing the file and marking it attached.
     await api.database.db["files.files"].update_many({}, {"$set": {"metadata.attached": False}})
-    assert await store.sweep_unattached(timedelta(0), is_file_referenced) == 0
+    assert await store.sweep_unattached(timedelta(0), holds_file) == 0
     assert await api.count("files.files", {"metadata.attached": True}) == 2
     for attachment in draft["attachments"]:
         assert (await c.partner.get(attachment["downloadUrl"])).status_code == 200

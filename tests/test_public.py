@@ -9,7 +9,7 @@ import httpx
 import pytest
 from beanie import PydanticObjectId
 
-from server import is_file_referenced
+from resolvers.file_holders import holds_file
 from tests.api import PDF, Api
 from tests.files import DOCX, EXE
 
@@ -295,7 +295,7 @@ async def test_templates_are_versioned_files_anyone_can_download(api: Api) -> No
     assert (await api.get(renewed["downloadUrl"])).status_code == 200
     # Every version's file is the template's: the sweep of interrupted uploads keeps them.
     for url in (first_url, renewed["downloadUrl"]):
-        assert await is_file_referenced(PydanticObjectId(url.rsplit("/", 1)[1]))
+        assert await holds_file(PydanticObjectId(url.rsplit("/", 1)[1]))
 
 
 @pytest.mark.parametrize(
