@@ -34,12 +34,15 @@ run: install web
 	.venv/bin/python server.py --demo
 
 # The whole suite on each embedded engine (or once on the MongoDB at MONGODB_TEST_URI); both
-# runs go on when one fails, and the target fails if either did.
+# runs go on when one fails, and the target fails if either did. Two pytest-xdist workers, each
+# with its own engine, a test module per worker at a time: the tests wait on their engine and
+# on the server processes they start about as much as they compute.
 ENGINES := $(if $(MONGODB_TEST_URI),mongodb,secantus mongoeco)
+TEST_WORKERS ?= 2
 test: install
 	@status=0; for engine in $(ENGINES); do \
 	  echo "=== test suite on $$engine ==="; \
-	  EMBEDDED_ENGINE=$$engine .venv/bin/python -m pytest $(PYTEST_ARGS) || status=1; \
+	  EMBEDDED_ENGINE=$$engine .venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || status=1; \
 	done; exit $$status
 
 lint: install

@@ -20,6 +20,8 @@ from embedded_engine import Engine
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RECORD = PROJECT_ROOT / "bench" / "results" / "suite.json"
 # pytest's last line, e.g. "240 passed, 3 skipped in 95.20s (0:01:35)".
+# As `make test` runs it (TEST_WORKERS, default 2; 0 runs the tests in one process).
+WORKERS = ["-n", os.environ.get("TEST_WORKERS", "2"), "--dist", "loadfile"]
 SUMMARY = re.compile(r"^=*\s*(\d+ (?:passed|failed)[^\n]*?) in [\d.]+s", re.MULTILINE)
 
 
@@ -30,7 +32,7 @@ def run(engines: list[Engine]) -> int:
         print(f"=== test suite on {engine} ===", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
         completed = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *WORKERS],
             cwd=PROJECT_ROOT,
             env={**os.environ, "EMBEDDED_ENGINE": engine, "MONGODB_TEST_URI": ""},
             capture_output=True,

@@ -5,6 +5,7 @@ from starlette.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from middleware.authentication import Authentication
+from middleware.errors import ErrorBoundary
 from middleware.headers import LanguageMiddleware, RequestIdMiddleware, SecurityHeadersMiddleware
 from middleware.rate_limit import AnonymousRateLimit
 from observability import Metrics, ObservabilityMiddleware
@@ -24,6 +25,8 @@ def stack(settings: Settings, metrics: Metrics) -> list[Middleware]:
         *proxy,
         Middleware(LanguageMiddleware),
         Middleware(RequestIdMiddleware),
+        # Inside the request id and language, so a failure's answer carries both.
+        Middleware(ErrorBoundary),
         Middleware(ObservabilityMiddleware, metrics=metrics),
         Middleware(
             CORSMiddleware,

@@ -14,9 +14,12 @@ REFUSAL_STATUS = {
 }
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, request_id: str | None = None
+) -> JSONResponse:
+    extensions = {"code": code} if request_id is None else {"code": code, "requestId": request_id}
     return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
+        {"errors": [{"message": message, "extensions": extensions}]}, status_code=status
     )
 
 

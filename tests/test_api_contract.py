@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from schema import build_schema
-from tests.api import Api
+from tests.api import ADMIN_EMAIL, Api
 
 SDL = Path(__file__).resolve().parent.parent / "schema.graphql"
 
@@ -128,3 +128,15 @@ async def test_security_headers_and_cors(api: Api) -> None:
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
     )
     assert "access-control-allow-origin" not in preflight.headers
+
+
+async def test_errors_outside_graphql_are_masked_and_coded_too(api: Api) -> None:
+    """Authentication runs before GraphQL; a damaged account record fails it there."""
+    await api.database.db.users.update_one({"email": ADMIN_EMAIL}, {"$set": {"role": "RUSAK"}})
+    response = await api.post({"query": "{ me { email } }"}, headers={"X-Request-ID": "trace-43"})
+    assert response.status_code == 500
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "INTERNAL_ERROR", "requestId": "trace-43"}
+    assert "trace-43" in error["message"]
+    assert response.headers["x-request-id"] == "trace-43"
+    assert "RUSAK" not in response.text

@@ -167,9 +167,10 @@ def test_acknowledged_writes_survive_kill_9_of_the_engine_and_of_the_server(
                 },
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=30,
-            ).json()
+            ).json()  # while the engine restarts too: a coded answer, never plain text
         except httpx.TransportError:
             return False
+        assert all(e["extensions"]["code"] for e in response.get("errors", [])), response
         if response.get("data") and response["data"]["createOrgUnit"]["errors"] == []:
             acknowledged.append(code)
             return True
