@@ -11,8 +11,8 @@ from resolvers.rate_limit import RateLimiter
 
 
 class AnonymousRateLimit(HttpMiddleware):
-    """Requests without valid credentials are limited per client address (this process's
-    count; see the README); over the limit they get 429 RATE_LIMITED with Retry-After.
+    """Requests without valid credentials are limited per client address (one count for
+    every API process); over the limit they get 429 RATE_LIMITED with Retry-After.
     Only the API is limited (`API_PATHS`)."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -25,7 +25,7 @@ class AnonymousRateLimit(HttpMiddleware):
         limiter: RateLimiter | None = state.rate_limiter
         wait = None
         if limiter is not None and not viewer.signed_in:
-            wait = limiter.take(request.client.host if request.client else "-")
+            wait = await limiter.take(request.client.host if request.client else "-")
         if wait is None:
             await self.app(scope, receive, send)
             return

@@ -10,6 +10,7 @@ from models.partner import Partner
 from models.persisted_query import PersistedQuery
 from models.proposal import Proposal
 from models.public_content import FaqEntry, Procedure, Template
+from models.rate_limit import RateLimitWindow
 from models.sequence import Counter
 from models.sessions import ApiToken, LoginThrottle, ServerSecret, Session
 from models.user import User
@@ -37,6 +38,7 @@ DOCUMENT_MODELS = [
     JobLease,
     DocumentText,
     DocumentPage,
+    RateLimitWindow,
 ]
 
 __all__ = [
@@ -59,6 +61,7 @@ __all__ = [
     "PersistedQuery",
     "Procedure",
     "Proposal",
+    "RateLimitWindow",
     "ServerSecret",
     "Session",
     "Template",

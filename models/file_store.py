@@ -45,6 +45,7 @@ CHUNKS_PER_READ = 16
 SNIFF_BYTES = 8192
 # File ids looked up per query when sweeping orphan chunks.
 SWEEP_BATCH = 1000
+ORPHAN_CHUNKS = "orphan_chunks"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -115,6 +116,8 @@ class FileStore:
         self.bucket = AsyncGridFSBucket(db, bucket_name)
         self.files: AsyncCollection = db[f"{bucket_name}.files"]
         self.chunks: AsyncCollection = db[f"{bucket_name}.chunks"]
+        # Where the orphan-chunk sweep stopped (see sweep_orphan_chunks).
+        self.sweeps: AsyncCollection = db[f"{bucket_name}_sweeps"]
         self._indexed = False
 
     async def _ensure_indexes(self) -> None:
@@ -126,6 +129,10 @@ class FileStore:
         )
         await self.files.create_index(
             [("filename", ASCENDING), ("uploadDate", ASCENDING)], name="filename_1_uploadDate_1"
+        )
+        # The daily quota reads one owner's files of the last 24 hours, and no others.
+        await self.files.create_index(
+            [("metadata.owner", ASCENDING), ("uploadDate", ASCENDING)], name="owner_uploadDate"
         )
         self._indexed = True
 
@@ -149,6 +156,7 @@ class FileStore:
         if not head:
             raise DomainError(ErrorCode.FILE_EMPTY, "the file is empty", field)
         if owner is not None and daily_quota > 0:
+            await self._ensure_indexes()
             await self._check_quota(owner, daily_quota, file, field)
         content_type = await asyncio.to_thread(sniff_content_type, head, file)
         if content_type is None:
@@ -217,10 +225,14 @@ class FileStore:
         size = file.tell()
         file.seek(0)
         since = utcnow() - timedelta(days=1)
-        rows = self.files.find(
-            {"metadata.owner": owner, "uploadDate": {"$gte": since}}, {"length": 1}
+        cursor = await self.files.aggregate(
+            [
+                {"$match": {"metadata.owner": owner, "uploadDate": {"$gte": since}}},
+                {"$group": {"_id": None, "used": {"$sum": "$length"}}},
+            ]
         )
-        used = sum([int(row.get("length", 0)) async for row in rows])
+        totals = await cursor.to_list()
+        used = int(totals[0]["used"]) if totals else 0
         if used + size > quota:
             raise DomainError(
                 ErrorCode.QUOTA_EXCEEDED,
@@ -328,22 +340,43 @@ class FileStore:
         """Delete chunks that no file document owns, once none of them is newer than
         `grace`. GridFS writes a file's document after its last chunk, so a server killed
         while an upload streams leaves chunks behind that nothing else would ever remove.
-        Chunk ids are ObjectIds made as each chunk is written: their time says how old it is.
-        """
+
+        Chunk ids are ObjectIds made as each chunk is written: their time says how old it
+        is. A sweep reads, through the _id index, only the chunks made since the previous
+        sweep's cutoff, which it keeps in `sweeps`: the newest chunk of any upload falls in
+        exactly one sweep's range, and then all of that upload's chunks are past the grace
+        period. (Clocks of the writing processes may differ by less than `grace`.)"""
         cutoff = ObjectId.from_datetime(utcnow() - grace)
-        owners = await self.chunks.distinct("files_id", {"_id": {"$lt": cutoff}})
+        mark = await self.sweeps.find_one({"_id": ORPHAN_CHUNKS})
+        since = mark["before"] if mark else ObjectId(bytes(12))
+        rows = self.chunks.find(
+            {"_id": {"$gte": since, "$lt": cutoff}}, {"files_id": 1}, batch_size=SWEEP_BATCH
+        ).sort("_id", ASCENDING)
         removed = 0
-        for start in range(0, len(owners), SWEEP_BATCH):
-            batch = owners[start : start + SWEEP_BATCH]
-            present = {
-                row["_id"] async for row in self.files.find({"_id": {"$in": batch}}, {"_id": 1})
-            }
-            for file_id in batch:
-                if file_id in present:
-                    continue
-                # An upload still streaming (slower than the grace period) keeps its chunks.
-                if await self.chunks.find_one({"files_id": file_id, "_id": {"$gte": cutoff}}):
-                    continue
-                result = await self.chunks.delete_many({"files_id": file_id})
-                removed += result.deleted_count
+        owners: set[ObjectId] = set()
+        async for row in rows:
+            owners.add(row["files_id"])
+            if len(owners) == SWEEP_BATCH:
+                removed += await self._remove_orphans(owners, cutoff)
+                owners = set()
+        removed += await self._remove_orphans(owners, cutoff)
+        await self.sweeps.update_one(
+            {"_id": ORPHAN_CHUNKS}, {"$max": {"before": cutoff}}, upsert=True
+        )
+        return removed
+
+    async def _remove_orphans(self, owners: set[ObjectId], cutoff: ObjectId) -> int:
+        """Delete the chunks of those `owners` that have no file document."""
+        if not owners:
+            return 0
+        present = {
+            row["_id"] async for row in self.files.find({"_id": {"$in": list(owners)}}, {"_id": 1})
+        }
+        removed = 0
+        for file_id in owners - present:
+            # An upload still streaming (slower than the grace period) keeps its chunks.
+            if await self.chunks.find_one({"files_id": file_id, "_id": {"$gte": cutoff}}):
+                continue
+            result = await self.chunks.delete_many({"files_id": file_id})
+            removed += result.deleted_count
         return removed

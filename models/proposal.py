@@ -273,9 +273,13 @@ class Proposal(Searchable):
             )
         return previous.version + 1
 
-    async def add_attachment(self, doc: DocumentRef) -> Self:
+    async def add_attachment(
+        self, doc: DocumentRef, session: AsyncClientSession | None = None
+    ) -> Self:
         self.next_attachment(doc.supersedes, doc.type)
-        return await self.compare_and_set({"$push": {"attachments": Encoder().encode(doc)}})
+        return await self.compare_and_set(
+            {"$push": {"attachments": Encoder().encode(doc)}}, session=session
+        )
 
     async def move_partner(
         self,

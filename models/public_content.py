@@ -13,6 +13,7 @@ import pymongo
 from beanie.odm.utils.encoder import Encoder
 from pydantic import BaseModel, Field, StringConstraints
 from pymongo import IndexModel
+from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
 from models.base import Record, stale
@@ -58,11 +59,17 @@ class VersionedRecord(Record):
         )
 
     @classmethod
-    async def publish_first(cls, fields: dict[str, Any], actor: ActorRef, note: str = "") -> Self:
+    async def publish_first(
+        cls,
+        fields: dict[str, Any],
+        actor: ActorRef,
+        note: str = "",
+        session: AsyncClientSession | None = None,
+    ) -> Self:
         """Create the item with its content as version 1."""
         item = cls.build(**fields)
         item.versions = [item._snapshot(item, actor, note)]  # type: ignore[attr-defined]
-        return await item.create_checked()
+        return await item.create_checked(session)
 
     async def revise(
         self,
@@ -70,6 +77,7 @@ class VersionedRecord(Record):
         actor: ActorRef,
         note: str = "",
         expected_revision: int | None = None,
+        session: AsyncClientSession | None = None,
     ) -> Self:
         """Store changed content as a new version; an edit that changes nothing is no version."""
         unknown = set(changes) - set(self.content_fields)
@@ -84,6 +92,7 @@ class VersionedRecord(Record):
         return await self.compare_and_set(
             {"$set": changed, "$push": {"versions": snapshot}},
             expected_revision=expected_revision,
+            session=session,
         )
 
 

@@ -11,10 +11,10 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from models import Agreement, IdempotencyKey, OrgUnit, Partner
 from models.actor import ActorRef
 from models.agreement import Amendment
-from models.base import checked, stale
+from models.base import checked
 from models.chronology import ChronologyEvent, start_of_day
 from models.document_text import DocumentText
-from models.documents import DocumentRef
+from models.documents import DocumentRef, StoredFile
 from models.enums import (
     AgreementForm,
     AgreementStatus,
@@ -28,9 +28,10 @@ from models.search import keys_filter
 from models.transactions import in_transaction
 from resolvers import scoped
 from resolvers.access import require_agreement_contributor, require_agreement_editor
+from resolvers.conflicts import on_fresh_copy
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
-from resolvers.idempotency import Once
+from resolvers.idempotency import Once, store_once
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
 # A concurrent change to an agreement (another upload, an edit) should not fail an upload
@@ -399,48 +400,30 @@ async def upload_document(
     first = await once.previous()
     if first is not None:
         return await _replay_document(ctx, first)
-    files = ctx.database.files
-    stored = await files.store(
-        file,
-        filename,
-        holder=FileHolder.AGREEMENT,
-        max_bytes=ctx.settings.max_upload_bytes,
-        owner=ctx.viewer.id,
-        daily_quota=ctx.settings.upload_quota_bytes,
-    )
-    try:
-        for _ in range(ATTACH_ATTEMPTS):
+
+    async def attach(stored: StoredFile) -> tuple[tuple[DocumentRef, Agreement], bool]:
+        async def add(current: Agreement) -> tuple[tuple[DocumentRef, Agreement], bool]:
             doc = DocumentRef(
                 **stored.model_dump(),
                 type=doc_type,
                 title=title,
-                version=agreement.next_document(supersedes, doc_type),
+                version=current.next_document(supersedes, doc_type),
                 supersedes=supersedes,
                 uploaded_by=ctx.viewer.actor,
             )
-            try:
-                (doc, updated), fresh = await once.run(
-                    partial(_document_added, agreement, doc, ctx.viewer.actor),
-                    _document_ids,
-                    partial(_replay_document, ctx),
-                )
-                break
-            except DomainError as error:
-                if error.code != ErrorCode.CONFLICT or error.field != "revision":
-                    raise
-                agreement = await _contributable(ctx, agreement_id)
-        else:
-            raise stale("Agreement")
-    except BaseException:
-        await files.delete(stored.file_id)
-        raise
-    if fresh:
-        await files.mark_attached(stored.file_id)
-        await DocumentText.enqueue(stored)
-    else:
-        # A twin of this request got there first: its file is the one kept.
-        await files.delete(stored.file_id)
-    return doc, updated
+            return await once.run(
+                partial(_document_added, current, doc, ctx.viewer.actor),
+                _document_ids,
+                partial(_replay_document, ctx),
+            )
+
+        reload = partial(_contributable, ctx, agreement_id)
+        return await on_fresh_copy(agreement, add, reload, ATTACH_ATTEMPTS)
+
+    result, kept = await store_once(ctx, FileHolder.AGREEMENT, file, filename, attach)
+    if kept is not None:
+        await DocumentText.enqueue(kept)
+    return result
 
 
 async def _document_added(

@@ -13,6 +13,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from models import Agreement, Evaluation, IdempotencyKey
 from models.base import checked, stale
 from models.chronology import event, start_of_day
+from models.documents import StoredFile
 from models.enums import (
     ChronologyKind,
     EvaluationStatus,
@@ -32,8 +33,9 @@ from resolvers.access import (
     require_monitoring_reader,
 )
 from resolvers.chronology import city_time
+from resolvers.conflicts import on_fresh_copy
 from resolvers.context import Context
-from resolvers.idempotency import Once
+from resolvers.idempotency import Once, store_once
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 
 # Parallel uploads from one phone change the same evaluation: retry a lost race this often.
@@ -301,16 +303,7 @@ async def upload_evidence(
     if first is not None:
         return await _replay_evidence(ctx, first)
 
-    files = ctx.database.files
-    stored = await files.store(
-        upload.file,
-        upload.filename,
-        holder=FileHolder.EVALUATION,
-        max_bytes=ctx.settings.max_upload_bytes,
-        owner=ctx.viewer.id,
-        daily_quota=ctx.settings.upload_quota_bytes,
-    )
-    try:
+    async def attach(stored: StoredFile) -> tuple[tuple[Evidence, Evaluation], bool]:
         found = PhotoMetadata()
         if stored.content_type in PHOTO_TYPES:
             found = await asyncio.to_thread(read_photo_metadata, upload.file)
@@ -324,27 +317,19 @@ async def upload_evidence(
             from_exif=found.found,
             uploaded_by=ctx.viewer.actor,
         )
-        for _ in range(ATTEMPTS):
-            try:
-                result, fresh = await once.run(
-                    partial(_attached, evaluation, item),
-                    _evidence_ids,
-                    partial(_replay_evidence, ctx),
-                )
-                break
-            except DomainError as error:
-                if not _is_conflict(error):
-                    raise
-                evaluation, _ = await _evaluation(ctx, evaluation_id)
-        else:
-            raise stale("Evaluation")
-    except BaseException:
-        await files.delete(stored.file_id)
-        raise
-    if fresh:
-        await files.mark_attached(stored.file_id)
-    else:  # a twin of this request stored the evidence first
-        await files.delete(stored.file_id)
+
+        async def add(current: Evaluation) -> tuple[tuple[Evidence, Evaluation], bool]:
+            return await once.run(
+                partial(_attached, current, item), _evidence_ids, partial(_replay_evidence, ctx)
+            )
+
+        async def reload() -> Evaluation:
+            current, _ = await _evaluation(ctx, evaluation_id)
+            return current
+
+        return await on_fresh_copy(evaluation, add, reload, ATTEMPTS)
+
+    result, _ = await store_once(ctx, FileHolder.EVALUATION, upload.file, upload.filename, attach)
     return result
 
 

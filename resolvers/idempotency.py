@@ -6,10 +6,11 @@
 `create(session)` makes the record inside a transaction; the key is stored in the same
 transaction, so either both are kept or neither. A retry (or a concurrent twin that lost the
 race on the unique key) gets `replay(first)` and `fresh` False: nothing new was made.
+An upload goes through `store_once`, which keeps its file only if it was attached fresh.
 """
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
 from pydantic import TypeAdapter, ValidationError
@@ -17,7 +18,9 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
 from models import IdempotencyKey
+from models.documents import StoredFile
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.file_owners import FileHolder
 from models.idempotency import ClientKey, fingerprint
 from models.transactions import in_transaction
 from resolvers.context import Context
@@ -98,3 +101,35 @@ class Once:
             if first is None:
                 raise
             return await replay(first), False
+
+
+async def store_once[T](
+    ctx: Context,
+    holder: FileHolder,
+    file: BinaryIO,
+    filename: str,
+    attach: Callable[[StoredFile], Awaitable[tuple[T, bool]]],
+) -> tuple[T, StoredFile | None]:
+    """Store an upload (for a record of kind `holder`) under the viewer's quota, then
+    `attach(stored)` it to its record (through `Once.run`). The file is removed if attaching
+    fails, and when a twin request's file was attached first (then None is returned for
+    it): no file is left unreferenced."""
+    files = ctx.database.files
+    stored = await files.store(
+        file,
+        filename,
+        holder=holder,
+        max_bytes=ctx.settings.max_upload_bytes,
+        owner=ctx.viewer.id,
+        daily_quota=ctx.settings.upload_quota_bytes,
+    )
+    try:
+        result, fresh = await attach(stored)
+    except BaseException:
+        await files.delete(stored.file_id)
+        raise
+    if not fresh:
+        await files.delete(stored.file_id)
+        return result, None
+    await files.mark_attached(stored.file_id)
+    return result, stored

@@ -3,16 +3,16 @@ follow a proposal by its tracking code."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from i18n import Money, later
-from models import Agreement, OrgUnit, Partner, Proposal, User
-from models.base import stale
+from models import Agreement, IdempotencyKey, OrgUnit, Partner, Proposal, User
 from models.document_text import DocumentText
-from models.documents import DocumentRef
+from models.documents import DocumentRef, StoredFile
 from models.enums import (
     CooperationType,
     DocumentType,
@@ -37,7 +37,9 @@ from resolvers.access import (
     require_proposer_role,
     sees_review_notes,
 )
+from resolvers.conflicts import on_fresh_copy
 from resolvers.context import CITY_TIMEZONE, Context
+from resolvers.idempotency import Once, store_once
 from resolvers.notifications import Message, notify_safely, subject, users_with_role
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 from resolvers.scoped import Use
@@ -269,44 +271,69 @@ async def upload_attachment(
     file: BinaryIO,
     filename: str,
     supersedes: PydanticObjectId | None,
+    idempotency_key: str | None = None,
 ) -> tuple[DocumentRef, Proposal]:
+    """Store a file and attach it to the proposal. A retry with the same idempotency key
+    stores nothing new and answers with the first attachment."""
     proposal = await _own(ctx, proposal_id)
     proposal.next_attachment(supersedes, doc_type)
     DocumentRef.check_metadata(doc_type, title, filename, ctx.viewer.actor)
-    files = ctx.database.files
-    stored = await files.store(
-        file,
-        filename,
-        holder=FileHolder.PROPOSAL,
-        max_bytes=ctx.settings.max_upload_bytes,
-        owner=ctx.viewer.id,
-        daily_quota=ctx.settings.upload_quota_bytes,
-    )
-    try:
-        for _ in range(ATTACH_ATTEMPTS):
+    file.seek(0, 2)
+    request = {
+        "proposal": proposal_id,
+        "type": doc_type,
+        "title": title,
+        "filename": filename,
+        "size": file.tell(),
+        "supersedes": supersedes,
+    }
+    once = Once(ctx, "uploadProposalAttachment", idempotency_key, request)
+    first = await once.previous()
+    if first is not None:
+        return await _replay_attachment(ctx, first)
+
+    async def attach(stored: StoredFile) -> tuple[tuple[DocumentRef, Proposal], bool]:
+        async def add(current: Proposal) -> tuple[tuple[DocumentRef, Proposal], bool]:
             doc = DocumentRef(
                 **stored.model_dump(),
                 type=doc_type,
                 title=title,
-                version=proposal.next_attachment(supersedes, doc_type),
+                version=current.next_attachment(supersedes, doc_type),
                 supersedes=supersedes,
                 uploaded_by=ctx.viewer.actor,
             )
-            try:
-                updated = await proposal.add_attachment(doc)
-                break
-            except DomainError as error:
-                if error.code != ErrorCode.CONFLICT or error.field != "revision":
-                    raise
-                proposal = await _own(ctx, proposal_id)
-        else:
-            raise stale("Proposal")
-    except BaseException:
-        await files.delete(stored.file_id)
-        raise
-    await files.mark_attached(stored.file_id)
-    await DocumentText.enqueue(stored)
-    return doc, updated
+            return await once.run(
+                partial(_attachment_added, current, doc),
+                _attachment_ids,
+                partial(_replay_attachment, ctx),
+            )
+
+        return await on_fresh_copy(proposal, add, partial(_own, ctx, proposal_id), ATTACH_ATTEMPTS)
+
+    result, kept = await store_once(ctx, FileHolder.PROPOSAL, file, filename, attach)
+    if kept is not None:
+        await DocumentText.enqueue(kept)
+    return result
+
+
+async def _attachment_added(
+    proposal: Proposal, doc: DocumentRef, session: AsyncClientSession | None
+) -> tuple[DocumentRef, Proposal]:
+    return doc, await proposal.add_attachment(doc, session)
+
+
+def _attachment_ids(
+    result: tuple[DocumentRef, Proposal],
+) -> tuple[PydanticObjectId, PydanticObjectId]:
+    doc, proposal = result
+    assert proposal.id is not None
+    return proposal.id, doc.id
+
+
+async def _replay_attachment(ctx: Context, first: IdempotencyKey) -> tuple[DocumentRef, Proposal]:
+    proposal = await _own(ctx, first.record_id)
+    assert first.item_id is not None
+    return proposal.attachment(first.item_id), proposal
 
 
 async def submit_proposal(

@@ -4,11 +4,13 @@ unit's, and every edit is kept as a version."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
+from pymongo.asynchronous.client_session import AsyncClientSession
 
-from models import Agreement, FaqEntry, Procedure, Template
+from models import Agreement, FaqEntry, IdempotencyKey, Procedure, Template
 from models.base import stale
 from models.documents import StoredFile
 from models.enums import CooperationType, DocumentType
@@ -23,7 +25,9 @@ from resolvers.access import (
     require_history_reader,
 )
 from resolvers.agreements import AgreementFilter, agreement_query
+from resolvers.conflicts import on_fresh_copy
 from resolvers.context import Context
+from resolvers.idempotency import Once, store_once
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 from resolvers.scoped import Use
 
@@ -177,10 +181,12 @@ async def upload_template(
     filename: str,
     note: str,
     revision: int | None,
+    idempotency_key: str | None = None,
 ) -> Template:
     """A new template, or a new file (and any other changes) for an existing one. The file is
     stored only after the rest of the input passed its checks, and removed if anything fails
-    afterwards."""
+    afterwards. A retry with the same idempotency key stores nothing new and answers with
+    the template as it is now."""
     require_content_editor(ctx.viewer)
     template = await _editable_template(ctx, template_id) if template_id else None
     stand_in = StoredFile(
@@ -190,43 +196,60 @@ async def upload_template(
         Template.build(**fields, file=stand_in)
     else:
         template.revised({**fields, "file": stand_in})
-    files = ctx.database.files
-    stored = await files.store(
-        file,
-        filename,
-        holder=FileHolder.TEMPLATE,
-        max_bytes=ctx.settings.max_upload_bytes,
-        owner=ctx.viewer.id,
-        daily_quota=ctx.settings.upload_quota_bytes,
-    )
-    try:
-        if template is None:
-            saved = await Template.publish_first({**fields, "file": stored}, ctx.viewer.actor, note)
-        else:
-            saved = await _revise_template(
-                ctx, template, {**fields, "file": stored}, note, revision
+    file.seek(0, 2)
+    request = {
+        "template": template_id,
+        **fields,
+        "filename": filename,
+        "size": file.tell(),
+        "note": note,
+        "revision": revision,
+    }
+    once = Once(ctx, "uploadTemplate", idempotency_key, request)
+    first = await once.previous()
+    if first is not None:
+        return await _replay_template(ctx, first)
+
+    async def attach(stored: StoredFile) -> tuple[Template, bool]:
+        async def store(current: Template | None) -> tuple[Template, bool]:
+            changes = {**fields, "file": stored}
+            return await once.run(
+                partial(_template_stored, ctx, current, changes, note, revision),
+                _template_ids,
+                partial(_replay_template, ctx),
             )
-    except BaseException:
-        await files.delete(stored.file_id)
-        raise
-    await files.mark_attached(stored.file_id)
+
+        # A revision the client names must match; without one, a concurrent edit is re-read
+        # and the new file goes on top of it.
+        if template_id is None or template is None or revision is not None:
+            return await store(template)
+        reload = partial(_editable_template, ctx, template_id)
+        return await on_fresh_copy(template, store, reload, ATTACH_ATTEMPTS)
+
+    saved, _ = await store_once(ctx, FileHolder.TEMPLATE, file, filename, attach)
     return saved
 
 
-async def _revise_template(
-    ctx: Context, template: Template, changes: dict[str, Any], note: str, revision: int | None
+async def _template_stored(
+    ctx: Context,
+    template: Template | None,
+    fields: dict[str, Any],
+    note: str,
+    revision: int | None,
+    session: AsyncClientSession | None,
 ) -> Template:
-    # A revision the client names must match; without one, a concurrent edit is re-read and
-    # the new file goes on top of it.
-    for _ in range(ATTACH_ATTEMPTS):
-        try:
-            return await template.revise(changes, ctx.viewer.actor, note, revision)
-        except DomainError as error:
-            if revision is not None or error.code != ErrorCode.CONFLICT:
-                raise
-            assert template.id is not None
-            template = await _editable_template(ctx, template.id)
-    raise stale("Template")
+    if template is None:
+        return await Template.publish_first(fields, ctx.viewer.actor, note, session)
+    return await template.revise(fields, ctx.viewer.actor, note, revision, session)
+
+
+def _template_ids(template: Template) -> tuple[PydanticObjectId, None]:
+    assert template.id is not None
+    return template.id, None
+
+
+async def _replay_template(ctx: Context, first: IdempotencyKey) -> Template:
+    return await _editable_template(ctx, first.record_id)
 
 
 async def update_template(

@@ -1,51 +1,33 @@
-"""A token bucket per key (a client address), kept in this process.
+"""A budget of requests per key (a client address), shared by every API process.
 
-Each key may make `burst` requests at once and then `per_minute` a minute. The buckets live
-in memory, so with several API processes each counts the requests it sees; the README says
-how to set the limit then, and how to share the count.
+Each key may make `burst` requests in any window of `burst / per_minute` minutes, so `burst`
+at once and no more than `per_minute` a minute over time. The window moves (PyPI `limits`'
+moving-window strategy) and is counted in the database (models/rate_limit.py): the processes
+behind one load balancer spend from one budget, whichever of them a request reaches.
 """
 
 import math
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
-# Beyond this many addresses the least recently seen are forgotten (memory stays bounded).
-MAX_KEYS = 100_000
+from limits import RateLimitItemPerSecond
+from limits.aio.strategies import MovingWindowRateLimiter
 
-
-@dataclass
-class Bucket:
-    tokens: float
-    at: float
+from models.rate_limit import WindowStore
 
 
 class RateLimiter:
     def __init__(
-        self,
-        per_minute: int,
-        burst: int,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        max_keys: int = MAX_KEYS,
+        self, per_minute: int, burst: int, *, clock: Callable[[], float] = time.time
     ) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
+        window = max(1, round(burst * 60 / per_minute))
+        self.item = RateLimitItemPerSecond(burst, window, namespace="anonymous")
         self.clock = clock
-        self.max_keys = max_keys
-        self.buckets: OrderedDict[str, Bucket] = OrderedDict()
+        self.strategy = MovingWindowRateLimiter(WindowStore(clock))
 
-    def take(self, key: str) -> int | None:
+    async def take(self, key: str) -> int | None:
         """Spend one request of `key`: None if allowed, else the seconds until it would be."""
-        now = self.clock()
-        bucket = self.buckets.pop(key, None) or Bucket(self.burst, now)
-        bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.at) * self.rate)
-        bucket.at = now
-        self.buckets[key] = bucket
-        while len(self.buckets) > self.max_keys:
-            self.buckets.popitem(last=False)
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
+        if await self.strategy.hit(self.item, key):
             return None
-        return max(1, math.ceil((1 - bucket.tokens) / self.rate))
+        stats = await self.strategy.get_window_stats(self.item, key)
+        return max(1, math.ceil(stats.reset_time - self.clock()))

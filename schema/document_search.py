@@ -3,7 +3,6 @@
 import strawberry
 
 from models import Agreement, Proposal
-from models.documents import DocumentRef
 from models.errors import DomainError, ErrorCode
 from resolvers import document_search, ocr
 from resolvers.document_search import DocumentHit
@@ -13,7 +12,7 @@ from schema.audit import audited_mutation
 from schema.context import Info
 from schema.document_text import TextStatus
 from schema.enums import DocumentTypeEnum
-from schema.errors import UserError, attempt
+from schema.errors import UserError
 from schema.errors import query as run_query
 from schema.proposals import ProposalAttachmentType, ProposalType
 from schema.relay import Connection, decode_id, page_request, parse_global_id
@@ -120,20 +119,10 @@ class DocumentTextMutations:
     async def rerun_document_ocr(
         self, info: Info, input: RerunDocumentOcrInput
     ) -> RerunDocumentOcrPayload:
-        async def run() -> tuple[DocumentRef, Agreement | Proposal]:
-            kind, document_id = parse_global_id(str(input.document_id), field="documentId")
-            if kind not in {"DocumentRef", "ProposalAttachment"}:
-                raise DomainError(
-                    ErrorCode.INVALID_ID, "expected the id of a document", "documentId"
-                )
-            return await ocr.rerun(info.context, document_id)
-
-        found, errors = await attempt(run())
-        if found is None:
-            return RerunDocumentOcrPayload(
-                text_status=None, document=None, attachment=None, errors=errors
-            )
-        doc, owner = found
+        kind, document_id = parse_global_id(str(input.document_id), field="documentId")
+        if kind not in {"DocumentRef", "ProposalAttachment"}:
+            raise DomainError(ErrorCode.INVALID_ID, "expected the id of a document", "documentId")
+        doc, owner = await ocr.rerun(info.context, document_id)
         view = await ocr.text_of(info.context, doc.file_id)
         is_agreement = isinstance(owner, Agreement)
         return RerunDocumentOcrPayload(

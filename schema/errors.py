@@ -5,6 +5,7 @@ requests, missing authentication and refused permissions are top-level errors wi
 `extensions.code`. Anything unexpected is masked by the error extension (see `server.py`).
 """
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
@@ -72,14 +73,19 @@ def to_api_error(error: DomainError | DomainErrors) -> ApiError:
 
 class PayloadErrors(FieldExtension):
     """A mutation's body is only its use case: a rule it breaks (DomainError) comes back as
-    the payload's `errors`, every other field of the payload null. Refusals of the request
-    itself (UNAUTHENTICATED, FORBIDDEN) stay top-level errors. Saleor's BaseMutation does
-    the same for its mutations."""
+    the payload's `errors`, every other field of the payload null (or its declared default;
+    a field with a resolver answers for itself). Refusals of the request itself
+    (UNAUTHENTICATED, FORBIDDEN) stay top-level errors. Saleor's BaseMutation does the same
+    for its mutations."""
 
     def apply(self, field: StrawberryField) -> None:
         definition = get_object_definition(field.type, strict=True)
         self.payload = cast(Callable[..., Any], field.type)
-        self.empty = {f.python_name: None for f in definition.fields if f.python_name != "errors"}
+        self.empty = {
+            f.python_name: None
+            for f in definition.fields
+            if f.init and f.python_name != "errors" and f.default is dataclasses.MISSING
+        }
 
     async def resolve_async(
         self, next_: Callable[..., Awaitable[Any]], source: Any, info: Any, **kwargs: Any
@@ -88,14 +94,6 @@ class PayloadErrors(FieldExtension):
             return await next_(source, info, **kwargs)
         except (DomainError, DomainErrors) as error:
             return self.payload(**self.empty, errors=to_user_errors(error))
-
-
-async def attempt[T](action: Awaitable[T]) -> tuple[T | None, list[UserError]]:
-    """Run a mutation's use case; a broken rule becomes payload errors, not an exception."""
-    try:
-        return await action, []
-    except (DomainError, DomainErrors) as error:
-        return None, to_user_errors(error)
 
 
 async def query[T](action: Awaitable[T]) -> T:

@@ -18,7 +18,7 @@ from resolvers import fixity
 from resolvers.pagination import PageRequest
 from schema.audit import audited_mutation
 from schema.context import Info
-from schema.errors import UserError, attempt, query
+from schema.errors import UserError, query
 from schema.relay import Connection
 
 FileIntegrityEnum = strawberry.enum(
@@ -165,5 +165,5 @@ class FixityMutations:
         "to the end before answering, under FIXITY_MAX_MB_PER_MINUTE."
     )
     async def verify_files(self, info: Info, input: VerifyFilesInput) -> VerifyFilesPayload:
-        run, errors = await attempt(fixity.verify_files(info.context, input.reason))
-        return VerifyFilesPayload(run=FixityRunType.from_model(run) if run else None, errors=errors)
+        run = await fixity.verify_files(info.context, input.reason)
+        return VerifyFilesPayload(run=FixityRunType.from_model(run), errors=[])

@@ -10,7 +10,7 @@ from resolvers import notifications
 from resolvers.pagination import PageRequest
 from schema.audit import audited_mutation
 from schema.context import Info
-from schema.errors import UserError, attempt, query
+from schema.errors import UserError, query
 from schema.relay import Connection
 
 
@@ -48,9 +48,12 @@ class MarkNotificationsReadInput:
 
 @strawberry.type
 class MarkNotificationsReadPayload:
-    marked: int
-    unread_count: int
+    marked: int = 0
     errors: list[UserError]
+
+    @strawberry.field(description="Unread notifications left, answered also when marking failed.")
+    async def unread_count(self, info: Info) -> int:
+        return await query(notifications.unread_count(info.context))
 
 
 @strawberry.type
@@ -77,10 +80,6 @@ class NotificationMutations:
     async def mark_notifications_read(
         self, info: Info, input: MarkNotificationsReadInput
     ) -> MarkNotificationsReadPayload:
-        async def run() -> int:
-            ids = [parse_object_id(str(i), "ids") for i in input.ids] if input.ids else None
-            return await notifications.mark_read(info.context, ids)
-
-        marked, errors = await attempt(run())
-        unread = await query(notifications.unread_count(info.context))
-        return MarkNotificationsReadPayload(marked=marked or 0, unread_count=unread, errors=errors)
+        ids = [parse_object_id(str(i), "ids") for i in input.ids] if input.ids else None
+        marked = await notifications.mark_read(info.context, ids)
+        return MarkNotificationsReadPayload(marked=marked, errors=[])

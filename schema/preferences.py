@@ -6,7 +6,6 @@ from resolvers import preferences
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import LanguageEnum
-from schema.errors import attempt
 from schema.identity import UserPayload, UserType
 
 
@@ -26,7 +25,5 @@ class PreferenceMutations:
     async def set_preferred_language(
         self, info: Info, input: SetPreferredLanguageInput
     ) -> UserPayload:
-        user, errors = await attempt(
-            preferences.set_preferred_language(info.context, input.language)
-        )
-        return UserPayload(user=UserType.from_model(user) if user else None, errors=errors)
+        user = await preferences.set_preferred_language(info.context, input.language)
+        return UserPayload(user=UserType.from_model(user), errors=[])

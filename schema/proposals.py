@@ -33,7 +33,7 @@ from schema.enums import (
 )
 from schema.errors import UserError, query, to_user_errors
 from schema.fixity import FileIntegrityState, integrity_of
-from schema.inputs import provided, with_ids
+from schema.inputs import IDEMPOTENCY_HELP, provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
 from schema.relay import (
@@ -437,6 +437,7 @@ class UploadProposalAttachmentInput:
     supersedes_id: strawberry.ID | None = strawberry.field(
         default=None, description="The attachment this is a new version of."
     )
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.input
@@ -564,6 +565,7 @@ class ProposalMutations:
             upload.file,
             safe_filename(upload.filename),
             supersedes,
+            input.idempotency_key,
         )
         doc, proposal = result
         return UploadProposalAttachmentPayload(

@@ -42,7 +42,7 @@ from schema.enums import (
     PartnerKindEnum,
 )
 from schema.errors import UserError, query
-from schema.inputs import provided
+from schema.inputs import IDEMPOTENCY_HELP, provided
 from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
 
 NOTE_HELP = "Why it changed; kept with the version."
@@ -617,6 +617,7 @@ class UploadTemplateInput:
     cooperation_types: list[CooperationTypeEnum] | None = strawberry.UNSET  # type: ignore[valid-type]
     published: bool | None = strawberry.UNSET
     note: str = strawberry.field(default="", description=NOTE_HELP)
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.input(description="Change a template's description or withdraw it; same file.")
@@ -661,7 +662,7 @@ def _template_payload(template: Template | None, errors: list[UserError]) -> Tem
     )
 
 
-META_FIELDS = frozenset({"id", "template_id", "revision", "note", "file"})
+META_FIELDS = frozenset({"id", "template_id", "revision", "note", "file", "idempotency_key"})
 
 
 @strawberry.type
@@ -707,6 +708,7 @@ class PublicMutations:
             safe_filename(upload.filename),
             input.note,
             input.revision,
+            input.idempotency_key,
         )
         return _template_payload(result, [])
 

@@ -51,6 +51,7 @@ async def attach(
     title: str = "Surat permohonan",
     filename: str = "surat.pdf",
     supersedes_id: str | None = None,
+    idempotency_key: str | None = None,
 ) -> httpx.Response:
     variables = {
         "input": {
@@ -59,6 +60,7 @@ async def attach(
             "title": title,
             "file": None,
             "supersedesId": supersedes_id,
+            "idempotencyKey": idempotency_key,
         }
     }
     return await client.client.post(

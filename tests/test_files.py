@@ -2,15 +2,17 @@
 
 import hashlib
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from beanie import PydanticObjectId
 from bson import ObjectId
 
+from models.clock import frozen_at
 from models.errors import DomainError, ErrorCode
 from models.file_owners import FileHolder
+from models.file_store import FileStore
 from tests.api import PDF, Api
 from tests.files import DOCX, ELF, EXE, ODT, PLAIN_ZIP, image
 
@@ -223,6 +225,19 @@ async def test_unattached_files_are_swept(api: Api) -> None:
     assert (await api.get(kept["downloadUrl"])).status_code == 200
 
 
+async def cut_short(store: FileStore, age: timedelta) -> ObjectId:
+    """Three chunks as GridFS writes them, `age` ago (a chunk id's time is when it was
+    made), with no file document after them."""
+    files_id = ObjectId()
+    made = ObjectId.from_datetime(datetime.now(UTC) - age)
+    for n in range(3):
+        chunk_id = ObjectId(made.binary[:4] + ObjectId().binary[4:])
+        await store.chunks.insert_one(
+            {"_id": chunk_id, "files_id": files_id, "n": n, "data": bytes(255 * 1024)}
+        )
+    return files_id
+
+
 async def test_a_file_records_its_holder_and_older_files_still_serve(api: Api) -> None:
     """The kind of record that holds a file is in its GridFS metadata, and downloads and the
     sweep ask that kind alone; a file stored before holders were recorded is looked up in
@@ -256,34 +271,33 @@ async def test_chunks_of_an_upload_cut_short_are_swept(api: Api) -> None:
     """A server killed while an upload streams leaves chunks and no file document (GridFS
     writes that last). The sweep removes them once none is newer than the grace period; a
     whole file and an upload still streaming keep theirs."""
-    from datetime import timedelta
-
-    from bson import ObjectId
-
     store = api.database.files
     agreement = await api.agreement()
     kept = (await api.uploaded(agreement["id"]))["document"]
 
-    async def cut_short(age: timedelta) -> ObjectId:
-        """Chunks as GridFS writes them, `age` ago (a chunk id's time is when it was made),
-        with no file document after them."""
-        files_id = ObjectId()
-        made = ObjectId.from_datetime(datetime.now(UTC) - age)
-        for n in range(3):
-            chunk_id = ObjectId(made.binary[:4] + ObjectId().binary[4:])
-            await store.chunks.insert_one(
-                {"_id": chunk_id, "files_id": files_id, "n": n, "data": bytes(255 * 1024)}
-            )
-        return files_id
-
-    abandoned = await cut_short(timedelta(hours=2))
-    streaming = await cut_short(timedelta(0))
+    abandoned = await cut_short(store, timedelta(hours=2))
+    streaming = await cut_short(store, timedelta(0))
     left = await store.chunks.count_documents({"files_id": abandoned})
     assert left > 0
     assert await store.sweep_orphan_chunks(timedelta(hours=1)) == left
     assert await store.chunks.count_documents({"files_id": abandoned}) == 0
     assert await store.chunks.count_documents({"files_id": streaming}) == left
     assert (await api.get(kept["downloadUrl"])).content == PDF
+    # The streaming upload stops: the next sweep, an hour on, removes its chunks too.
+    with frozen_at(datetime.now(UTC) + timedelta(hours=1, minutes=1)):
+        assert await store.sweep_orphan_chunks(timedelta(hours=1)) == left
+    assert await store.chunks.count_documents({"files_id": streaming}) == 0
+
+
+async def test_a_sweep_reads_only_the_chunks_made_since_the_last(api: Api) -> None:
+    """Each sweep starts at the previous one's cutoff: the chunks of the whole archive are
+    not read again every time. (Chunks dated before it are never written: a chunk's id is
+    made when it is written.)"""
+    store = api.database.files
+    assert await store.sweep_orphan_chunks(timedelta(hours=1)) == 0
+    before_it = await cut_short(store, timedelta(hours=2))
+    assert await store.sweep_orphan_chunks(timedelta(hours=1)) == 0
+    assert await store.chunks.count_documents({"files_id": before_it}) == 3
 
 
 async def test_blank_title_is_refused_before_storing(api: Api) -> None:

@@ -70,6 +70,12 @@ async def test_expired_tampered_and_foreign_tokens_are_refused(api: Api) -> None
     assert "kedaluwarsa" in expired_body["errors"][0]["message"]
 
 
+async def test_an_api_token_has_no_session_to_log_out(api: Api) -> None:
+    token = await api.ok("createApiToken", "token", {"name": "Skrip"})
+    out = await api.as_(token["token"]).mutate("logout", "ok", {})
+    assert (out["ok"], [e["code"] for e in out["errors"]]) == (False, ["INVALID"])
+
+
 async def test_logout_revokes_at_once(api: Api) -> None:
     anonymous = api.as_(None)
     session = await anonymous.login(ADMIN_EMAIL, ADMIN_PASSWORD)

@@ -29,5 +29,9 @@ async def test_notifications_are_per_user_and_deduplicated(api: Api) -> None:
     theirs = await other.gql("{ myNotifications { nodes { id } } }")
     foreign = theirs["myNotifications"]["nodes"][0]["id"]
     assert (await api.ok("markNotificationsRead", "marked", {"ids": [foreign]}))["marked"] == 0
+    # A malformed id is a coded error; the payload still says how many are unread.
+    refused = await api.mutate("markNotificationsRead", "marked unreadCount", {"ids": ["x"]})
+    assert (refused["marked"], refused["unreadCount"]) == (0, 1)
+    assert [e["field"] for e in refused["errors"]] == ["ids"]
     everything = await api.ok("markNotificationsRead", "marked unreadCount", {})
     assert (everything["marked"], everything["unreadCount"]) == (1, 0)

@@ -4,6 +4,8 @@ import asyncio
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from models.chronology import GENESIS_HASH
 from resolvers.context import CITY_TIMEZONE
 from tests.api import PDF, Api
@@ -609,6 +611,56 @@ async def test_editing_drafts_and_attachments(api: Api) -> None:
     assert (
         await c.other_partner.gql("query($id: ID!) { node(id: $id) { id } }", {"id": second["id"]})
     )["node"] is None
+
+
+async def test_a_retried_attachment_upload_stores_one_file(api: Api) -> None:
+    c = await cast(api)
+    draft = await propose(c.partner)
+    key = "3e9d1c0a-surat-permohonan"
+    first = await attached(c.partner, draft["id"], idempotency_key=key)
+    files = await api.count("files.files")
+    again = await attached(c.partner, draft["id"], idempotency_key=key)
+    assert again["document"]["id"] == first["document"]["id"]
+    assert again["proposal"]["attachments"] == [{"id": first["document"]["id"]}]
+    assert await api.count("files.files") == files
+    # The same key with a different request is refused and stores nothing.
+    other = (await attach(c.partner, draft["id"], title="Lain", idempotency_key=key)).json()
+    assert codes(other["data"]["uploadProposalAttachment"]) == [
+        ("idempotencyKey", "IDEMPOTENCY_KEY_REUSED")
+    ]
+    assert await api.count("files.files") == files
+    # Keys are per user: another proposer's same key is a request of its own.
+    officer_draft = await propose(c.officer)
+    await attached(c.officer, officer_draft["id"], idempotency_key=key)
+    assert await api.count("files.files") == files + 1
+
+
+async def test_attachments_uploaded_at_once_all_land(api: Api) -> None:
+    c = await cast(api)
+    draft = await propose(c.partner)
+    papers = await asyncio.gather(
+        attached(c.partner, draft["id"], type="REQUEST_LETTER"),
+        attached(c.partner, draft["id"], type="TOR", title="KAK", filename="kak.pdf"),
+        attached(c.partner, draft["id"], type="OTHER", title="Profil", filename="profil.pdf"),
+    )
+    assert len({p["document"]["id"] for p in papers}) == 3
+    assert await api.count("files.files") == 3
+
+
+@pytest.mark.requires("concurrent_transactions")
+async def test_a_twin_attachment_upload_stores_nothing(api: Api) -> None:
+    """The same request twice at once (a client retrying before the first answer came)."""
+    c = await cast(api)
+    draft = await propose(c.partner)
+    key = "7a1f0c2e-studi-kelayakan"
+    twins = await asyncio.gather(
+        *(
+            attached(c.partner, draft["id"], type="FEASIBILITY_STUDY", idempotency_key=key)
+            for _ in range(2)
+        )
+    )
+    assert twins[0]["document"]["id"] == twins[1]["document"]["id"]
+    assert await api.count("files.files") == 1
 
 
 async def test_who_sees_which_proposal(api: Api) -> None:

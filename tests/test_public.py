@@ -319,6 +319,29 @@ async def test_refused_template_uploads_leave_nothing(
     assert await api.count("files.chunks") == 0
 
 
+async def test_a_retried_template_upload_stores_one_file(api: Api) -> None:
+    key = "templat-kak-0001"
+    first = await uploaded_template(api, title="KAK", documentType="TOR", idempotencyKey=key)
+    again = await uploaded_template(api, title="KAK", documentType="TOR", idempotencyKey=key)
+    assert again == first
+    assert (await api.count("templates"), await api.count("files.files")) == (1, 1)
+    # A new file for it under another key is a version; retried, it is still that one.
+    new_file = {"templateId": first["id"], "idempotencyKey": "templat-kak-0002"}
+    second = await uploaded_template(api, DOCX + b"v2", **new_file)
+    assert await uploaded_template(api, DOCX + b"v2", **new_file) == second
+    assert second["version"] == 2
+    assert await api.count("files.files") == 2
+    # The same key with a different request is refused and stores nothing.
+    response = await upload_template(api, title="TOR", documentType="TOR", idempotencyKey=key)
+    payload = response.json()["data"]["uploadTemplate"]
+    assert (payload["template"], payload["errors"][0]["field"], payload["errors"][0]["code"]) == (
+        None,
+        "idempotencyKey",
+        "IDEMPOTENCY_KEY_REUSED",
+    )
+    assert await api.count("files.files") == 2
+
+
 async def test_only_the_cooperation_unit_edits_public_content(api: Api) -> None:
     template = await uploaded_template(api, title="KAK", documentType="TOR")
     before = await stored(api)
