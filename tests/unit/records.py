@@ -4,9 +4,12 @@ Beanie documents are made with `model_construct` (which needs no database connec
 these tests call the rule methods only; the writes they lead to are covered end to end.
 """
 
+from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
+import pytest
 from beanie import PydanticObjectId
 
 from models.actor import ActorRef
@@ -14,6 +17,7 @@ from models.agreement import Agreement
 from models.base import Record
 from models.documents import DocumentRef
 from models.enums import AgreementForm, CooperationType, DocumentType
+from models.errors import DomainError, ErrorCode
 from models.evaluation import Evaluation
 from models.proposal import Proposal
 
@@ -76,3 +80,12 @@ def run_checks(record: Record) -> None:
     for validator in type(record).__pydantic_decorators__.model_validators.values():
         if validator.info.mode == "after":
             validator.func(record)
+
+
+def check_refused_move(check: Callable[[], object], source: StrEnum, target: StrEnum) -> None:
+    """`check` refuses the move from `source` to `target` as an invalid transition."""
+    with pytest.raises(DomainError) as refused:
+        check()
+    assert refused.value.code == ErrorCode.INVALID_TRANSITION
+    assert refused.value.field == "status"
+    assert refused.value.params == {"status": source, "target": target}
