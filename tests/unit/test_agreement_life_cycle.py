@@ -7,7 +7,7 @@ import pytest
 from beanie import PydanticObjectId
 
 from models.agreement import Amendment, check_occurred_at
-from models.chronology import event
+from models.chronology import Correction, event
 from models.enums import AgreementForm, AgreementStatus, ChronologyKind, DocumentType
 from models.errors import DomainError, ErrorCode
 from tests.unit.records import ACTOR, agreement, check_refused_move, day, document, run_checks
@@ -364,3 +364,43 @@ def test_a_naive_event_time_is_refused() -> None:
         check_occurred_at(datetime(2026, 1, 1), NOW, "occurredAt")
     assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID, "occurredAt")
     check_occurred_at(NOW, NOW, "occurredAt")
+
+
+@pytest.mark.parametrize("field", ["status", "documents", "chronology", "successor_id", "form"])
+async def test_status_files_and_history_are_not_edited_as_fields(field: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        await agreement().edit({field: None}, ACTOR, None)
+    assert refused.value.code == ErrorCode.INVALID
+    assert refused.value.params == {"fields": [field]}
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "field"),
+    [
+        ("a_correction", ErrorCode.INVALID, "eventId"),
+        ("unknown_event", ErrorCode.NOT_FOUND, "eventId"),
+        ("no_reason", ErrorCode.REQUIRED, "reason"),
+        ("changes_nothing", ErrorCode.INVALID, "eventId"),
+        ("future", ErrorCode.INVALID, "occurredAt"),
+    ],
+)
+async def test_what_a_correction_must_satisfy(case: str, code: ErrorCode, field: str) -> None:
+    meeting = event(ChronologyKind.MEETING, "Rapat", ACTOR, occurred_at=NOW - timedelta(days=2))
+    fix = event(
+        ChronologyKind.CORRECTION, "Koreksi: Rapat", ACTOR, occurred_at=NOW, corrects=meeting.id
+    )
+    record = agreement(chronology=[meeting, fix])
+    target, reason, correction = meeting.id, "salah tanggal", Correction(title="Rapat koordinasi")
+    if case == "a_correction":
+        target = fix.id
+    elif case == "unknown_event":
+        target = PydanticObjectId()
+    elif case == "no_reason":
+        reason = "  "
+    elif case == "changes_nothing":
+        correction = Correction(title="Rapat")
+    elif case == "future":
+        correction = Correction(occurred_at=NOW + timedelta(minutes=1))
+    with pytest.raises(DomainError) as refused:
+        await record.correct_event(target, correction, reason, ACTOR, NOW, None)
+    assert (refused.value.code, refused.value.field) == (code, field)
