@@ -1,0 +1,58 @@
+"""Pydantic's validation errors as our own messages (models/validation_messages.py)."""
+
+from typing import Annotated
+
+import pytest
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
+
+from models.validation_messages import INVALID, MESSAGES, message_of
+
+
+class Form(BaseModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=5)] = "a"
+    code: Annotated[str, StringConstraints(min_length=3)] = "abc"
+    score: int = Field(default=1, ge=1, le=5)
+    tags: list[str] = Field(default=[], max_length=2)
+
+
+def first_error(data: dict[str, object]) -> tuple[str, dict[str, object]]:
+    with pytest.raises(ValidationError) as refused:
+        Form.model_validate(data)
+    return message_of(refused.value.errors()[0])
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "params"),
+    [
+        ({"name": "abcdef"}, "enter at most %(max_length)s characters", {"max_length": 5}),
+        ({"code": "ab"}, "enter at least %(min_length)s characters", {"min_length": 3}),
+        ({"name": ""}, "this field is required", {"min_length": 1}),  # empty is missing
+        ({"score": 6}, "must be at most %(le)s", {"le": 5}),
+        ({"score": 0}, "must be at least %(ge)s", {"ge": 1}),
+        ({"score": "lima"}, "must be a whole number", {}),
+        ({"score": 1.5}, "must be a whole number", {}),
+        ({"tags": ["a", "b", "c"]}, "give at most %(max_length)s items", {"max_length": 2}),
+    ],
+)
+def test_each_error_type_reads_as_its_message_with_its_context(
+    data: dict[str, object], message: str, params: dict[str, object]
+) -> None:
+    found, found_params = first_error(data)
+    assert found == message
+    assert {name: found_params[name] for name in params} == params
+
+
+def test_an_unknown_error_type_is_a_plain_invalid_value() -> None:
+    assert message_of({"type": "something_new", "ctx": {"x": 1}}) == (INVALID, {})
+
+
+def test_the_placeholders_of_each_message_come_from_the_error_context() -> None:
+    # Choices reach the reader as the codes themselves, not as Python lists.
+    message, params = message_of({"type": "enum", "ctx": {"expected": "'A' or 'B'"}})
+    assert (message, params) == (MESSAGES["enum"], {"expected": "'A' or 'B'"})
+    message, params = message_of({"type": "less_than", "ctx": {"lt": [1, 2]}})
+    assert params == {"lt": "[1, 2]"}
+
+
+def test_every_message_is_distinct_from_the_fallback_unless_it_is_the_fallback() -> None:
+    assert {kind for kind, text in MESSAGES.items() if text == INVALID} == {"value_error"}
