@@ -5,9 +5,10 @@ Pydantic words its messages in English; what a rule says is in the error's `type
 context as named placeholders; any other type reads as a plain "invalid value".
 """
 
+from datetime import date
 from typing import Any
 
-from i18n import N_
+from i18n import N_, Money
 
 MESSAGES = {
     "missing": N_("this field is required"),
@@ -49,6 +50,7 @@ MESSAGES = {
     "model_type": N_("must be an object"),
     "extra_forbidden": N_("is not a known field"),
     "value_error": N_("is not a valid value"),
+    "out_of_range": N_("must be between %(low)s and %(high)s"),
 }
 EMAIL = N_("is not a valid email address")
 INVALID = N_("is not a valid value")
@@ -58,7 +60,7 @@ def message_of(item: Any) -> tuple[str, dict[str, Any]]:
     """The msgid and its parameters for one of pydantic's error items."""
     kind = item["type"]
     context = {k: v for k, v in (item.get("ctx") or {}).items() if k != "error"}
-    if kind == "value_error" and "email" in str((item.get("ctx") or {}).get("error", "")):
+    if kind == "value_error" and "email address" in item.get("msg", ""):
         return EMAIL, {}
     if kind in {"string_too_short", "too_short"} and context.get("min_length") == 1:
         kind = "missing"  # an empty value is a missing one
@@ -70,4 +72,5 @@ def message_of(item: Any) -> tuple[str, dict[str, Any]]:
 
 def _plain(value: Any) -> Any:
     # Pydantic gives choices as "'A', 'B' or 'C'"; the codes themselves are what clients send.
-    return value if isinstance(value, int | float | str) else str(value)
+    # Dates and amounts stay values, for the message to write the reader's way.
+    return value if isinstance(value, int | float | str | date | Money) else str(value)

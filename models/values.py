@@ -13,6 +13,8 @@ from beanie import DecimalAnnotation
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+import i18n
+
 # A thousand trillion rupiah: above any budget, and well inside Decimal128's 34 digits.
 MAX_MONEY = Decimal(10) ** 15
 # History goes back to the city's oldest files; an agreement may run to the next century.
@@ -20,13 +22,19 @@ EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 
 
+# The limits go in the error's context as values the reader's language writes its own way
+# (`models/validation_messages.py` words the message).
 def _money(value: Decimal) -> Decimal:
     if not Decimal(0) <= value <= MAX_MONEY:
         raise PydanticCustomError(
-            "out_of_range", "an amount between 0 and {limit} rupiah", {"limit": f"{MAX_MONEY:,}"}
+            "out_of_range",
+            "an amount between {low} and {high}",
+            {"low": i18n.Money(0), "high": i18n.Money(MAX_MONEY)},
         )
     if value != value.quantize(Decimal("0.01")):
-        raise PydanticCustomError("decimal_max_places", "at most two decimal places (sen)")
+        raise PydanticCustomError(
+            "decimal_max_places", "at most two decimal places (sen)", {"decimal_places": 2}
+        )
     return value
 
 
@@ -34,8 +42,8 @@ def _calendar_date(value: date) -> date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise PydanticCustomError(
             "out_of_range",
-            "a date between {earliest} and {latest}",
-            {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+            "a date between {low} and {high}",
+            {"low": EARLIEST_DATE, "high": LATEST_DATE},
         )
     return value
 

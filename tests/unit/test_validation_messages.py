@@ -1,11 +1,15 @@
 """Pydantic's validation errors as our own messages (models/validation_messages.py)."""
 
+from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 import pytest
-from pydantic import BaseModel, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, EmailStr, Field, StringConstraints, ValidationError
 
+import i18n
 from models.validation_messages import INVALID, MESSAGES, message_of
+from models.values import CalendarDate, Money
 
 
 class Form(BaseModel):
@@ -56,3 +60,36 @@ def test_the_placeholders_of_each_message_come_from_the_error_context() -> None:
 
 def test_every_message_is_distinct_from_the_fallback_unless_it_is_the_fallback() -> None:
     assert {kind for kind, text in MESSAGES.items() if text == INVALID} == {"value_error"}
+
+
+class Record(BaseModel):
+    value: Money = Decimal(0)
+    signed_on: CalendarDate = date(2026, 1, 1)
+    email: EmailStr = "a@kotabogor.example"
+
+
+def rendered(data: dict[str, object]) -> str:
+    """The message a reader gets (in English) for the first error of `data`."""
+    with pytest.raises(ValidationError) as refused:
+        Record.model_validate(data)
+    message, params = message_of(refused.value.errors()[0])
+    token = i18n.set_language("en")
+    try:
+        return i18n._(message, **params)
+    finally:
+        i18n.reset_language(token)
+
+
+def test_a_bad_email_reads_as_one() -> None:
+    assert rendered({"email": "bukan-email"}) == "is not a valid email address"
+
+
+def test_an_amount_finer_than_a_sen_names_the_places_allowed() -> None:
+    assert rendered({"value": "1.005"}) == "use at most 2 decimal places"
+
+
+def test_an_amount_or_a_date_out_of_range_names_its_limits() -> None:
+    assert rendered({"value": "-1"}) == "must be between IDR 0 and IDR 1,000,000,000,000,000"
+    assert rendered({"signed_on": "1899-12-31"}) == (
+        "must be between 1 January 1900 and 31 December 2199"
+    )
