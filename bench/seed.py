@@ -107,8 +107,17 @@ async def seed_archive(api: Api, *, frameworks: int = 10, children_each: int = 5
     units, partners = await create_masters(api)
     result = SeedResult(units, partners, [], 0, 0.0)
 
-    async def create(number: str, form: str, parent_id: str | None) -> str:
-        signed = date(2015, 1, 1) + timedelta(days=rng.randrange(3000))
+    async def create(
+        number: str, form: str, parent: tuple[str, date, date] | None = None
+    ) -> tuple[str, date, date]:
+        """The agreement's id and term; a PKS runs within its KSB's term."""
+        if parent is None:
+            signed = date(2015, 1, 1) + timedelta(days=rng.randrange(3000))
+            ends = signed + timedelta(days=365 * rng.randint(2, 10))
+        else:
+            _, parent_starts, parent_ends = parent
+            signed = parent_starts + timedelta(days=rng.randrange(365))
+            ends = min(signed + timedelta(days=365 * rng.randint(1, 5)), parent_ends)
         fields: dict[str, Any] = {
             "number": number,
             "title": f"{form} {number}: kerja sama bidang {rng.choice(FIELDS).lower()}",
@@ -119,10 +128,10 @@ async def seed_archive(api: Api, *, frameworks: int = 10, children_each: int = 5
             "purpose": PURPOSE * 2,
             "scope": "Ruang lingkup: " + PURPOSE,
             "field": rng.choice(FIELDS),
-            "parentId": parent_id,
+            "parentId": parent[0] if parent else None,
             "signedOn": signed.isoformat(),
             "startsOn": signed.isoformat(),
-            "endsOn": (signed + timedelta(days=365 * rng.randint(2, 10))).isoformat(),
+            "endsOn": ends.isoformat(),
             "fundingSource": "APBD Kota Bogor",
             "archiveLocation": f"Lemari {rng.randint(1, 9)}, rak {rng.randint(1, 5)}",
         }
@@ -143,10 +152,10 @@ async def seed_archive(api: Api, *, frameworks: int = 10, children_each: int = 5
             )
             result.upload_ms.append((time.perf_counter() - t0) * 1000)
             result.documents += 1
-        return agreement_id
+        return agreement_id, signed, ends
 
     for k in range(1, frameworks + 1):
-        ksb = await create(f"KSB/{k:03d}/2024", "KSB", None)
+        ksb = await create(f"KSB/{k:03d}/2024", "KSB")
         for j in range(1, children_each + 1):
             await create(f"PKS/{k:03d}.{j}/2024", "PKS", ksb)
     result.seconds = time.perf_counter() - started
