@@ -2,7 +2,6 @@
 
 from datetime import date
 from decimal import Decimal
-from pathlib import PurePosixPath, PureWindowsPath
 from typing import cast
 
 import strawberry
@@ -23,6 +22,7 @@ from schema.enums import (
 from schema.errors import UserError
 from schema.inputs import IDEMPOTENCY_HELP, provided, with_ids
 from schema.relay import decode_id
+from schema.stored_files import safe_filename
 
 # Global-id inputs and the model fields they fill.
 AGREEMENT_REFERENCES = {
@@ -167,13 +167,6 @@ def _payload(agreement: Agreement | None, errors: list[UserError]) -> AgreementP
     return AgreementPayload(
         agreement=AgreementType.from_model(agreement) if agreement else None, errors=errors
     )
-
-
-def safe_filename(name: str | None) -> str:
-    """The client's file name without any path, control characters or excess length."""
-    base = PureWindowsPath(PurePosixPath(name or "").name).name
-    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"\\').strip()
-    return cleaned[-200:] or "dokumen"
 
 
 @strawberry.type

@@ -19,11 +19,11 @@ from models.errors import DomainErrors
 from models.proposal import HistoryEntry
 from resolvers import agreements, partners, proposals
 from resolvers.pagination import Page, SortKey
-from schema.agreement_mutations import safe_filename
-from schema.agreements import Actor, AgreementType, document_fields
+from schema.actor import Actor
+from schema.agreements import AgreementType
 from schema.audit import audited_mutation
 from schema.context import Info
-from schema.document_text import DocumentTextFields
+from schema.documents import DocumentFields, document_fields
 from schema.enums import (
     AgreementFormEnum,
     CooperationTypeEnum,
@@ -32,7 +32,6 @@ from schema.enums import (
     ReviewRecommendationEnum,
 )
 from schema.errors import UserError, query, to_user_errors
-from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import IDEMPOTENCY_HELP, provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
@@ -44,6 +43,7 @@ from schema.relay import (
     page_request,
     scoped_nodes,
 )
+from schema.stored_files import safe_filename
 
 PROPOSAL_REFERENCES = {
     "partner_ids": ("Partner", "partner_ids"),
@@ -54,26 +54,9 @@ SECONDS_PER_DAY = 86_400
 
 
 @strawberry.type(name="ProposalAttachment", description="A file handed in with a proposal.")
-class ProposalAttachmentType(relay.Node, DocumentTextFields):
-    id: relay.NodeID[str]
-    type: DocumentTypeEnum  # type: ignore[valid-type]
-    title: str
-    filename: str
-    content_type: str
-    size: int = strawberry.field(description="Bytes.")
-    sha256: str
-    version: int
-    uploaded_at: datetime
-    uploaded_by: Actor
-    is_current: bool = strawberry.field(description="No newer version supersedes this one.")
+class ProposalAttachmentType(DocumentFields):
     download_url: str = strawberry.field(description="GET it with the same credentials.")
     owner: strawberry.Private[Proposal]
-    supersedes_id: strawberry.Private[PydanticObjectId | None]
-    file_id: strawberry.Private[PydanticObjectId]
-
-    @strawberry.field(description="Whether the stored bytes still match `sha256`.")
-    async def integrity(self, info: Info) -> FileIntegrityState:
-        return await integrity_of(info, self.file_id)
 
     @strawberry.field(description="The earlier version this one replaces.")
     def supersedes(self) -> "ProposalAttachmentType | None":

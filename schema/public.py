@@ -32,8 +32,7 @@ from models.public_content import (
 from resolvers import agreements, public
 from resolvers.pagination import Page, PageRequest, SortKey
 from resolvers.scoped import Use
-from schema.agreement_mutations import safe_filename
-from schema.agreements import DOWNLOAD_PATH, Actor
+from schema.actor import Actor
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import (
@@ -46,6 +45,7 @@ from schema.enums import (
 from schema.errors import UserError, query
 from schema.inputs import IDEMPOTENCY_HELP, provided
 from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
+from schema.stored_files import DOWNLOAD_PATH, safe_filename
 
 NOTE_HELP = "Why it changed; kept with the version."
 REVISION_HELP = "The revision you read; if it changed since, you get CONFLICT."
