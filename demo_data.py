@@ -30,10 +30,12 @@ from beanie import PydanticObjectId
 
 from database import Database
 from demo_files import docx, jpeg_photo, pdf_scan
+from i18n import format_day, language
 from models import Agreement, FaqEntry, OrgUnit, Partner, Procedure, Template, User
 from models.chronology import ChronologyEvent, event, start_of_day
 from models.documents import DocumentRef
 from models.enums import (
+    FORM_NAMES,
     SIGNED_DOCUMENT_TYPE,
     AgreementForm,
     AgreementStatus,
@@ -74,25 +76,6 @@ Kind = ChronologyKind
 Form = AgreementForm
 Coop = CooperationType
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-FORM_NAMES = {
-    Form.KSB: "Kesepakatan Bersama",
-    Form.PKS: "Perjanjian Kerja Sama",
-    Form.NK: "Nota Kesepakatan",
-}
 
 # --- master data ------------------------------------------------------------------------------
 
@@ -223,7 +206,9 @@ def add_months(day: date, months: int) -> date:
 
 
 def indonesian_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """The demo's letters are Indonesian whatever language the loader runs in."""
+    with language("id"):
+        return format_day(day)
 
 
 @dataclass
