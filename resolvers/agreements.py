@@ -26,7 +26,7 @@ from models.errors import DomainError, DomainErrors, ErrorCode
 from models.file_owners import FileHolder
 from models.search import keys_filter
 from models.transactions import in_transaction
-from resolvers import scoped
+from resolvers import documents, scoped
 from resolvers.access import require_agreement_contributor, require_agreement_editor
 from resolvers.conflicts import on_fresh_copy
 from resolvers.context import Context
@@ -450,14 +450,8 @@ async def find_document(
     ctx: Context, file_id: PydanticObjectId
 ) -> tuple[Agreement, DocumentRef] | None:
     """The readable agreement document stored as this file, if any."""
-    agreement = await scoped.one(ctx.viewer, Agreement, {"documents.file_id": file_id})
-    if agreement is None:
-        return None
-    for doc in agreement.documents:
-        if doc.file_id == file_id:
-            return agreement, doc
-    return None
+    return await documents.find_held(ctx, Agreement, "documents", file_id)
 
 
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:
-    return await Agreement.find({"documents.file_id": file_id}).count() > 0
+    return await documents.is_held(Agreement, "documents", file_id)

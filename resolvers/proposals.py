@@ -26,7 +26,7 @@ from models.numbering import next_agreement_number
 from models.proposal import HistoryEntry
 from models.search import keys_filter
 from models.transactions import in_transaction
-from resolvers import scoped
+from resolvers import documents, scoped
 from resolvers.access import (
     own_proposal_scope,
     proposal_queue_scope,
@@ -446,17 +446,11 @@ async def find_attachment(
     ctx: Context, file_id: PydanticObjectId
 ) -> tuple[Proposal, DocumentRef] | None:
     """The readable proposal attachment stored as this file, if any."""
-    proposal = await scoped.one(ctx.viewer, Proposal, {"attachments.file_id": file_id})
-    if proposal is None:
-        return None
-    for doc in proposal.attachments:
-        if doc.file_id == file_id:
-            return proposal, doc
-    return None
+    return await documents.find_held(ctx, Proposal, "attachments", file_id)
 
 
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:
-    return await Proposal.find({"attachments.file_id": file_id}).count() > 0
+    return await documents.is_held(Proposal, "attachments", file_id)
 
 
 # --- who hears of a move ---------------------------------------------------------------------
