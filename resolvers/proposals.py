@@ -3,16 +3,15 @@ follow a proposal by its tracking code."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
 from typing import Any, BinaryIO
 
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from i18n import Money, later
-from models import Agreement, IdempotencyKey, OrgUnit, Partner, Proposal, User
-from models.document_text import DocumentText
-from models.documents import DocumentRef, StoredFile
+from models import Agreement, OrgUnit, Partner, Proposal, User
+from models.actor import ActorRef
+from models.documents import DocumentRef
 from models.enums import (
     CooperationType,
     DocumentType,
@@ -37,16 +36,11 @@ from resolvers.access import (
     require_proposer_role,
     sees_review_notes,
 )
-from resolvers.conflicts import on_fresh_copy
 from resolvers.context import CITY_TIMEZONE, Context
-from resolvers.idempotency import Once, store_once
 from resolvers.notifications import Message, notify_safely, subject, users_with_role
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 from resolvers.scoped import Use
 
-# A concurrent change to the proposal (another upload, an edit) should not fail an upload
-# that does not conflict with it: re-read and re-check this many times before giving up.
-ATTACH_ATTEMPTS = 3
 Status = ProposalStatus
 
 
@@ -263,6 +257,23 @@ async def update_proposal(
     return await proposal.edit(changes, revision)
 
 
+async def _add_attachment(
+    proposal: Proposal, doc: DocumentRef, _: ActorRef, session: AsyncClientSession | None
+) -> Proposal:
+    return await proposal.add_attachment(doc, session)
+
+
+ATTACHMENTS = documents.Holder(
+    operation="uploadProposalAttachment",
+    record_key="proposal",
+    holder=FileHolder.PROPOSAL,
+    writable=_own,
+    next_version=Proposal.next_attachment,
+    document=Proposal.attachment,
+    add=_add_attachment,
+)
+
+
 async def upload_attachment(
     ctx: Context,
     proposal_id: PydanticObjectId,
@@ -273,67 +284,9 @@ async def upload_attachment(
     supersedes: PydanticObjectId | None,
     idempotency_key: str | None = None,
 ) -> tuple[DocumentRef, Proposal]:
-    """Store a file and attach it to the proposal. A retry with the same idempotency key
-    stores nothing new and answers with the first attachment."""
-    proposal = await _own(ctx, proposal_id)
-    proposal.next_attachment(supersedes, doc_type)
-    DocumentRef.check_metadata(doc_type, title, filename, ctx.viewer.actor)
-    file.seek(0, 2)
-    request = {
-        "proposal": proposal_id,
-        "type": doc_type,
-        "title": title,
-        "filename": filename,
-        "size": file.tell(),
-        "supersedes": supersedes,
-    }
-    once = Once(ctx, "uploadProposalAttachment", idempotency_key, request)
-    first = await once.previous()
-    if first is not None:
-        return await _replay_attachment(ctx, first)
-
-    async def attach(stored: StoredFile) -> tuple[tuple[DocumentRef, Proposal], bool]:
-        async def add(current: Proposal) -> tuple[tuple[DocumentRef, Proposal], bool]:
-            doc = DocumentRef(
-                **stored.model_dump(),
-                type=doc_type,
-                title=title,
-                version=current.next_attachment(supersedes, doc_type),
-                supersedes=supersedes,
-                uploaded_by=ctx.viewer.actor,
-            )
-            return await once.run(
-                partial(_attachment_added, current, doc),
-                _attachment_ids,
-                partial(_replay_attachment, ctx),
-            )
-
-        return await on_fresh_copy(proposal, add, partial(_own, ctx, proposal_id), ATTACH_ATTEMPTS)
-
-    result, kept = await store_once(ctx, FileHolder.PROPOSAL, file, filename, attach)
-    if kept is not None:
-        await DocumentText.enqueue(kept)
-    return result
-
-
-async def _attachment_added(
-    proposal: Proposal, doc: DocumentRef, session: AsyncClientSession | None
-) -> tuple[DocumentRef, Proposal]:
-    return doc, await proposal.add_attachment(doc, session)
-
-
-def _attachment_ids(
-    result: tuple[DocumentRef, Proposal],
-) -> tuple[PydanticObjectId, PydanticObjectId]:
-    doc, proposal = result
-    assert proposal.id is not None
-    return proposal.id, doc.id
-
-
-async def _replay_attachment(ctx: Context, first: IdempotencyKey) -> tuple[DocumentRef, Proposal]:
-    proposal = await _own(ctx, first.record_id)
-    assert first.item_id is not None
-    return proposal.attachment(first.item_id), proposal
+    return await documents.upload(
+        ctx, ATTACHMENTS, proposal_id, doc_type, title, file, filename, supersedes, idempotency_key
+    )
 
 
 async def submit_proposal(
