@@ -2,10 +2,8 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import cast
 
 import strawberry
-from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from models import Agreement
@@ -13,6 +11,7 @@ from resolvers import agreements
 from schema.agreements import AgreementType, DocumentRefType
 from schema.audit import audited_mutation
 from schema.context import Info
+from schema.documents import upload_document
 from schema.enums import (
     AgreementFormEnum,
     CooperationTypeEnum,
@@ -22,7 +21,6 @@ from schema.enums import (
 from schema.errors import UserError
 from schema.inputs import IDEMPOTENCY_HELP, provided, with_ids
 from schema.relay import decode_id
-from schema.stored_files import safe_filename
 
 # Global-id inputs and the model fields they fill.
 AGREEMENT_REFERENCES = {
@@ -252,24 +250,9 @@ class AgreementMutations:
         self, info: Info, input: UploadAgreementDocumentInput
     ) -> UploadAgreementDocumentPayload:
         agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-        supersedes = (
-            decode_id(input.supersedes_id, "DocumentRef", "supersedesId")
-            if input.supersedes_id is not None
-            else None
+        doc, agreement = await upload_document(
+            info, agreements.upload_document, agreement_id, input, "DocumentRef"
         )
-        # Starlette hands the upload over spooled to a local temporary file.
-        upload = cast(UploadFile, input.file)
-        result = await agreements.upload_document(
-            info.context,
-            agreement_id,
-            input.type,
-            input.title,
-            upload.file,
-            safe_filename(upload.filename),
-            supersedes,
-            input.idempotency_key,
-        )
-        doc, agreement = result
         return UploadAgreementDocumentPayload(
             document=DocumentRefType.from_model(doc, agreement),
             agreement=AgreementType.from_model(agreement),

@@ -1,20 +1,26 @@
 """The versioned documents of a record as the API shows them (agreement documents, proposal
 attachments): the fields they share, and their values from a DocumentRef."""
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO, Protocol, cast
 
 import strawberry
 from beanie import PydanticObjectId
+from starlette.datastructures import UploadFile
 from strawberry import relay
+from strawberry.file_uploads import Upload
 
 from models.documents import DocumentRef
+from models.enums import DocumentType
+from resolvers.context import Context
 from schema.actor import Actor
 from schema.context import Info
 from schema.document_text import DocumentTextFields
 from schema.enums import DocumentTypeEnum
 from schema.fixity import FileIntegrityState, integrity_of
-from schema.stored_files import DOWNLOAD_PATH
+from schema.relay import decode_id
+from schema.stored_files import DOWNLOAD_PATH, safe_filename
 
 
 @strawberry.type
@@ -61,3 +67,61 @@ def document_fields(doc: DocumentRef, superseded: set[PydanticObjectId]) -> dict
         "supersedes_id": doc.supersedes,
         "file_id": doc.file_id,
     }
+
+
+class DocumentUpload(Protocol):
+    """What an upload mutation's input holds of the new document."""
+
+    @property
+    def type(self) -> DocumentType: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def file(self) -> Upload: ...
+    @property
+    def supersedes_id(self) -> strawberry.ID | None: ...
+    @property
+    def idempotency_key(self) -> str | None: ...
+
+
+type Uploader[R] = Callable[
+    [
+        Context,
+        PydanticObjectId,
+        DocumentType,
+        str,
+        BinaryIO,
+        str,
+        PydanticObjectId | None,
+        str | None,
+    ],
+    Awaitable[tuple[DocumentRef, R]],
+]
+
+
+async def upload_document[R](
+    info: Info,
+    uploader: Uploader[R],
+    record_id: PydanticObjectId,
+    input: DocumentUpload,
+    document_type_name: str,
+) -> tuple[DocumentRef, R]:
+    """Hand an upload mutation's file to its use case; `document_type_name`: the GraphQL type
+    of the document it may supersede."""
+    supersedes = (
+        decode_id(input.supersedes_id, document_type_name, "supersedesId")
+        if input.supersedes_id is not None
+        else None
+    )
+    # Starlette hands the upload over spooled to a local temporary file.
+    upload = cast(UploadFile, input.file)
+    return await uploader(
+        info.context,
+        record_id,
+        input.type,
+        input.title,
+        upload.file,
+        safe_filename(upload.filename),
+        supersedes,
+        input.idempotency_key,
+    )

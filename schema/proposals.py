@@ -4,11 +4,9 @@ import asyncio
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import cast
 
 import strawberry
 from beanie import PydanticObjectId
-from starlette.datastructures import UploadFile
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
@@ -23,7 +21,7 @@ from schema.actor import Actor
 from schema.agreements import AgreementType
 from schema.audit import audited_mutation
 from schema.context import Info
-from schema.documents import DocumentFields, document_fields
+from schema.documents import DocumentFields, document_fields, upload_document
 from schema.enums import (
     AgreementFormEnum,
     CooperationTypeEnum,
@@ -43,7 +41,6 @@ from schema.relay import (
     page_request,
     scoped_nodes,
 )
-from schema.stored_files import safe_filename
 
 PROPOSAL_REFERENCES = {
     "partner_ids": ("Partner", "partner_ids"),
@@ -533,24 +530,13 @@ class ProposalMutations:
     async def upload_proposal_attachment(
         self, info: Info, input: UploadProposalAttachmentInput
     ) -> UploadProposalAttachmentPayload:
-        proposal_id = _id(input.proposal_id)
-        supersedes = (
-            decode_id(input.supersedes_id, "ProposalAttachment", "supersedesId")
-            if input.supersedes_id is not None
-            else None
+        doc, proposal = await upload_document(
+            info,
+            proposals.upload_attachment,
+            _id(input.proposal_id),
+            input,
+            "ProposalAttachment",
         )
-        upload = cast(UploadFile, input.file)
-        result = await proposals.upload_attachment(
-            info.context,
-            proposal_id,
-            input.type,
-            input.title,
-            upload.file,
-            safe_filename(upload.filename),
-            supersedes,
-            input.idempotency_key,
-        )
-        doc, proposal = result
         return UploadProposalAttachmentPayload(
             document=ProposalAttachmentType.from_model(doc, proposal),
             proposal=ProposalType.from_model(proposal),
