@@ -49,7 +49,16 @@ from models.enums import (
     Role,
     Visibility,
 )
-from resolvers import agreements, evaluations, org_units, partners, proposals, public, users
+from resolvers import (
+    agreements,
+    documents,
+    evaluations,
+    org_units,
+    partners,
+    proposals,
+    public,
+    users,
+)
 from resolvers.context import CITY_TIMEZONE, Context
 from resolvers.monitoring import was_in_force
 from resolvers.viewer import ANONYMOUS, Viewer
@@ -580,8 +589,9 @@ class DemoLoader:
         content = pdf_scan(heading, lines, item.signed_on, pages)
         stem = f"{spec.form}_{file_stem(item.number)}"
         filename = f"{stem}_v2.pdf" if supersedes else f"{stem}.pdf"
-        doc, _ = await agreements.upload_document(
+        doc, _ = await documents.upload(
             self.ctx,
+            agreements.DOCUMENTS,
             agreement_id,
             doc_type,
             title,
@@ -594,8 +604,9 @@ class DemoLoader:
     async def photo(self, agreement_id: PydanticObjectId, item: Planned, n: int) -> None:
         caption = f"Dokumentasi kegiatan {n} - {item.number}"
         content = jpeg_photo(self.rng, caption)
-        await agreements.upload_document(
+        await documents.upload(
             self.ctx,
+            agreements.DOCUMENTS,
             agreement_id,
             DocumentType.EVIDENCE,
             f"Foto dokumentasi kegiatan {n}",
@@ -617,8 +628,9 @@ class DemoLoader:
             amendment.description,
             f"Bogor, {indonesian_date(signed_on)}",
         ]
-        doc, _ = await agreements.upload_document(
+        doc, _ = await documents.upload(
             self.ctx,
+            agreements.DOCUMENTS,
             agreement_id,
             DocumentType.ADDENDUM,
             "Naskah Adendum I bertanda tangan",
@@ -678,8 +690,9 @@ class DemoLoader:
             f"Terkait {FORM_NAMES[item.spec.form]} Nomor {item.number}",
             f"Bogor, {indonesian_date(day)}",
         ]
-        doc, _ = await agreements.upload_document(
+        doc, _ = await documents.upload(
             self.ctx,
+            agreements.DOCUMENTS,
             agreement_id,
             DocumentType.MINUTES,
             f"Berita acara: {story.title}",
@@ -818,8 +831,15 @@ class DemoLoader:
                 ]
                 content = pdf_scan(title, lines, self.ctx.today())
                 filename = f"{doc_type.value.lower()}_{pid}.pdf"
-                await proposals.upload_attachment(
-                    ctx, pid, doc_type, title, io.BytesIO(content), filename, None
+                await documents.upload(
+                    ctx,
+                    proposals.ATTACHMENTS,
+                    pid,
+                    doc_type,
+                    title,
+                    io.BytesIO(content),
+                    filename,
+                    None,
                 )
             if spec["status"] == "DRAFT":
                 continue

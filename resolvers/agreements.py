@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, BinaryIO
+from typing import Any
 
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -16,7 +16,6 @@ from models.enums import (
     AgreementForm,
     AgreementStatus,
     CooperationType,
-    DocumentType,
     PartnerStatus,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
@@ -373,21 +372,6 @@ DOCUMENTS = documents.Holder(
     document=Agreement.document,
     add=Agreement.add_document,
 )
-
-
-async def upload_document(
-    ctx: Context,
-    agreement_id: PydanticObjectId,
-    doc_type: DocumentType,
-    title: str,
-    file: BinaryIO,
-    filename: str,
-    supersedes: PydanticObjectId | None,
-    idempotency_key: str | None = None,
-) -> tuple[DocumentRef, Agreement]:
-    return await documents.upload(
-        ctx, DOCUMENTS, agreement_id, doc_type, title, file, filename, supersedes, idempotency_key
-    )
 
 
 async def find_document(

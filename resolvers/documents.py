@@ -51,7 +51,7 @@ async def upload[R: Record](
     file: BinaryIO,
     filename: str,
     supersedes: PydanticObjectId | None,
-    idempotency_key: str | None,
+    idempotency_key: str | None = None,
 ) -> tuple[DocumentRef, R]:
     """Store a file and add it to the record. A retry with the same idempotency key stores
     nothing new and answers with the first document."""

@@ -3,7 +3,7 @@ follow a proposal by its tracking code."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, BinaryIO
+from typing import Any
 
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -14,7 +14,6 @@ from models.actor import ActorRef
 from models.documents import DocumentRef
 from models.enums import (
     CooperationType,
-    DocumentType,
     ProposalStatus,
     ReviewRecommendation,
     Role,
@@ -272,21 +271,6 @@ ATTACHMENTS = documents.Holder(
     document=Proposal.attachment,
     add=_add_attachment,
 )
-
-
-async def upload_attachment(
-    ctx: Context,
-    proposal_id: PydanticObjectId,
-    doc_type: DocumentType,
-    title: str,
-    file: BinaryIO,
-    filename: str,
-    supersedes: PydanticObjectId | None,
-    idempotency_key: str | None = None,
-) -> tuple[DocumentRef, Proposal]:
-    return await documents.upload(
-        ctx, ATTACHMENTS, proposal_id, doc_type, title, file, filename, supersedes, idempotency_key
-    )
 
 
 async def submit_proposal(

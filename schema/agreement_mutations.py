@@ -251,7 +251,7 @@ class AgreementMutations:
     ) -> UploadAgreementDocumentPayload:
         agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
         doc, agreement = await upload_document(
-            info, agreements.upload_document, agreement_id, input, "DocumentRef"
+            info, agreements.DOCUMENTS, agreement_id, input, "DocumentRef"
         )
         return UploadAgreementDocumentPayload(
             document=DocumentRefType.from_model(doc, agreement),

@@ -1,9 +1,8 @@
 """The versioned documents of a record as the API shows them (agreement documents, proposal
 attachments): the fields they share, and their values from a DocumentRef."""
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, BinaryIO, Protocol, cast
+from typing import Any, Protocol, cast
 
 import strawberry
 from beanie import PydanticObjectId
@@ -11,9 +10,10 @@ from starlette.datastructures import UploadFile
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
+from models.base import Record
 from models.documents import DocumentRef
 from models.enums import DocumentType
-from resolvers.context import Context
+from resolvers import documents
 from schema.actor import Actor
 from schema.context import Info
 from schema.document_text import DocumentTextFields
@@ -84,24 +84,9 @@ class DocumentUpload(Protocol):
     def idempotency_key(self) -> str | None: ...
 
 
-type Uploader[R] = Callable[
-    [
-        Context,
-        PydanticObjectId,
-        DocumentType,
-        str,
-        BinaryIO,
-        str,
-        PydanticObjectId | None,
-        str | None,
-    ],
-    Awaitable[tuple[DocumentRef, R]],
-]
-
-
-async def upload_document[R](
+async def upload_document[R: Record](
     info: Info,
-    uploader: Uploader[R],
+    kind: documents.Holder[R],
     record_id: PydanticObjectId,
     input: DocumentUpload,
     document_type_name: str,
@@ -115,8 +100,9 @@ async def upload_document[R](
     )
     # Starlette hands the upload over spooled to a local temporary file.
     upload = cast(UploadFile, input.file)
-    return await uploader(
+    return await documents.upload(
         info.context,
+        kind,
         record_id,
         input.type,
         input.title,

@@ -532,7 +532,7 @@ class ProposalMutations:
     ) -> UploadProposalAttachmentPayload:
         doc, proposal = await upload_document(
             info,
-            proposals.upload_attachment,
+            proposals.ATTACHMENTS,
             _id(input.proposal_id),
             input,
             "ProposalAttachment",
