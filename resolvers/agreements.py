@@ -382,4 +382,4 @@ async def find_document(
 
 
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:
-    return await documents.is_held(Agreement, "documents", file_id)
+    return await Agreement.find({"documents.file_id": file_id}).count() > 0

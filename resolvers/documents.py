@@ -121,8 +121,3 @@ async def find_held[R: Record](
         if doc.file_id == file_id:
             return record, doc
     return None
-
-
-async def is_held(model: type[Record], field: str, file_id: PydanticObjectId) -> bool:
-    """Whether any record's list `field` holds this file, readable or not."""
-    return await model.find({f"{field}.file_id": file_id}).count() > 0

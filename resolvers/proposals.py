@@ -387,7 +387,7 @@ async def find_attachment(
 
 
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:
-    return await documents.is_held(Proposal, "attachments", file_id)
+    return await Proposal.find({"attachments.file_id": file_id}).count() > 0
 
 
 # --- who hears of a move ---------------------------------------------------------------------
