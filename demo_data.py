@@ -30,10 +30,12 @@ from beanie import PydanticObjectId
 
 from database import Database
 from demo_files import docx, jpeg_photo, pdf_scan
+from i18n import format_day, language
 from models import Agreement, FaqEntry, OrgUnit, Partner, Procedure, Template, User
 from models.chronology import ChronologyEvent, event, start_of_day
 from models.documents import DocumentRef
 from models.enums import (
+    FORM_NAMES,
     SIGNED_DOCUMENT_TYPE,
     AgreementForm,
     AgreementStatus,
@@ -47,7 +49,16 @@ from models.enums import (
     Role,
     Visibility,
 )
-from resolvers import agreements, evaluations, org_units, partners, proposals, public, users
+from resolvers import (
+    agreements,
+    documents,
+    evaluations,
+    org_units,
+    partners,
+    proposals,
+    public,
+    users,
+)
 from resolvers.context import CITY_TIMEZONE, Context
 from resolvers.monitoring import was_in_force
 from resolvers.viewer import ANONYMOUS, Viewer
@@ -74,25 +85,6 @@ Kind = ChronologyKind
 Form = AgreementForm
 Coop = CooperationType
 
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-FORM_NAMES = {
-    Form.KSB: "Kesepakatan Bersama",
-    Form.PKS: "Perjanjian Kerja Sama",
-    Form.NK: "Nota Kesepakatan",
-}
 
 # --- master data ------------------------------------------------------------------------------
 
@@ -223,7 +215,9 @@ def add_months(day: date, months: int) -> date:
 
 
 def indonesian_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """The demo's letters are Indonesian whatever language the loader runs in."""
+    with language("id"):
+        return format_day(day)
 
 
 @dataclass
@@ -595,8 +589,9 @@ class DemoLoader:
         content = pdf_scan(heading, lines, item.signed_on, pages)
         stem = f"{spec.form}_{file_stem(item.number)}"
         filename = f"{stem}_v2.pdf" if supersedes else f"{stem}.pdf"
-        doc, _ = await agreements.upload_document(
+        doc, _ = await documents.upload(
             self.ctx,
+            agreements.DOCUMENTS,
             agreement_id,
             doc_type,
             title,
@@ -609,8 +604,9 @@ class DemoLoader:
     async def photo(self, agreement_id: PydanticObjectId, item: Planned, n: int) -> None:
         caption = f"Dokumentasi kegiatan {n} - {item.number}"
         content = jpeg_photo(self.rng, caption)
-        await agreements.upload_document(
+        await documents.upload(
             self.ctx,
+            agreements.DOCUMENTS,
             agreement_id,
             DocumentType.EVIDENCE,
             f"Foto dokumentasi kegiatan {n}",
@@ -632,8 +628,9 @@ class DemoLoader:
             amendment.description,
             f"Bogor, {indonesian_date(signed_on)}",
         ]
-        doc, _ = await agreements.upload_document(
+        doc, _ = await documents.upload(
             self.ctx,
+            agreements.DOCUMENTS,
             agreement_id,
             DocumentType.ADDENDUM,
             "Naskah Adendum I bertanda tangan",
@@ -693,8 +690,9 @@ class DemoLoader:
             f"Terkait {FORM_NAMES[item.spec.form]} Nomor {item.number}",
             f"Bogor, {indonesian_date(day)}",
         ]
-        doc, _ = await agreements.upload_document(
+        doc, _ = await documents.upload(
             self.ctx,
+            agreements.DOCUMENTS,
             agreement_id,
             DocumentType.MINUTES,
             f"Berita acara: {story.title}",
@@ -833,8 +831,15 @@ class DemoLoader:
                 ]
                 content = pdf_scan(title, lines, self.ctx.today())
                 filename = f"{doc_type.value.lower()}_{pid}.pdf"
-                await proposals.upload_attachment(
-                    ctx, pid, doc_type, title, io.BytesIO(content), filename, None
+                await documents.upload(
+                    ctx,
+                    proposals.ATTACHMENTS,
+                    pid,
+                    doc_type,
+                    title,
+                    io.BytesIO(content),
+                    filename,
+                    None,
                 )
             if spec["status"] == "DRAFT":
                 continue

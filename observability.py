@@ -14,6 +14,7 @@ serves the counters of this process in Prometheus's text format.
 import hmac
 import logging
 import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
@@ -137,6 +138,35 @@ class CommandCounter(CommandListener):
 
     def failed(self, event: CommandFailedEvent) -> None:
         pass
+
+
+class CommandLog(CommandListener):
+    """The names of the commands sent, in order: the tests and benchmarks bound the round trips
+    of a request with it."""
+
+    def __init__(self) -> None:
+        # The driver's monitoring threads report too.
+        self._lock = threading.Lock()
+        self.names: list[str] = []
+
+    def started(self, event: CommandStartedEvent) -> None:
+        with self._lock:
+            self.names.append(event.command_name)
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+    def reset(self) -> None:
+        with self._lock:
+            self.names.clear()
+
+    def data_commands(self) -> list[str]:
+        """Commands about data (not the driver's own handshakes and session bookkeeping)."""
+        ignored = BACKGROUND_COMMANDS | {"buildInfo"}
+        return [n for n in self.names if n not in ignored]
 
 
 class NameOperation(SchemaExtension):

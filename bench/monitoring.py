@@ -21,7 +21,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,7 +28,6 @@ from typing import Any
 
 import httpx
 from beanie import PydanticObjectId
-from pymongo import monitoring
 
 from bench.report import Section, ms, ratio
 from database import embedded_engine
@@ -50,7 +48,7 @@ from models.enums import (
     Recommendation,
 )
 from models.periods import Period
-from observability import configure_logging
+from observability import CommandLog, configure_logging
 from resolvers.context import CITY_TIMEZONE
 from resolvers.monitoring import was_in_force
 from server import create_app
@@ -96,26 +94,6 @@ QUERIES = {
     "partners (first 20)": "{ partners(first: 20) { totalCount nodes { name kind } } }",
     "audit log (first 20)": "{ auditLog(first: 20) { nodes { operation at } } }",
 }
-
-
-class CommandLog(monitoring.CommandListener):
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.names: list[str] = []
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        with self._lock:
-            self.names.append(event.command_name)
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
-
-    def data_commands(self) -> list[str]:
-        ignored = {"hello", "ismaster", "isMaster", "ping", "endSessions", "buildInfo"}
-        return [n for n in self.names if n not in ignored]
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -252,7 +230,7 @@ async def measure(
 
     for _ in range(WARMUP):
         await once()
-    log.names.clear()
+    log.reset()
     data = await once()
     commands = len(log.data_commands())
     times = []

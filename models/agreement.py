@@ -31,7 +31,7 @@ from models.chronology import (
     start_of_day,
 )
 from models.clock import utcnow
-from models.documents import DocumentRef
+from models.documents import DocumentRef, next_version, superseded_ids
 from models.enums import (
     SIGNED_DOCUMENT_TYPE,
     AgreementForm,
@@ -189,7 +189,7 @@ class Agreement(Searchable):
         raise DomainError(ErrorCode.NOT_FOUND, "no such document on this agreement", "documentId")
 
     def superseded_ids(self) -> set[PydanticObjectId]:
-        return {d.supersedes for d in self.documents if d.supersedes is not None}
+        return superseded_ids(self.documents)
 
     def last_hash(self) -> str:
         return self.chronology[-1].hash if self.chronology else GENESIS_HASH
@@ -541,21 +541,12 @@ class Agreement(Searchable):
         """Check a new upload against the documents on record; return its version number."""
         if supersedes is None:
             return 1
-        previous = self.document(supersedes)
-        if previous.id in self.superseded_ids():
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                "that document already has a newer version; supersede the newest one",
-                "supersedesId",
-            )
-        if previous.type != doc_type:
-            raise DomainError(
-                ErrorCode.INVALID,
-                "a new version must keep the type %(type)s",
-                "type",
-                type=previous.type,
-            )
-        return previous.version + 1
+        newer = DomainError(
+            ErrorCode.CONFLICT,
+            "that document already has a newer version; supersede the newest one",
+            "supersedesId",
+        )
+        return next_version(self.documents, self.document(supersedes), doc_type, newer)
 
     async def add_document(
         self, doc: DocumentRef, actor: ActorRef, session: AsyncClientSession | None = None

@@ -4,6 +4,7 @@ A file is never overwritten: a new version is a new DocumentRef that `supersedes
 and both stay downloadable.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from models.actor import ActorRef
 from models.base import checked
 from models.clock import utcnow
 from models.enums import DocumentType
+from models.errors import DomainError, ErrorCode
 from models.org_unit import Text
 
 # What the archive accepts, decided from the bytes (never from the client's claim).
@@ -66,3 +68,25 @@ class DocumentRef(StoredFile):
                 "uploaded_by": uploaded_by,
             },
         )
+
+
+def superseded_ids(docs: Sequence[DocumentRef]) -> set[PydanticObjectId]:
+    """The documents of a record that a newer version replaces."""
+    return {d.supersedes for d in docs if d.supersedes is not None}
+
+
+def next_version(
+    docs: Sequence[DocumentRef], previous: DocumentRef, doc_type: DocumentType, newer: DomainError
+) -> int:
+    """The version number of a new upload that replaces `previous`: only the newest version
+    can be replaced (else `newer`, the owner's own wording), and the type stays the same."""
+    if previous.id in superseded_ids(docs):
+        raise newer
+    if previous.type != doc_type:
+        raise DomainError(
+            ErrorCode.INVALID,
+            "a new version must keep the type %(type)s",
+            "type",
+            type=previous.type,
+        )
+    return previous.version + 1

@@ -9,6 +9,14 @@ class AgreementForm(StrEnum):
     NK = "NK"  # Nota Kesepakatan: MoU with central-government bodies
 
 
+# The full names of the forms, as legal texts and the open-data feed write them.
+FORM_NAMES = {
+    AgreementForm.KSB: "Kesepakatan Bersama",
+    AgreementForm.PKS: "Perjanjian Kerja Sama",
+    AgreementForm.NK: "Nota Kesepakatan",
+}
+
+
 class CooperationType(StrEnum):
     KSDD = "KSDD"  # with another Indonesian region
     KSDPK = "KSDPK"  # with a third party

@@ -21,7 +21,7 @@ from models.agreement import Agreement
 from models.base import stale
 from models.chronology import ChronologyEvent, LongText, event
 from models.clock import utcnow
-from models.documents import DocumentRef
+from models.documents import DocumentRef, next_version, superseded_ids
 from models.enums import (
     AgreementForm,
     ChronologyKind,
@@ -202,7 +202,7 @@ class Proposal(Searchable):
         raise DomainError(ErrorCode.NOT_FOUND, "no such attachment on this proposal", "id")
 
     def superseded_ids(self) -> set[PydanticObjectId]:
-        return {d.supersedes for d in self.attachments if d.supersedes is not None}
+        return superseded_ids(self.attachments)
 
     def missing_for_submission(self) -> list[DomainError]:
         """Everything that keeps this proposal from being submitted, each with its field."""
@@ -257,21 +257,12 @@ class Proposal(Searchable):
             )
         if supersedes is None:
             return 1
-        previous = self.attachment(supersedes)
-        if previous.id in self.superseded_ids():
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                "that attachment already has a newer version; supersede the newest one",
-                "supersedesId",
-            )
-        if previous.type != doc_type:
-            raise DomainError(
-                ErrorCode.INVALID,
-                "a new version must keep the type %(type)s",
-                "type",
-                type=previous.type,
-            )
-        return previous.version + 1
+        newer = DomainError(
+            ErrorCode.CONFLICT,
+            "that attachment already has a newer version; supersede the newest one",
+            "supersedesId",
+        )
+        return next_version(self.attachments, self.attachment(supersedes), doc_type, newer)
 
     async def add_attachment(
         self, doc: DocumentRef, session: AsyncClientSession | None = None

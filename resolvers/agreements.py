@@ -2,41 +2,32 @@
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import partial
-from typing import Any, BinaryIO
+from typing import Any
 
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from models import Agreement, IdempotencyKey, OrgUnit, Partner
-from models.actor import ActorRef
+from models import Agreement, OrgUnit, Partner
 from models.agreement import Amendment
 from models.base import checked
 from models.chronology import ChronologyEvent, start_of_day
-from models.document_text import DocumentText
-from models.documents import DocumentRef, StoredFile
+from models.documents import DocumentRef
 from models.enums import (
     AgreementForm,
     AgreementStatus,
     CooperationType,
-    DocumentType,
     PartnerStatus,
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.file_owners import FileHolder
 from models.search import keys_filter
 from models.transactions import in_transaction
-from resolvers import scoped
+from resolvers import documents, scoped
 from resolvers.access import require_agreement_contributor, require_agreement_editor
-from resolvers.conflicts import on_fresh_copy
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
-from resolvers.idempotency import Once, store_once
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 
-# A concurrent change to an agreement (another upload, an edit) should not fail an upload
-# that does not conflict with it: re-read and re-check this many times before giving up.
-ATTACH_ATTEMPTS = 3
 # Changes that can move an agreement out of its parent's term, or its children out of its own.
 TERM_FIELDS = frozenset({"parent_id", "form", "signed_on", "starts_on", "ends_on"})
 
@@ -372,91 +363,22 @@ async def amend_agreement(
     return await agreement.amend(amendment, ctx.viewer.actor, revision)
 
 
-async def upload_document(
-    ctx: Context,
-    agreement_id: PydanticObjectId,
-    doc_type: DocumentType,
-    title: str,
-    file: BinaryIO,
-    filename: str,
-    supersedes: PydanticObjectId | None,
-    idempotency_key: str | None = None,
-) -> tuple[DocumentRef, Agreement]:
-    """Store a file and add it to the agreement. A retry with the same idempotency key
-    stores nothing new and answers with the first document."""
-    agreement = await _contributable(ctx, agreement_id)
-    agreement.next_document(supersedes, doc_type)
-    DocumentRef.check_metadata(doc_type, title, filename, ctx.viewer.actor)
-    file.seek(0, 2)
-    request = {
-        "agreement": agreement_id,
-        "type": doc_type,
-        "title": title,
-        "filename": filename,
-        "size": file.tell(),
-        "supersedes": supersedes,
-    }
-    once = Once(ctx, "uploadAgreementDocument", idempotency_key, request)
-    first = await once.previous()
-    if first is not None:
-        return await _replay_document(ctx, first)
-
-    async def attach(stored: StoredFile) -> tuple[tuple[DocumentRef, Agreement], bool]:
-        async def add(current: Agreement) -> tuple[tuple[DocumentRef, Agreement], bool]:
-            doc = DocumentRef(
-                **stored.model_dump(),
-                type=doc_type,
-                title=title,
-                version=current.next_document(supersedes, doc_type),
-                supersedes=supersedes,
-                uploaded_by=ctx.viewer.actor,
-            )
-            return await once.run(
-                partial(_document_added, current, doc, ctx.viewer.actor),
-                _document_ids,
-                partial(_replay_document, ctx),
-            )
-
-        reload = partial(_contributable, ctx, agreement_id)
-        return await on_fresh_copy(agreement, add, reload, ATTACH_ATTEMPTS)
-
-    result, kept = await store_once(ctx, FileHolder.AGREEMENT, file, filename, attach)
-    if kept is not None:
-        await DocumentText.enqueue(kept)
-    return result
-
-
-async def _document_added(
-    agreement: Agreement, doc: DocumentRef, actor: ActorRef, session: AsyncClientSession | None
-) -> tuple[DocumentRef, Agreement]:
-    return doc, await agreement.add_document(doc, actor, session)
-
-
-def _document_ids(
-    result: tuple[DocumentRef, Agreement],
-) -> tuple[PydanticObjectId, PydanticObjectId]:
-    doc, agreement = result
-    assert agreement.id is not None
-    return agreement.id, doc.id
-
-
-async def _replay_document(ctx: Context, first: IdempotencyKey) -> tuple[DocumentRef, Agreement]:
-    agreement = await _contributable(ctx, first.record_id)
-    assert first.item_id is not None
-    return agreement.document(first.item_id), agreement
+DOCUMENTS = documents.Holder(
+    operation="uploadAgreementDocument",
+    record_key="agreement",
+    holder=FileHolder.AGREEMENT,
+    writable=_contributable,
+    next_version=Agreement.next_document,
+    document=Agreement.document,
+    add=Agreement.add_document,
+)
 
 
 async def find_document(
     ctx: Context, file_id: PydanticObjectId
 ) -> tuple[Agreement, DocumentRef] | None:
     """The readable agreement document stored as this file, if any."""
-    agreement = await scoped.one(ctx.viewer, Agreement, {"documents.file_id": file_id})
-    if agreement is None:
-        return None
-    for doc in agreement.documents:
-        if doc.file_id == file_id:
-            return agreement, doc
-    return None
+    return await documents.find_held(ctx, Agreement, "documents", file_id)
 
 
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:

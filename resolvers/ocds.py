@@ -21,7 +21,7 @@ from models import Agreement, OrgUnit, Partner
 from models.chronology import ChronologyEvent, start_of_day
 from models.clock import utcnow
 from models.documents import DocumentRef
-from models.enums import AgreementForm, AgreementStatus, ChronologyKind, DocumentType
+from models.enums import FORM_NAMES, AgreementStatus, ChronologyKind, DocumentType
 from resolvers import scoped
 from resolvers.context import Context
 from resolvers.scoped import Use
@@ -35,11 +35,6 @@ CITY_NAME = "Pemerintah Kota Bogor"
 WIB = "+07:00"
 CHUNK_CHARS = 64 * 1024
 
-FORM_NAMES = {
-    AgreementForm.KSB: "Kesepakatan Bersama",
-    AgreementForm.PKS: "Perjanjian Kerja Sama",
-    AgreementForm.NK: "Nota Kesepakatan",
-}
 # The signed texts are public facts; minutes, reports, photos and letters are not.
 PUBLIC_DOCUMENT_TYPES = {
     DocumentType.SIGNED_KSB: "contractSigned",

@@ -3,19 +3,17 @@ follow a proposal by its tracking code."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
-from typing import Any, BinaryIO
+from typing import Any
 
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from i18n import Money, later
-from models import Agreement, IdempotencyKey, OrgUnit, Partner, Proposal, User
-from models.document_text import DocumentText
-from models.documents import DocumentRef, StoredFile
+from models import Agreement, OrgUnit, Partner, Proposal, User
+from models.actor import ActorRef
+from models.documents import DocumentRef
 from models.enums import (
     CooperationType,
-    DocumentType,
     ProposalStatus,
     ReviewRecommendation,
     Role,
@@ -26,7 +24,7 @@ from models.numbering import next_agreement_number
 from models.proposal import HistoryEntry
 from models.search import keys_filter
 from models.transactions import in_transaction
-from resolvers import scoped
+from resolvers import documents, scoped
 from resolvers.access import (
     own_proposal_scope,
     proposal_queue_scope,
@@ -37,16 +35,11 @@ from resolvers.access import (
     require_proposer_role,
     sees_review_notes,
 )
-from resolvers.conflicts import on_fresh_copy
 from resolvers.context import CITY_TIMEZONE, Context
-from resolvers.idempotency import Once, store_once
 from resolvers.notifications import Message, notify_safely, subject, users_with_role
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
 from resolvers.scoped import Use
 
-# A concurrent change to the proposal (another upload, an edit) should not fail an upload
-# that does not conflict with it: re-read and re-check this many times before giving up.
-ATTACH_ATTEMPTS = 3
 Status = ProposalStatus
 
 
@@ -263,77 +256,21 @@ async def update_proposal(
     return await proposal.edit(changes, revision)
 
 
-async def upload_attachment(
-    ctx: Context,
-    proposal_id: PydanticObjectId,
-    doc_type: DocumentType,
-    title: str,
-    file: BinaryIO,
-    filename: str,
-    supersedes: PydanticObjectId | None,
-    idempotency_key: str | None = None,
-) -> tuple[DocumentRef, Proposal]:
-    """Store a file and attach it to the proposal. A retry with the same idempotency key
-    stores nothing new and answers with the first attachment."""
-    proposal = await _own(ctx, proposal_id)
-    proposal.next_attachment(supersedes, doc_type)
-    DocumentRef.check_metadata(doc_type, title, filename, ctx.viewer.actor)
-    file.seek(0, 2)
-    request = {
-        "proposal": proposal_id,
-        "type": doc_type,
-        "title": title,
-        "filename": filename,
-        "size": file.tell(),
-        "supersedes": supersedes,
-    }
-    once = Once(ctx, "uploadProposalAttachment", idempotency_key, request)
-    first = await once.previous()
-    if first is not None:
-        return await _replay_attachment(ctx, first)
-
-    async def attach(stored: StoredFile) -> tuple[tuple[DocumentRef, Proposal], bool]:
-        async def add(current: Proposal) -> tuple[tuple[DocumentRef, Proposal], bool]:
-            doc = DocumentRef(
-                **stored.model_dump(),
-                type=doc_type,
-                title=title,
-                version=current.next_attachment(supersedes, doc_type),
-                supersedes=supersedes,
-                uploaded_by=ctx.viewer.actor,
-            )
-            return await once.run(
-                partial(_attachment_added, current, doc),
-                _attachment_ids,
-                partial(_replay_attachment, ctx),
-            )
-
-        return await on_fresh_copy(proposal, add, partial(_own, ctx, proposal_id), ATTACH_ATTEMPTS)
-
-    result, kept = await store_once(ctx, FileHolder.PROPOSAL, file, filename, attach)
-    if kept is not None:
-        await DocumentText.enqueue(kept)
-    return result
+async def _add_attachment(
+    proposal: Proposal, doc: DocumentRef, _: ActorRef, session: AsyncClientSession | None
+) -> Proposal:
+    return await proposal.add_attachment(doc, session)
 
 
-async def _attachment_added(
-    proposal: Proposal, doc: DocumentRef, session: AsyncClientSession | None
-) -> tuple[DocumentRef, Proposal]:
-    return doc, await proposal.add_attachment(doc, session)
-
-
-def _attachment_ids(
-    result: tuple[DocumentRef, Proposal],
-) -> tuple[PydanticObjectId, PydanticObjectId]:
-    doc, proposal = result
-    assert proposal.id is not None
-    return proposal.id, doc.id
-
-
-async def _replay_attachment(ctx: Context, first: IdempotencyKey) -> tuple[DocumentRef, Proposal]:
-    proposal = await _own(ctx, first.record_id)
-    assert first.item_id is not None
-    return proposal.attachment(first.item_id), proposal
+ATTACHMENTS = documents.Holder(
+    operation="uploadProposalAttachment",
+    record_key="proposal",
+    holder=FileHolder.PROPOSAL,
+    writable=_own,
+    next_version=Proposal.next_attachment,
+    document=Proposal.attachment,
+    add=_add_attachment,
+)
 
 
 async def submit_proposal(
@@ -446,13 +383,7 @@ async def find_attachment(
     ctx: Context, file_id: PydanticObjectId
 ) -> tuple[Proposal, DocumentRef] | None:
     """The readable proposal attachment stored as this file, if any."""
-    proposal = await scoped.one(ctx.viewer, Proposal, {"attachments.file_id": file_id})
-    if proposal is None:
-        return None
-    for doc in proposal.attachments:
-        if doc.file_id == file_id:
-            return proposal, doc
-    return None
+    return await documents.find_held(ctx, Proposal, "attachments", file_id)
 
 
 async def is_file_referenced(file_id: PydanticObjectId) -> bool:

@@ -2,11 +2,8 @@
 
 from datetime import date
 from decimal import Decimal
-from pathlib import PurePosixPath, PureWindowsPath
-from typing import cast
 
 import strawberry
-from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from models import Agreement
@@ -14,6 +11,7 @@ from resolvers import agreements
 from schema.agreements import AgreementType, DocumentRefType
 from schema.audit import audited_mutation
 from schema.context import Info
+from schema.documents import upload_document
 from schema.enums import (
     AgreementFormEnum,
     CooperationTypeEnum,
@@ -169,13 +167,6 @@ def _payload(agreement: Agreement | None, errors: list[UserError]) -> AgreementP
     )
 
 
-def safe_filename(name: str | None) -> str:
-    """The client's file name without any path, control characters or excess length."""
-    base = PureWindowsPath(PurePosixPath(name or "").name).name
-    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '"\\').strip()
-    return cleaned[-200:] or "dokumen"
-
-
 @strawberry.type
 class AgreementMutations:
     @audited_mutation(description="Record an agreement (status DRAFT).")
@@ -259,24 +250,9 @@ class AgreementMutations:
         self, info: Info, input: UploadAgreementDocumentInput
     ) -> UploadAgreementDocumentPayload:
         agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-        supersedes = (
-            decode_id(input.supersedes_id, "DocumentRef", "supersedesId")
-            if input.supersedes_id is not None
-            else None
+        doc, agreement = await upload_document(
+            info, agreements.DOCUMENTS, agreement_id, input, "DocumentRef"
         )
-        # Starlette hands the upload over spooled to a local temporary file.
-        upload = cast(UploadFile, input.file)
-        result = await agreements.upload_document(
-            info.context,
-            agreement_id,
-            input.type,
-            input.title,
-            upload.file,
-            safe_filename(upload.filename),
-            supersedes,
-            input.idempotency_key,
-        )
-        doc, agreement = result
         return UploadAgreementDocumentPayload(
             document=DocumentRefType.from_model(doc, agreement),
             agreement=AgreementType.from_model(agreement),

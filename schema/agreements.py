@@ -3,14 +3,13 @@
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
 from models import Agreement
-from models.actor import ActorRef
 from models.agreement import Amendment
 from models.chronology import ChronologyEvent, Correction
 from models.documents import DocumentRef
@@ -18,18 +17,17 @@ from resolvers import agreements, evaluations
 from resolvers.access import shown
 from resolvers.dossier import DOSSIER_PATH
 from resolvers.pagination import Page, PageRequest, SortKey
+from schema.actor import Actor
 from schema.context import Info
-from schema.document_text import DocumentTextFields
+from schema.documents import DocumentFields, document_fields
 from schema.enums import (
     AgreementFormEnum,
     AgreementStatusEnum,
     ChronologyKindEnum,
     CooperationTypeEnum,
-    DocumentTypeEnum,
     VisibilityEnum,
 )
 from schema.errors import query
-from schema.fixity import FileIntegrityState, integrity_of
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
 from schema.relay import (
@@ -44,18 +42,6 @@ from schema.relay import (
 if TYPE_CHECKING:
     from schema.evaluations import EvaluationType
 
-DOWNLOAD_PATH = "/files/{file_id}"
-
-
-@strawberry.type(description="Who did something, as they were named when they did it.")
-class Actor:
-    id: str
-    name: str
-
-    @classmethod
-    def from_model(cls, actor: ActorRef) -> "Actor":
-        return cls(id=actor.id, name=actor.name)
-
 
 @strawberry.type(description="The number a party gave the agreement in its own registry.")
 class PartyNumber:
@@ -63,50 +49,12 @@ class PartyNumber:
     number: str
 
 
-def document_fields(doc: DocumentRef, superseded: set[PydanticObjectId]) -> dict[str, Any]:
-    """What every stored-file type shows of a DocumentRef (agreement documents, proposal
-    attachments); `superseded`: the ids its owner has newer versions of."""
-    return {
-        "id": str(doc.id),
-        "type": doc.type,
-        "title": doc.title,
-        "filename": doc.filename,
-        "content_type": doc.content_type,
-        "size": doc.size,
-        "sha256": doc.sha256,
-        "version": doc.version,
-        "uploaded_at": doc.uploaded_at,
-        "uploaded_by": Actor.from_model(doc.uploaded_by),
-        "is_current": doc.id not in superseded,
-        "download_url": DOWNLOAD_PATH.format(file_id=doc.file_id),
-        "supersedes_id": doc.supersedes,
-        "file_id": doc.file_id,
-    }
-
-
 @strawberry.type(name="DocumentRef", description="A stored file of an agreement (a scan).")
-class DocumentRefType(relay.Node, DocumentTextFields):
-    id: relay.NodeID[str]
-    type: DocumentTypeEnum  # type: ignore[valid-type]
-    title: str
-    filename: str
-    content_type: str
-    size: int = strawberry.field(description="Bytes.")
-    sha256: str
-    version: int
-    uploaded_at: datetime
-    uploaded_by: Actor
-    is_current: bool = strawberry.field(description="No newer version supersedes this one.")
+class DocumentRefType(DocumentFields):
     download_url: str = strawberry.field(
         description="GET it (with the same credentials) to download; supports Range."
     )
     owner: strawberry.Private[Agreement]
-    supersedes_id: strawberry.Private[PydanticObjectId | None]
-    file_id: strawberry.Private[PydanticObjectId]
-
-    @strawberry.field(description="Whether the stored bytes still match `sha256`.")
-    async def integrity(self, info: Info) -> FileIntegrityState:
-        return await integrity_of(info, self.file_id)
 
     @strawberry.field(description="The earlier version this one replaces.")
     def supersedes(self) -> "DocumentRefType | None":

@@ -13,7 +13,6 @@ from models.base import parse_object_id
 from models.chronology import ChainCheck, ChronologyEvent
 from resolvers import chronology, handover
 from resolvers.pagination import Page, PageRequest
-from schema.agreement_mutations import safe_filename
 from schema.agreements import AgreementType, ChronologyEventType
 from schema.audit import audited_mutation
 from schema.context import Info
@@ -24,6 +23,7 @@ from schema.inputs import provided
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
 from schema.relay import Connection, decode_id, decode_ids
+from schema.stored_files import safe_filename
 
 HANDOVER_PATH = "/briefings/handover/{org_unit_id}"
 DeadlineKindEnum = strawberry.enum(handover.DeadlineKind, name="DeadlineKind")

@@ -8,8 +8,7 @@ from beanie import PydanticObjectId
 from models.document_text import TextSource
 from resolvers import ocr
 from schema.context import Info
-
-DOWNLOAD_PATH = "/files/{file_id}"
+from schema.stored_files import DOWNLOAD_PATH
 
 
 @strawberry.enum(description="Whether the text inside a scan can be searched yet.")

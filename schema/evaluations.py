@@ -16,14 +16,15 @@ from models.evaluation import Evidence, FollowUpAction, IndicatorScore
 from models.periods import Period
 from resolvers import evaluations, monitoring
 from resolvers.pagination import Page, PageRequest
-from schema.agreement_mutations import safe_filename
-from schema.agreements import DOWNLOAD_PATH, Actor, AgreementType
+from schema.actor import Actor
+from schema.agreements import AgreementType
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.errors import UserError, query
 from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import IDEMPOTENCY_HELP, provided
 from schema.relay import Connection, decode_id, page_request, scoped_nodes
+from schema.stored_files import DOWNLOAD_PATH, safe_filename
 
 EvaluationStatusEnum = strawberry.enum(EvaluationStatus, name="EvaluationStatus")
 RecommendationEnum = strawberry.enum(Recommendation, name="Recommendation")

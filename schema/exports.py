@@ -37,8 +37,8 @@ from resolvers import exports
 from resolvers.agreements import AgreementFilter
 from resolvers.context import Context
 from resolvers.stats import EvaluationFilter
-from schema.agreements import DOWNLOAD_PATH
 from schema.relay import decode_id, global_id
+from schema.stored_files import DOWNLOAD_PATH
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Rows are sent in pieces of about this size: few sends, little memory.

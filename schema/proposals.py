@@ -4,11 +4,9 @@ import asyncio
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import cast
 
 import strawberry
 from beanie import PydanticObjectId
-from starlette.datastructures import UploadFile
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
@@ -19,11 +17,11 @@ from models.errors import DomainErrors
 from models.proposal import HistoryEntry
 from resolvers import agreements, partners, proposals
 from resolvers.pagination import Page, SortKey
-from schema.agreement_mutations import safe_filename
-from schema.agreements import Actor, AgreementType, document_fields
+from schema.actor import Actor
+from schema.agreements import AgreementType
 from schema.audit import audited_mutation
 from schema.context import Info
-from schema.document_text import DocumentTextFields
+from schema.documents import DocumentFields, document_fields, upload_document
 from schema.enums import (
     AgreementFormEnum,
     CooperationTypeEnum,
@@ -32,7 +30,6 @@ from schema.enums import (
     ReviewRecommendationEnum,
 )
 from schema.errors import UserError, query, to_user_errors
-from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import IDEMPOTENCY_HELP, provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
@@ -54,26 +51,9 @@ SECONDS_PER_DAY = 86_400
 
 
 @strawberry.type(name="ProposalAttachment", description="A file handed in with a proposal.")
-class ProposalAttachmentType(relay.Node, DocumentTextFields):
-    id: relay.NodeID[str]
-    type: DocumentTypeEnum  # type: ignore[valid-type]
-    title: str
-    filename: str
-    content_type: str
-    size: int = strawberry.field(description="Bytes.")
-    sha256: str
-    version: int
-    uploaded_at: datetime
-    uploaded_by: Actor
-    is_current: bool = strawberry.field(description="No newer version supersedes this one.")
+class ProposalAttachmentType(DocumentFields):
     download_url: str = strawberry.field(description="GET it with the same credentials.")
     owner: strawberry.Private[Proposal]
-    supersedes_id: strawberry.Private[PydanticObjectId | None]
-    file_id: strawberry.Private[PydanticObjectId]
-
-    @strawberry.field(description="Whether the stored bytes still match `sha256`.")
-    async def integrity(self, info: Info) -> FileIntegrityState:
-        return await integrity_of(info, self.file_id)
 
     @strawberry.field(description="The earlier version this one replaces.")
     def supersedes(self) -> "ProposalAttachmentType | None":
@@ -550,24 +530,13 @@ class ProposalMutations:
     async def upload_proposal_attachment(
         self, info: Info, input: UploadProposalAttachmentInput
     ) -> UploadProposalAttachmentPayload:
-        proposal_id = _id(input.proposal_id)
-        supersedes = (
-            decode_id(input.supersedes_id, "ProposalAttachment", "supersedesId")
-            if input.supersedes_id is not None
-            else None
+        doc, proposal = await upload_document(
+            info,
+            proposals.ATTACHMENTS,
+            _id(input.proposal_id),
+            input,
+            "ProposalAttachment",
         )
-        upload = cast(UploadFile, input.file)
-        result = await proposals.upload_attachment(
-            info.context,
-            proposal_id,
-            input.type,
-            input.title,
-            upload.file,
-            safe_filename(upload.filename),
-            supersedes,
-            input.idempotency_key,
-        )
-        doc, proposal = result
         return UploadProposalAttachmentPayload(
             document=ProposalAttachmentType.from_model(doc, proposal),
             proposal=ProposalType.from_model(proposal),

@@ -5,7 +5,7 @@ and its statistics. Every query here works without signing in.
 agreement can reach an anonymous client through it, whatever the query asks.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import cast
@@ -19,19 +19,20 @@ from strawberry.file_uploads import Upload
 from models import Agreement, FaqEntry, Procedure, Template
 from models.documents import StoredFile
 from models.public_content import (
+    FaqContent,
     FaqVersion,
     ProcedureContent,
     ProcedureVersion,
     RequiredDocument,
     TemplateContent,
     TemplateVersion,
+    VersionedRecord,
     VersionMeta,
 )
 from resolvers import agreements, public
 from resolvers.pagination import Page, PageRequest, SortKey
 from resolvers.scoped import Use
-from schema.agreement_mutations import safe_filename
-from schema.agreements import DOWNLOAD_PATH, Actor
+from schema.actor import Actor
 from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import (
@@ -44,6 +45,7 @@ from schema.enums import (
 from schema.errors import UserError, query
 from schema.inputs import IDEMPOTENCY_HELP, provided
 from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
+from schema.stored_files import DOWNLOAD_PATH, safe_filename
 
 NOTE_HELP = "Why it changed; kept with the version."
 REVISION_HELP = "The revision you read; if it changed since, you get CONFLICT."
@@ -105,6 +107,17 @@ def _procedure_content(content: ProcedureContent) -> dict[str, object]:
     }
 
 
+def _current(item: VersionedRecord) -> dict[str, object]:
+    """What the current state of every versioned item shows besides its content."""
+    return {
+        "id": str(item.id),
+        "version": item.version,
+        "updated_at": item.updated_at,
+        "revision": item.revision,
+        "model": item,
+    }
+
+
 def _meta(version: VersionMeta) -> dict[str, object]:
     return {
         "version": version.version,
@@ -120,6 +133,16 @@ class VersionInfo:
     edited_at: datetime
     edited_by: Actor
     note: str
+
+
+# The fields every current FAQ entry and template shows after its content. `Procedure` declares
+# its own, to keep its `cooperationType` where the published schema has it.
+@strawberry.type
+class CurrentVersion(relay.Node):
+    id: relay.NodeID[str]
+    version: int
+    updated_at: datetime
+    revision: int
 
 
 @strawberry.type(name="ProcedureVersion")
@@ -150,26 +173,23 @@ class ProcedureType(ProcedureContentFields, relay.Node):
     @classmethod
     def from_model(cls, item: Procedure) -> "ProcedureType":
         return cls(
-            id=str(item.id),
             cooperation_type=item.cooperation_type,
-            version=item.version,
-            updated_at=item.updated_at,
-            revision=item.revision,
-            model=item,
+            **_current(item),  # type: ignore[arg-type]
             **_procedure_content(item),  # type: ignore[arg-type]
         )
 
     @strawberry.field(description="Every version, newest first (ADMIN).")
     async def history(self, info: Info) -> list[ProcedureVersionType]:
-        versions = await _history(info, self.model.versions)
-        return [ProcedureVersionType.from_model(v) for v in versions]
+        return await _history(info, self.model.versions, ProcedureVersionType.from_model)
 
 
-async def _history[V: VersionMeta](info: Info, versions: Sequence[V]) -> list[V]:
+async def _history[V: VersionMeta, T](
+    info: Info, versions: Sequence[V], convert: Callable[[V], T]
+) -> list[T]:
     async def run() -> list[V]:
         return public.history(info.context, versions)
 
-    return await query(run())
+    return [convert(v) for v in await query(run())]
 
 
 # --- FAQ ---------------------------------------------------------------------------------------
@@ -184,26 +204,19 @@ class FaqContentFields:
     published: bool
 
 
+def _faq_content(content: FaqContent) -> dict[str, object]:
+    return {field: getattr(content, field) for field in FaqContent.model_fields}
+
+
 @strawberry.type(name="FaqVersion")
 class FaqVersionType(FaqContentFields, VersionInfo):
     @classmethod
     def from_model(cls, v: FaqVersion) -> "FaqVersionType":
-        return cls(
-            question=v.question,
-            answer=v.answer,
-            category=v.category,
-            position=v.position,
-            published=v.published,
-            **_meta(v),  # type: ignore[arg-type]
-        )
+        return cls(**_faq_content(v), **_meta(v))  # type: ignore[arg-type]
 
 
 @strawberry.type(name="FaqEntry", description="A frequently asked question and its answer.")
-class FaqEntryType(FaqContentFields, relay.Node):
-    id: relay.NodeID[str]
-    version: int
-    updated_at: datetime
-    revision: int
+class FaqEntryType(FaqContentFields, CurrentVersion):
     model: strawberry.Private[FaqEntry]
 
     @classmethod
@@ -214,23 +227,11 @@ class FaqEntryType(FaqContentFields, relay.Node):
 
     @classmethod
     def from_model(cls, entry: FaqEntry) -> "FaqEntryType":
-        return cls(
-            id=str(entry.id),
-            question=entry.question,
-            answer=entry.answer,
-            category=entry.category,
-            position=entry.position,
-            published=entry.published,
-            version=entry.version,
-            updated_at=entry.updated_at,
-            revision=entry.revision,
-            model=entry,
-        )
+        return cls(**_faq_content(entry), **_current(entry))  # type: ignore[arg-type]
 
     @strawberry.field(description="Every version, newest first (ADMIN).")
     async def history(self, info: Info) -> list[FaqVersionType]:
-        versions = await _history(info, self.model.versions)
-        return [FaqVersionType.from_model(v) for v in versions]
+        return await _history(info, self.model.versions, FaqVersionType.from_model)
 
 
 # --- templates ---------------------------------------------------------------------------------
@@ -280,11 +281,7 @@ class TemplateVersionType(TemplateContentFields, VersionInfo):
 @strawberry.type(
     name="Template", description="A form to download: request letter, TOR, draft KSB or PKS."
 )
-class TemplateType(TemplateContentFields, relay.Node):
-    id: relay.NodeID[str]
-    version: int
-    updated_at: datetime
-    revision: int
+class TemplateType(TemplateContentFields, CurrentVersion):
     model: strawberry.Private[Template]
 
     @classmethod
@@ -295,21 +292,13 @@ class TemplateType(TemplateContentFields, relay.Node):
 
     @classmethod
     def from_model(cls, template: Template) -> "TemplateType":
-        return cls(
-            id=str(template.id),
-            version=template.version,
-            updated_at=template.updated_at,
-            revision=template.revision,
-            model=template,
-            **_template_content(template),  # type: ignore[arg-type]
-        )
+        return cls(**_template_content(template), **_current(template))  # type: ignore[arg-type]
 
     @strawberry.field(
         description="Every version, newest first; old files stay downloadable for ADMIN."
     )
     async def history(self, info: Info) -> list[TemplateVersionType]:
-        versions = await _history(info, self.model.versions)
-        return [TemplateVersionType.from_model(v) for v in versions]
+        return await _history(info, self.model.versions, TemplateVersionType.from_model)
 
 
 # --- the public catalogue ----------------------------------------------------------------------

@@ -6,19 +6,18 @@ interface, lifespan included.
 """
 
 import os
-import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
-from pymongo import monitoring
 
 from database import embedded_engine
 from embedded_engine import CAPABILITIES, Engine
 from models import User
 from models.credentials import hash_password, use_hashing
 from models.enums import Role
+from observability import CommandLog
 from resolvers.ocr import OcrRunner
 from resolvers.ocr_availability import detect_availability
 from server import create_app
@@ -54,33 +53,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if missing:
                 reason = f"the {ENGINE} engine lacks {', '.join(missing)}"
                 item.add_marker(pytest.mark.skip(reason=reason))
-
-
-class CommandLog(monitoring.CommandListener):
-    """Counts the commands the app sends, to bound round trips per request."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.names: list[str] = []
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        with self._lock:
-            self.names.append(event.command_name)
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
-
-    def reset(self) -> None:
-        with self._lock:
-            self.names.clear()
-
-    def data_commands(self) -> list[str]:
-        """Commands about data (not the driver's own handshakes and session bookkeeping)."""
-        ignored = {"hello", "ismaster", "isMaster", "ping", "endSessions", "buildInfo"}
-        return [n for n in self.names if n not in ignored]
 
 
 @pytest.fixture(scope="session")
