@@ -17,6 +17,9 @@ from schema import build_schema
 from settings import get_settings
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from database import Database
     from resolvers.backup import BagSummary
 
 SDL_FILE = Path(__file__).with_name("schema.graphql")
@@ -129,32 +132,32 @@ def _describe(summary: "BagSummary") -> str:
     )
 
 
-async def backup(dest: str) -> int:
+async def _with_bag(
+    act: "Callable[[Database, Path], Awaitable[BagSummary]]", path: str, done: str, refused: str
+) -> int:
+    """Run a backup or a restore on the database; a refusal is printed with exit code 1."""
     from resolvers.backup import BackupError
-    from resolvers.backup import backup as make_backup
 
     async with database.connect(get_settings()) as db:
         try:
-            summary = await make_backup(db, Path(dest))
+            summary = await act(db, Path(path))
         except BackupError as error:
-            print(f"no backup: {error}", file=sys.stderr)
+            print(f"{refused}: {error}", file=sys.stderr)
             return 1
-    print(f"backed up to {dest}: {_describe(summary)}")
+    print(f"{done} {path}: {_describe(summary)}")
     return 0
+
+
+async def backup(dest: str) -> int:
+    from resolvers.backup import backup as make_backup
+
+    return await _with_bag(make_backup, dest, "backed up to", "no backup")
 
 
 async def restore(bag: str) -> int:
-    from resolvers.backup import BackupError
     from resolvers.backup import restore as restore_bag
 
-    async with database.connect(get_settings()) as db:
-        try:
-            summary = await restore_bag(db, Path(bag))
-        except BackupError as error:
-            print(f"not restored: {error}", file=sys.stderr)
-            return 1
-    print(f"restored {bag}: {_describe(summary)}")
-    return 0
+    return await _with_bag(restore_bag, bag, "restored", "not restored")
 
 
 def verify_backup(bag: str) -> int:
