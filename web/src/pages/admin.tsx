@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { currentUser, request } from '../api';
 import { graphql } from '../graphql';
 import { dateTimeFmt, t } from '../i18n';
@@ -74,6 +74,9 @@ function EditUser(props: { user: { id: string; email: string; displayName: strin
   const u = props.user;
   const { data } = useData(() => request(UNITS), []);
   const { errors, busy, run } = useAction(props.done);
+  // The form opens below the list: bring it to the keyboard and the eye.
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
   const submit = (event: Event) => {
     const v = formValues(event);
     void run(async () => (await request(UPDATE_USER, { input: {
@@ -87,7 +90,7 @@ function EditUser(props: { user: { id: string; email: string; displayName: strin
       <form onSubmit={submit} data-testid="user-form">
         <Errors errors={errors} fields={['displayName', 'role', 'orgUnitId']} />
         <div class="grid">
-          <Field label={t('contactName')} field="displayName" errors={errors}><input name="displayName" required defaultValue={u.displayName} /></Field>
+          <Field label={t('contactName')} field="displayName" errors={errors}><input name="displayName" required defaultValue={u.displayName} ref={first} /></Field>
           <Field label={t('role')} field="role" errors={errors}><EnumSelect type="Role" name="role" id="edit-role" value={u.role} /></Field>
         </div>
         <Field label={t('orgUnit')} field="orgUnitId" errors={errors}>
