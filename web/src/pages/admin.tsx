@@ -88,10 +88,10 @@ function EditUser(props: { user: { id: string; email: string; displayName: strin
     <article>
       <h2>{t('editUser')}: {u.email}</h2>
       <form onSubmit={submit} data-testid="user-form">
-        <Errors errors={errors} fields={['displayName', 'role', 'orgUnitId']} />
+        <Errors errors={errors} fields={['displayName', 'orgUnitId']} />
         <div class="grid">
           <Field label={t('contactName')} field="displayName" errors={errors}><input name="displayName" required defaultValue={u.displayName} ref={first} /></Field>
-          <Field label={t('role')} field="role" errors={errors}><EnumSelect type="Role" name="role" id="edit-role" value={u.role} /></Field>
+          <label>{t('role')}<EnumSelect type="Role" name="role" id="edit-role" value={u.role} /></label>
         </div>
         <Field label={t('orgUnit')} field="orgUnitId" errors={errors}>
           <select name="orgUnitId">
