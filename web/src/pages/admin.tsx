@@ -22,7 +22,7 @@ const UPDATE_USER = graphql(`
   mutation UpdateUser($input: UpdateUserInput!) { updateUser(input: $input) { errors { field code message } } }
 `);
 const UNITS = graphql(`
-  query UserUnits { orgUnits(first: 100, filter: { active: true }) { nodes { id name } } }
+  query UserUnits { orgUnits(first: 100) { nodes { id name } } }
 `);
 const CREATE_TOKEN = graphql(`
   mutation CreateToken($input: CreateApiTokenInput!) { createApiToken(input: $input) { token errors { message } } }
