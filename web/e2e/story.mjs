@@ -1,6 +1,8 @@
 // The browser story against a running server: node e2e/story.mjs BASE_URL ARTIFACT_DIR
 // A partner registers, applies with two PDFs and submits; the cooperation unit verifies,
 // the TKKSD reviews, the unit approves; the draft agreement gets its scan and is activated;
+// the unit records an amendment and prepares a renewal, and edits an account (each form first
+// refused with the API's coded error shown at the field, then accepted);
 // the public catalogue shows it and the executive dashboard counts it. Every page visited is
 // checked with axe-core (no serious or critical violations) and the main pages are
 // photographed at phone and desktop width. Playwright gives Chromium a fresh profile.
@@ -198,6 +200,29 @@ try {
   await page.getByTestId('activate-form').waitFor({ state: 'detached' });
   await main.getByRole('button', { name: 'Periksa keutuhan rantai' }).click();
   await page.getByText('Rantai kronologi utuh').waitFor();
+
+  step('admin records an amendment: a future date is refused at its field, then accepted');
+  const amendment = page.getByTestId('amendment-form');
+  await amendment.getByLabel('Nomor').fill(`ADD/${stamp}/1`);
+  await amendment.getByLabel('Judul').fill('Penambahan ruang lingkup magang');
+  await amendment.getByLabel('Uraian').fill('Pasal 3 ditambah satu ayat tentang magang guru.');
+  await amendment.getByLabel('Ditandatangani').fill(iso(new Date(today.getFullYear() + 1, today.getMonth(), 1)));
+  await amendment.getByRole('button', { name: 'Catat adendum' }).click();
+  await amendment.locator('.field-error[data-code="INVALID"]').waitFor();
+  if ((await amendment.locator('input[name=signedOn]').getAttribute('aria-invalid')) !== 'true') failures.push('amendment: signedOn not marked invalid');
+  await checkA11y('naskah-galat');
+  await amendment.getByLabel('Ditandatangani').fill(iso(today));
+  await amendment.getByRole('button', { name: 'Catat adendum' }).click();
+  await page.getByTestId('amendments').getByText(`ADD/${stamp}/1`).waitFor();
+  if (await amendment.locator('.field-error').count()) failures.push('amendment: the error stayed after success');
+
+  step('admin prepares the renewal as a draft');
+  const renewal = page.getByTestId('renewal-form');
+  await renewal.getByLabel('Nomor naskah baru').fill(`KSB/${stamp}/P`);
+  await renewal.getByLabel('Berakhir').fill(iso(new Date(today.getFullYear() + 10, today.getMonth(), today.getDate())));
+  await renewal.getByRole('button', { name: 'Siapkan perpanjangan' }).click();
+  await main.getByRole('link', { name: `KSB/${stamp}/P` }).waitFor();
+  await renewal.waitFor({ state: 'detached' });
   await checkA11y('naskah');
   await screenshots('naskah');
   await visit('/arsip', 'arsip');
@@ -205,6 +230,35 @@ try {
   await visit('/peringatan', 'peringatan');
   await visit('/serah-terima', 'serah-terima');
   await visit('/pengguna', 'pengguna');
+
+  step('admin edits an account: an officer without a department is refused, then given one');
+  const staffEmail = `pegawai-${stamp}@sikerma.example`;
+  const users = page.getByTestId('users');
+  await main.getByLabel('Email').fill(staffEmail);
+  await main.getByLabel('Nama narahubung').fill('Rina Pegawai');
+  await main.locator('select#role').selectOption('REVIEWER');
+  await main.getByLabel('Kata sandi').fill('Sandi-Pegawai-Uji-2026!');
+  await main.getByRole('button', { name: 'Buat', exact: true }).click();
+  await users.getByText(staffEmail).waitFor();
+  await main.getByRole('button', { name: `Ubah ${staffEmail}` }).click();
+  const userForm = page.getByTestId('user-form');
+  await userForm.getByLabel('Nama narahubung').fill('Rina Pegawai, S.E.');
+  await userForm.locator('select[name=role]').selectOption('OFFICER');
+  await userForm.getByRole('button', { name: 'Simpan' }).click();
+  await userForm.locator('.field-error[data-code="REQUIRED"]').waitFor();
+  await checkA11y('pengguna-ubah');
+  await screenshots('pengguna-ubah');
+  await userForm.locator('select[name=orgUnitId]').selectOption({ index: 1 });
+  await userForm.getByRole('button', { name: 'Simpan' }).click();
+  await userForm.waitFor({ state: 'detached' });
+  const row = users.locator('tr', { hasText: staffEmail });
+  await row.getByText('Rina Pegawai, S.E.').waitFor();
+  if ((await row.locator('td').nth(3).innerText()).trim() === '—') failures.push('edited user: no department shown');
+  await main.getByRole('button', { name: 'Ubah admin@sikerma.example' }).click();
+  await userForm.getByLabel('Aktif').uncheck();
+  await userForm.getByRole('button', { name: 'Simpan' }).click();
+  await userForm.locator('.notice.error').waitFor();
+  await main.getByRole('button', { name: 'Ubah admin@sikerma.example' }).waitFor();
   await visit('/audit', 'audit');
   await visit('/notifikasi', 'notifikasi');
   const due = page.locator('.result').first();

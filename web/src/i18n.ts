@@ -169,6 +169,15 @@ const id = {
   open: 'Buka',
   publicData: 'Data terbuka (OCDS)',
   footer: 'Bagian Kerja Sama Sekretariat Daerah Kota Bogor',
+  addAmendment: 'Catat adendum',
+  description: 'Uraian',
+  amendmentDocument: 'Naskah adendum (unggah dulu sebagai Adendum)',
+  addRenewal: 'Siapkan perpanjangan',
+  renewalHelp: 'Naskah perpanjangan dibuat sebagai draf dari data naskah ini; naskah ini tetap berlaku sampai perpanjangannya diaktifkan.',
+  renewalPending: 'Perpanjangan sudah disiapkan dan menunggu diaktifkan.',
+  newNumber: 'Nomor naskah baru',
+  editUser: 'Ubah pengguna',
+  noOrgUnit: 'Tidak ada (hanya untuk petugas Perangkat Daerah)',
 };
 type Dict = typeof id;
 const en: Dict = {
@@ -340,6 +349,15 @@ const en: Dict = {
   open: 'Open',
   publicData: 'Open data (OCDS)',
   footer: 'Cooperation Division, Bogor City Regional Secretariat',
+  addAmendment: 'Record an amendment',
+  description: 'Description',
+  amendmentDocument: 'Amendment text (upload it first as an Addendum)',
+  addRenewal: 'Prepare a renewal',
+  renewalHelp: "The renewal is created as a draft from this agreement's data; this agreement stays in force until the renewal is activated.",
+  renewalPending: 'A renewal is prepared and waiting to be activated.',
+  newNumber: 'Number of the new agreement',
+  editUser: 'Edit user',
+  noOrgUnit: 'None (department officers only)',
 };
 
 export type Lang = 'id' | 'en';

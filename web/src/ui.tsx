@@ -1,5 +1,5 @@
-import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { cloneElement, type ComponentChildren, type VNode } from 'preact';
+import { useCallback, useEffect, useId, useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { label, values } from './labels';
 import { t } from './i18n';
@@ -46,14 +46,59 @@ export function Loading(props: { error?: string | null }) {
   return <p aria-busy="true">{t('loading')}</p>;
 }
 
-export function Errors(props: { errors: { message: string; field?: string | null }[] | string | null }) {
+/** The API's coded errors of a mutation (`errors { field code message }`). */
+export type UserErrors = { message: string; field?: string | null; code?: string }[];
+/** What a form shows: the API's errors, or the text of a failed request. */
+export type FormErrors = UserErrors | string | null;
+
+/** The errors not shown next to one of `fields` (see `Field`). */
+export function Errors(props: { errors: FormErrors; fields?: string[] }) {
   const list = typeof props.errors === 'string' ? [{ message: props.errors }] : props.errors ?? [];
-  if (!list.length) return null;
+  const rest = list.filter((e) => !('field' in e && e.field && props.fields?.includes(e.field)));
+  if (!rest.length) return null;
   return (
     <div class="notice error" role="alert">
-      <ul>{list.map((e) => <li>{e.message}</li>)}</ul>
+      <ul>{rest.map((e) => <li>{e.message}</li>)}</ul>
     </div>
   );
+}
+
+/** A labelled input with the API's errors about it (by the error's `field`) right under it. */
+export function Field(props: { label: string; field: string; errors: FormErrors; children: VNode<Record<string, unknown>> }) {
+  const id = useId();
+  const mine = typeof props.errors === 'string' || !props.errors ? [] : props.errors.filter((e) => e.field === props.field);
+  if (!mine.length) return <label>{props.label}{props.children}</label>;
+  return (
+    <label>{props.label}
+      {cloneElement(props.children, { 'aria-invalid': 'true', 'aria-describedby': id })}
+      <small id={id} class="field-error" data-code={mine.map((e) => e.code).join(' ')}>{mine.map((e) => e.message).join(' ')}</small>
+    </label>
+  );
+}
+
+/** Running a mutation from a form: busy meanwhile, its errors kept to show, `done` after success. */
+export function useAction(done: () => void): { errors: FormErrors; busy: boolean; run: (action: () => Promise<{ errors: UserErrors }>) => Promise<boolean>; fail: (error: unknown) => void } {
+  const [errors, setErrors] = useState<FormErrors>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<{ errors: UserErrors }>) => {
+    setBusy(true);
+    setErrors(null);
+    try {
+      const result = await action();
+      if (result.errors.length) {
+        setErrors(result.errors);
+        return false;
+      }
+      done();
+      return true;
+    } catch (e) {
+      setErrors(errorText(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { errors, busy, run, fail: (error: unknown) => setErrors(errorText(error)) };
 }
 
 export function Badge(props: { type: string; value: string | null | undefined }) {

@@ -3,7 +3,7 @@ import { request, setSession } from '../api';
 import { graphql } from '../graphql';
 import { dateTimeFmt, t } from '../i18n';
 import { navigate } from '../router';
-import { EnumSelect, Errors, errorText, formValues, Loading, Page, useData } from '../ui';
+import { EnumSelect, Errors, errorText, type FormErrors, formValues, Loading, Page, useData } from '../ui';
 
 const LOGIN = graphql(`
   mutation Login($input: LoginInput!) {
@@ -20,7 +20,7 @@ const HOME_OF: Record<string, string> = {
 };
 
 export function Login() {
-  const [errors, setErrors] = useState<{ message: string }[] | string | null>(null);
+  const [errors, setErrors] = useState<FormErrors>(null);
   const registered = new URLSearchParams(location.search).has('terdaftar');
   const submit = async (event: Event) => {
     const v = formValues(event);
@@ -57,7 +57,7 @@ const REGISTER = graphql(`
 `);
 
 export function Register() {
-  const [errors, setErrors] = useState<{ message: string }[] | string | null>(null);
+  const [errors, setErrors] = useState<FormErrors>(null);
   const submit = async (event: Event) => {
     const v = formValues(event);
     try {

@@ -3,9 +3,7 @@ import { currentUser, download, request, upload } from '../api';
 import { graphql } from '../graphql';
 import { dateFmt, dateTimeFmt, t } from '../i18n';
 import { label } from '../labels';
-import { Badge, EnumSelect, Errors, errorText, formValues, Loading, Page, usePager, useData } from '../ui';
-
-type UserErrors = { message: string; field?: string | null }[];
+import { Badge, EnumSelect, Errors, Field, formValues, Loading, Page, useAction, usePager, useData } from '../ui';
 
 const LIST = graphql(`
   query Archive($filter: AgreementFilter, $after: String) {
@@ -70,9 +68,9 @@ const AGREEMENT = graphql(`
         fundingSource value archiveLocation revision isExpiring terminationReason
         partners { name kind } leadOrgUnits { id name }
         parent { id number title } children { id number title status }
-        predecessor { id number } successor { id number }
+        predecessor { id number } successor { id number } pendingRenewal { id number }
         documents { id type title filename version isCurrent downloadUrl uploadedAt size supersedes { id } }
-        amendments { id number title signedOn document { filename downloadUrl } }
+        amendments { id number title description signedOn document { filename downloadUrl } }
         evaluations { id period status overallScore recommendation }
         chronology(first: 100) { nodes { id kind title description occurredAt recordedBy { name } corrected documents { id filename downloadUrl } } }
       }
@@ -88,6 +86,12 @@ const UPDATE = graphql(`
 const ACTIVATE = graphql(`
   mutation Activate($input: ActivateAgreementInput!) { activateAgreement(input: $input) { errors { field code message } } }
 `);
+const AMEND = graphql(`
+  mutation AddAmendment($input: AddAgreementAmendmentInput!) { addAgreementAmendment(input: $input) { errors { field code message } } }
+`);
+const EXTEND = graphql(`
+  mutation Extend($input: ExtendAgreementInput!) { extendAgreement(input: $input) { errors { field code message } } }
+`);
 const VERIFY_CHAIN = graphql(`
   query VerifyChain($id: ID!) { verifyChronology(agreementId: $id) { intact checkedEvents problem } }
 `);
@@ -95,26 +99,12 @@ const VERIFY_CHAIN = graphql(`
 export function AgreementPage(props: { params: string[] }) {
   const id = decodeURIComponent(props.params[0]);
   const { data, error, reload } = useData(() => request(AGREEMENT, { id }), [id]);
-  const [errors, setErrors] = useState<UserErrors | string | null>(null);
+  const { errors, busy, run: act, fail } = useAction(reload);
   const [chain, setChain] = useState<{ intact: boolean; checkedEvents: number; problem: string | null } | null>(null);
-  const [busy, setBusy] = useState(false);
   const a = data?.node && 'number' in data.node ? data.node : null;
   if (!a) return <Page title={t('archive')}><Loading error={error ?? (data ? t('notFound') : null)} /></Page>;
   const admin = currentUser()?.role === 'ADMIN';
-  const act = async (run: () => Promise<{ errors: UserErrors }>) => {
-    setBusy(true);
-    setErrors(null);
-    try {
-      const result = await run();
-      if (result.errors.length) setErrors(result.errors);
-      else reload();
-    } catch (e) {
-      setErrors(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const save = (run: () => Promise<void>) => run().catch((e) => setErrors(errorText(e)));
+  const save = (run: () => Promise<void>) => run().catch(fail);
   const uploadScan = (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
@@ -160,8 +150,14 @@ export function AgreementPage(props: { params: string[] }) {
             </ul>
             <h3>{t('renewals')}</h3>
             <p>{t('predecessor')}: {a.predecessor ? <a href={`/arsip/${encodeURIComponent(a.predecessor.id)}`}>{a.predecessor.number}</a> : '—'} · {t('successor')}: {a.successor ? <a href={`/arsip/${encodeURIComponent(a.successor.id)}`}>{a.successor.number}</a> : '—'}</p>
+            {a.pendingRenewal && <p class="notice">{t('renewalPending')}</p>}
             <h3>{t('amendments')}</h3>
-            {a.amendments.length === 0 ? <p>—</p> : <ul>{a.amendments.map((m) => <li>{m.number} — {m.title} ({dateFmt(m.signedOn)})</li>)}</ul>}
+            {a.amendments.length === 0 ? <p>—</p> : <ul class="plain" data-testid="amendments">{a.amendments.map((m) => (
+              <li>
+                <strong>{m.number}</strong> — {m.title} ({dateFmt(m.signedOn)}){m.description && <p>{m.description}</p>}
+                {m.document && <button class="small outline" onClick={() => save(() => download(m.document!.downloadUrl, m.document!.filename))}>{m.document.filename}</button>}
+              </li>
+            ))}</ul>}
           </article>
           <article>
             <div class="row-head">
@@ -203,16 +199,18 @@ export function AgreementPage(props: { params: string[] }) {
             <article>
               <h2>{t('activate')}</h2>
               <form onSubmit={activate} data-testid="activate-form">
-                <label>{t('signedOn')}<input type="date" name="signedOn" required value={a.signedOn ?? ''} /></label>
+                <label>{t('signedOn')}<input type="date" name="signedOn" required defaultValue={a.signedOn ?? ''} /></label>
                 <div class="grid">
-                  <label>{t('startsOn')}<input type="date" name="startsOn" value={a.startsOn ?? ''} /></label>
-                  <label>{t('endsOn')}<input type="date" name="endsOn" value={a.endsOn ?? ''} /></label>
+                  <label>{t('startsOn')}<input type="date" name="startsOn" defaultValue={a.startsOn ?? ''} /></label>
+                  <label>{t('endsOn')}<input type="date" name="endsOn" defaultValue={a.endsOn ?? ''} /></label>
                 </div>
                 <label>Visibility<EnumSelect type="Visibility" name="visibility" value={a.visibility} /></label>
                 <button type="submit" disabled={busy}>{t('activate')}</button>
               </form>
             </article>
           )}
+          {admin && a.status === 'ACTIVE' && <AmendmentForm agreement={a} done={reload} />}
+          {admin && (a.status === 'ACTIVE' || a.status === 'EXPIRED') && !a.successor && <RenewalForm agreement={a} done={reload} />}
           <article>
             <h2>{t('evaluations')}</h2>
             {a.evaluations.length === 0 ? <p>—</p> : <ul class="plain">{a.evaluations.map((ev) => (
@@ -222,5 +220,61 @@ export function AgreementPage(props: { params: string[] }) {
         </div>
       </div>
     </Page>
+  );
+}
+
+/** An addendum of an ACTIVE agreement; its signed text, if uploaded first as ADDENDUM, is linked. */
+function AmendmentForm(props: { agreement: { id: string; revision: number; documents: { id: string; type: string; title: string; version: number; isCurrent: boolean }[] }; done: () => void }) {
+  const a = props.agreement;
+  const { errors, busy, run } = useAction(props.done);
+  const addenda = a.documents.filter((d) => d.type === 'ADDENDUM' && d.isCurrent);
+  const submit = (event: Event) => {
+    const form = event.currentTarget as HTMLFormElement;
+    const v = formValues(event);
+    void run(async () => (await request(AMEND, { input: { agreementId: a.id, revision: a.revision, number: v.number, title: v.title, signedOn: v.signedOn, description: v.description, documentId: v.documentId || null } })).addAgreementAmendment).then((ok) => ok && form.reset());
+  };
+  return (
+    <article>
+      <h2>{t('addAmendment')}</h2>
+      <form onSubmit={submit} data-testid="amendment-form">
+        <Errors errors={errors} fields={['number', 'title', 'signedOn', 'description', 'documentId']} />
+        <div class="grid">
+          <Field label={t('number')} field="number" errors={errors}><input name="number" required /></Field>
+          <Field label={t('signedOn')} field="signedOn" errors={errors}><input type="date" name="signedOn" required /></Field>
+        </div>
+        <Field label={t('title')} field="title" errors={errors}><input name="title" required /></Field>
+        <Field label={t('description')} field="description" errors={errors}><textarea name="description" rows={2} /></Field>
+        <Field label={t('amendmentDocument')} field="documentId" errors={errors}>
+          <select name="documentId"><option value="">—</option>{addenda.map((d) => <option value={d.id}>{d.title} ({t('version')} {d.version})</option>)}</select>
+        </Field>
+        <button type="submit" disabled={busy}>{t('addAmendment')}</button>
+      </form>
+    </article>
+  );
+}
+
+/** A renewal: a new DRAFT copied from this agreement; this one stays in force until it is activated. */
+function RenewalForm(props: { agreement: { id: string; revision: number; title: string }; done: () => void }) {
+  const a = props.agreement;
+  const { errors, busy, run } = useAction(props.done);
+  const submit = (event: Event) => {
+    const v = formValues(event);
+    void run(async () => (await request(EXTEND, { input: { agreementId: a.id, revision: a.revision, number: v.number, title: v.title || undefined, startsOn: v.startsOn || undefined, endsOn: v.endsOn || undefined } })).extendAgreement);
+  };
+  return (
+    <article>
+      <h2>{t('addRenewal')}</h2>
+      <p>{t('renewalHelp')}</p>
+      <form onSubmit={submit} data-testid="renewal-form">
+        <Errors errors={errors} fields={['number', 'title', 'startsOn', 'endsOn']} />
+        <Field label={t('newNumber')} field="number" errors={errors}><input name="number" required /></Field>
+        <Field label={t('title')} field="title" errors={errors}><input name="title" placeholder={a.title} /></Field>
+        <div class="grid">
+          <Field label={t('startsOn')} field="startsOn" errors={errors}><input type="date" name="startsOn" /></Field>
+          <Field label={t('endsOn')} field="endsOn" errors={errors}><input type="date" name="endsOn" /></Field>
+        </div>
+        <button type="submit" disabled={busy}>{t('addRenewal')}</button>
+      </form>
+    </article>
   );
 }

@@ -4,9 +4,7 @@ import { graphql } from '../graphql';
 import { dateFmt, t } from '../i18n';
 import { label, values } from '../labels';
 import { navigate } from '../router';
-import { Badge, EnumSelect, Errors, errorText, formValues, Loading, Page, usePager, useData } from '../ui';
-
-type UserErrors = { message: string }[];
+import { Badge, EnumSelect, Errors, errorText, type FormErrors, formValues, Loading, Page, useAction, usePager, useData } from '../ui';
 
 const DUE = graphql(`
   query Due($after: String) {
@@ -24,7 +22,7 @@ const START = graphql(`
 export function EvaluationsDue() {
   const { after, pager } = usePager();
   const { data, error } = useData(() => request(DUE, { after }), [after]);
-  const [errors, setErrors] = useState<UserErrors | string | null>(null);
+  const [errors, setErrors] = useState<FormErrors>(null);
   const start = async (agreementId: string, period: string) => {
     try {
       const r = (await request(START, { input: { agreementId, period, idempotencyKey: crypto.randomUUID() } })).createEvaluation;
@@ -78,23 +76,9 @@ const EVIDENCE = graphql(`
 export function EvaluationPage(props: { params: string[] }) {
   const id = decodeURIComponent(props.params[0]);
   const { data, error, reload } = useData(() => request(EVALUATION, { id }), [id]);
-  const [errors, setErrors] = useState<UserErrors | string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, run: act, fail } = useAction(reload);
   const ev = data?.node && 'period' in data.node ? data.node : null;
   if (!ev) return <Page title={t('monitoring')}><Loading error={error ?? (data ? t('notFound') : null)} /></Page>;
-  const act = async (run: () => Promise<{ errors: UserErrors }>) => {
-    setBusy(true);
-    setErrors(null);
-    try {
-      const r = await run();
-      if (r.errors.length) setErrors(r.errors);
-      else reload();
-    } catch (e) {
-      setErrors(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   const draft = ev.status === 'DRAFT';
   const save = (event: Event) => {
     const v = formValues(event);
@@ -114,14 +98,14 @@ export function EvaluationPage(props: { params: string[] }) {
         <article>
           <form onSubmit={save}>
             <fieldset disabled={!draft}>
-              <label>{t('visitDate')}<input type="date" name="visitDate" value={ev.visitDate ?? ''} /></label>
+              <label>{t('visitDate')}<input type="date" name="visitDate" defaultValue={ev.visitDate ?? ''} /></label>
               <div class="scores-wrap"><table class="scores">
                 <thead><tr><th scope="col">{t('score')}</th>{[1, 2, 3, 4, 5].map((n) => <th scope="col">{n}</th>)}</tr></thead>
                 <tbody>{values('Indicator').map((i) => {
                   const current = ev.scores.find((s) => s.indicator === i)?.score;
                   return (
                     <tr><th scope="row">{label('Indicator', i)}</th>{[1, 2, 3, 4, 5].map((n) => (
-                      <td><input type="radio" name={`score-${i}`} value={n} checked={current === n} aria-label={`${label('Indicator', i)}: ${n}`} /></td>
+                      <td><input type="radio" name={`score-${i}`} value={n} defaultChecked={current === n} aria-label={`${label('Indicator', i)}: ${n}`} /></td>
                     ))}</tr>
                   );
                 })}</tbody>
@@ -141,7 +125,7 @@ export function EvaluationPage(props: { params: string[] }) {
           <h2>{t('photo')}</h2>
           <ul class="plain">{ev.evidence.map((p) => (
             <li>{p.caption || p.filename} <small>{dateFmt(p.takenAt)}{p.latitude != null ? ` · ${p.latitude.toFixed(5)}, ${p.longitude?.toFixed(5)}` : ''}</small>{' '}
-              <button class="small outline" onClick={() => download(p.downloadUrl, p.filename).catch((e) => setErrors(errorText(e)))}>{t('download')}</button></li>
+              <button class="small outline" onClick={() => download(p.downloadUrl, p.filename).catch(fail)}>{t('download')}</button></li>
           ))}</ul>
           <form onSubmit={photo} class="upload-form">
             <label>{t('takePhoto')}<input type="file" name="file" accept="image/*" capture="environment" required /></label>

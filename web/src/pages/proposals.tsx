@@ -4,9 +4,7 @@ import { graphql } from '../graphql';
 import { dateFmt, dateTimeFmt, t } from '../i18n';
 import { label } from '../labels';
 import { navigate } from '../router';
-import { Badge, EnumSelect, Errors, errorText, formValues, Loading, Page, usePager, useData } from '../ui';
-
-type UserErrors = { message: string; field?: string | null }[];
+import { Badge, EnumSelect, Errors, errorText, type FormErrors, formValues, Loading, Page, useAction, usePager, useData, type UserErrors } from '../ui';
 
 const MINE = graphql(`
   query MyProposals($after: String) {
@@ -57,25 +55,25 @@ function ProposalFields(props: { p?: { title: string; purpose: string; scope: st
   const p = props.p;
   return (
     <>
-      <label>{t('title')}<input name="title" required value={p?.title} /></label>
+      <label>{t('title')}<input name="title" required defaultValue={p?.title} /></label>
       <div class="grid">
         <label>{t('type')}<EnumSelect type="CooperationType" name="cooperationType" value={p?.cooperationType ?? undefined} /></label>
         <label>{t('form')}<EnumSelect type="AgreementForm" name="form" value={p?.form ?? undefined} /></label>
       </div>
       <div class="grid">
-        <label>{t('field')}<input name="field" value={p?.field} /></label>
-        <label>{t('duration')}<input name="durationMonths" type="number" min="1" max="360" inputMode="numeric" value={p?.durationMonths ?? undefined} /></label>
+        <label>{t('field')}<input name="field" defaultValue={p?.field} /></label>
+        <label>{t('duration')}<input name="durationMonths" type="number" min="1" max="360" inputMode="numeric" defaultValue={p?.durationMonths ?? undefined} /></label>
       </div>
       <label>{t('purpose')}<textarea name="purpose" rows={3}>{p?.purpose}</textarea></label>
       <label>{t('scope')}<textarea name="scope" rows={3}>{p?.scope}</textarea></label>
       <label>{t('benefits')}<textarea name="benefits" rows={2}>{p?.benefits}</textarea></label>
-      <label>{t('funding')}<input name="fundingSource" value={p?.fundingSource} /></label>
+      <label>{t('funding')}<input name="fundingSource" defaultValue={p?.fundingSource} /></label>
     </>
   );
 }
 
 export function NewProposal() {
-  const [errors, setErrors] = useState<UserErrors | string | null>(null);
+  const [errors, setErrors] = useState<FormErrors>(null);
   const submit = async (event: Event) => {
     try {
       const { createProposal } = await request(CREATE, { input: proposalInput(formValues(event)) });
@@ -139,24 +137,10 @@ const VERIFY_PARTNER = graphql(`
 export function ProposalPage(props: { params: string[] }) {
   const id = decodeURIComponent(props.params[0]);
   const { data, error, reload } = useData(() => request(PROPOSAL, { id }), [id]);
-  const [errors, setErrors] = useState<UserErrors | string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, busy, run: act, fail } = useAction(reload);
   const role = currentUser()?.role;
   const p = data?.proposal;
   if (!p) return <Page title={t('myProposals')}><Loading error={error ?? (data ? t('notFound') : null)} /></Page>;
-  const act = async (run: () => Promise<{ errors: UserErrors }>) => {
-    setBusy(true);
-    setErrors(null);
-    try {
-      const result = await run();
-      if (result.errors.length) setErrors(result.errors);
-      else reload();
-    } catch (e) {
-      setErrors(errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   const base = { proposalId: p.id, revision: p.revision };
   const noted = (run: (note: string) => Promise<{ errors: UserErrors }>) => (event: Event) => {
     const note = formValues(event).note;
@@ -207,7 +191,7 @@ export function ProposalPage(props: { params: string[] }) {
             <ul class="plain">{p.attachments.map((a) => (
               <li class={a.isCurrent ? '' : 'superseded'}>
                 <Badge type="DocumentType" value={a.type} /> {a.filename} (v{a.version}){' '}
-                <button class="small outline" onClick={() => download(a.downloadUrl, a.filename).catch((e) => setErrors(errorText(e)))}>{t('download')}</button>
+                <button class="small outline" onClick={() => download(a.downloadUrl, a.filename).catch(fail)}>{t('download')}</button>
               </li>
             ))}</ul>
             {p.editable && !staff && (
