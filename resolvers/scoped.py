@@ -19,6 +19,7 @@ from pymongo.asynchronous.cursor import AsyncCursor
 
 from models import (
     Agreement,
+    AgreementListing,
     Evaluation,
     FaqEntry,
     OrgUnit,
@@ -129,6 +130,8 @@ async def _published(viewer: Viewer) -> Filter:
 RULES: dict[tuple[type[Record], Use], Rule] = {
     (Agreement, Use.READ): _agreements,
     (Agreement, Use.PUBLIC): _public_agreements,
+    # A listing row has its agreement's id and fields: whoever reads one reads the other.
+    (AgreementListing, Use.READ): _agreements,
     (Partner, Use.READ): _partners,
     (Partner, Use.NAMED): _everyone,
     # The city's departments are no secret to anyone signed in, nor named on a public record.
@@ -207,11 +210,12 @@ async def ids(
     return [PydanticObjectId(row["_id"]) for row in found]
 
 
-async def monitored(viewer: Viewer) -> Filter:
-    """The agreements whose alerts, evaluations and figures the viewer sees: monitoring is
-    internal (FORBIDDEN to partners), then the agreements it reads."""
+async def monitored(viewer: Viewer, model: type[Record] = Agreement) -> Filter:
+    """The agreements (or their listing rows) whose alerts, evaluations and figures the
+    viewer sees: monitoring is internal (FORBIDDEN to partners), then the agreements it
+    reads."""
     require_monitoring_reader(viewer)
-    return await readable(viewer, Agreement)
+    return await readable(viewer, model)
 
 
 async def rows(
