@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 
 from database import Database, connect
 from models import Agreement, Proposal, User
-from models.agreement_listing import listings_missing, rebuild_listings
+from models.agreement_listing import list_unlisted
 from models.searchable import backfill_search_keys
 from resolvers import auth, file_holders, fixity, ocr, reminders
 from resolvers.mailer import MailSender
@@ -84,11 +84,8 @@ def lifespan(
             keyed = await backfill_search_keys(Agreement, Proposal)
             if keyed:
                 log.info("added search keys to %d records stored before search keys", keyed)
-            # Rows are missing after an upgrade from before them or agreements inserted by
-            # hand; a row that disagrees with its agreement cannot happen (one transaction),
-            # so counting is enough and start-up stays quick.
-            if await listings_missing():
-                listed = await rebuild_listings()
+            listed = await list_unlisted()
+            if listed:
                 log.warning("rebuilt the listing rows of %d agreements", listed)
             if load_demo:
                 from demo_data import load_demo_data

@@ -8,7 +8,7 @@ the viewer's rule for agreements applies to rows unchanged.
 
 The rows are derived data: `Agreement` writes its row in the same transaction as itself (see
 `Agreement.stored_with_listing`), `rebuild` writes them all again from the agreements
-(`cli.py rebuild-listings`, after a restore, at start-up when the counts differ), and a backup
+(`cli.py rebuild-listings`, after a restore, and at start-up when the counts differ), and a backup
 leaves them out.
 """
 
@@ -144,11 +144,14 @@ async def _replace(listings: Any, batch: list[ReplaceOne[dict[str, Any]]]) -> No
             raise
 
 
-async def listings_missing() -> bool:
-    """Whether rows are missing or left over (a database from before the rows, a restore,
-    agreements inserted in bulk): two cheap counts, not a comparison of every row."""
+async def list_unlisted() -> int:
+    """At start-up: rebuild the rows if some are missing or left over (a database from before
+    the rows, agreements inserted past the API); returns how many agreements were listed, 0
+    when nothing was missing. A row that disagrees with its agreement cannot happen (they are
+    written in one transaction), so two cheap counts decide, not a comparison of every row,
+    and start-up stays quick."""
     from models.agreement import Agreement
 
     agreements = await Agreement.get_pymongo_collection().estimated_document_count()
     rows = await AgreementListing.get_pymongo_collection().estimated_document_count()
-    return agreements != rows
+    return 0 if agreements == rows else await rebuild_listings()
