@@ -105,6 +105,9 @@ async def test_backup_wipe_restore_gives_back_everything(api: Api, tmp_path: Pat
     assert bag.info[INFO_SCHEMA] == str(SCHEMA_VERSION)
     assert int(bag.info["SIKERMA-Records-agreements"]) == len(before["agreements"])
     assert "sha256" in bag.algorithms
+    # The agreements' listing rows are derived: not in the bag, written again on restore.
+    assert "agreement_listings" in before
+    assert not (bag_path / "data" / "collections" / "agreement_listings.ndjson").exists()
     # Files carry their original names (made safe as one path segment) under their holders.
     names = {p.name for p in (bag_path / "data" / "files" / "agreements").rglob("*") if p.is_file()}
     assert uploaded <= names
