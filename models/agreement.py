@@ -17,7 +17,7 @@ from pymongo import IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
-from models.agreement_listing import write_listing
+from models.agreement_listing import list_indexes, write_listing
 from models.chronology import (
     EARLIEST_EVENT,
     GENESIS_HASH,
@@ -142,8 +142,7 @@ class Agreement(Searchable):
         indexes: ClassVar = [
             IndexModel([("number", pymongo.ASCENDING)], unique=True, name="number"),
             *search_indexes(),
-            IndexModel([("title_key", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-            IndexModel([("signed_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            *list_indexes(),
             # The public catalogue (newest signed first) reads the PUBLIC agreements only.
             IndexModel(
                 [
@@ -152,14 +151,6 @@ class Agreement(Searchable):
                     ("_id", pymongo.ASCENDING),
                 ]
             ),
-            IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-            IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-            IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),
-            IndexModel([("cooperation_type", pymongo.ASCENDING)]),
-            IndexModel([("form", pymongo.ASCENDING)]),
-            IndexModel([("partner_ids", pymongo.ASCENDING)]),
-            IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
-            IndexModel([("parent_id", pymongo.ASCENDING)]),
             IndexModel([("documents.file_id", pymongo.ASCENDING)]),
         ]
 

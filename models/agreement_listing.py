@@ -32,6 +32,23 @@ REBUILD_BATCH = 200
 DUPLICATE_KEY = 11000
 
 
+def list_indexes() -> list[IndexModel]:
+    """The indexes of the agreement list's sort orders and filters, on the rows and on the
+    agreements (whose list pages over them when it searches words)."""
+    return [
+        IndexModel([("title_key", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+        IndexModel([("signed_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+        IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+        IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+        IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),
+        IndexModel([("cooperation_type", pymongo.ASCENDING)]),
+        IndexModel([("form", pymongo.ASCENDING)]),
+        IndexModel([("partner_ids", pymongo.ASCENDING)]),
+        IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
+        IndexModel([("parent_id", pymongo.ASCENDING)]),
+    ]
+
+
 class AgreementListing(Record):
     """The fields of an agreement that lists filter and sort on and that alerts, evaluations
     due and the dashboard compute with; `revision` and `updated_at` are the agreement's."""
@@ -76,20 +93,7 @@ class AgreementListing(Record):
 
     class Settings:
         name = "agreement_listings"
-        # The agreement list's sort orders and filters (as on `agreements`).
-        indexes: ClassVar = [
-            IndexModel([("number", pymongo.ASCENDING)]),
-            IndexModel([("title_key", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-            IndexModel([("signed_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-            IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-            IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-            IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),
-            IndexModel([("cooperation_type", pymongo.ASCENDING)]),
-            IndexModel([("form", pymongo.ASCENDING)]),
-            IndexModel([("partner_ids", pymongo.ASCENDING)]),
-            IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
-            IndexModel([("parent_id", pymongo.ASCENDING)]),
-        ]
+        indexes: ClassVar = [IndexModel([("number", pymongo.ASCENDING)]), *list_indexes()]
 
 
 def listing_row(agreement: "Agreement") -> dict[str, Any]:
