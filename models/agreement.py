@@ -2,7 +2,7 @@
 
 Every rule about an agreement's fields and life cycle is here; resolvers only load, call and
 commit. Each change is committed together with its chronology events in one atomic
-compare-and-set write.
+compare-and-set write, in one transaction with the agreement's listing row.
 """
 
 from collections.abc import Awaitable, Callable, Sequence

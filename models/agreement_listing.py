@@ -7,9 +7,9 @@ and load whole agreements only for the page they show. A row has the agreement's
 the viewer's rule for agreements applies to rows unchanged.
 
 The rows are derived data: `Agreement` writes its row in the same transaction as itself (see
-`Agreement.stored_with_listing`), `rebuild` writes them all again from the agreements
-(`cli.py rebuild-listings`, after a restore, and at start-up when the counts differ), and a backup
-leaves them out.
+`Agreement.stored_with_listing`), `rebuild_listings` writes them all again from the
+agreements (`cli.py rebuild-listings`, after a restore, and at start-up when the counts
+differ), and a backup leaves them out.
 """
 
 from typing import TYPE_CHECKING, Any, ClassVar
