@@ -123,6 +123,17 @@ async def run_reminders() -> int:
     return 0
 
 
+async def rebuild_listings() -> int:
+    """Write every agreement's listing row again from the agreement (safe while the server
+    runs)."""
+    from models.agreement_listing import rebuild_listings as rebuild
+
+    async with database.connect(get_settings()):
+        listed = await rebuild()
+    print(f"{listed} agreements listed")
+    return 0
+
+
 def _describe(summary: "BagSummary") -> str:
     records = sum(n for name, n in summary.records.items() if name != "files.files")
     return (
@@ -242,6 +253,10 @@ def main() -> None:
         "verify-files",
         help="re-hash every stored file and re-check every history now (exit 2: damage found)",
     )
+    commands.add_parser(
+        "rebuild-listings",
+        help="write the rows lists and the dashboard read again from the agreements",
+    )
     backup_command = commands.add_parser("backup", help="write the whole archive as a BagIt bag")
     backup_command.add_argument("dest", help="a new (or empty) directory")
     restore_command = commands.add_parser("restore", help="restore a bag into an empty database")
@@ -277,6 +292,8 @@ def run(args: argparse.Namespace) -> None:
         sys.exit(asyncio.run(run_reminders()))
     elif args.command == "verify-files":
         sys.exit(asyncio.run(verify_files()))
+    elif args.command == "rebuild-listings":
+        sys.exit(asyncio.run(rebuild_listings()))
     elif args.command == "backup":
         sys.exit(asyncio.run(backup(args.dest)))
     elif args.command == "restore":

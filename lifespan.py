@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 
 from database import Database, connect
 from models import Agreement, Proposal, User
+from models.agreement_listing import list_unlisted
 from models.searchable import backfill_search_keys
 from resolvers import auth, file_holders, fixity, ocr, reminders
 from resolvers.mailer import MailSender
@@ -83,6 +84,9 @@ def lifespan(
             keyed = await backfill_search_keys(Agreement, Proposal)
             if keyed:
                 log.info("added search keys to %d records stored before search keys", keyed)
+            listed = await list_unlisted()
+            if listed:
+                log.warning("rebuilt the listing rows of %d agreements", listed)
             if load_demo:
                 from demo_data import load_demo_data
 

@@ -97,6 +97,15 @@ async def main() -> None:
                 print(json.dumps({"demo": demo}), flush=True)
                 started = time.monotonic()
                 await add_agreements(uri, env.get("DATABASE_NAME", "sikerma"), EXTRA_AGREEMENTS)
+                # Inserted past the write path that lists an agreement: listed by the command.
+                await asyncio.to_thread(
+                    subprocess.run,
+                    [sys.executable, "cli.py", "rebuild-listings"],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
                 added = time.monotonic() - started
                 large = await asyncio.to_thread(measure, base)
             finally:

@@ -1,4 +1,5 @@
 from models.agreement import Agreement
+from models.agreement_listing import AgreementListing
 from models.audit import AuditEntry
 from models.document_text import DocumentPage, DocumentText
 from models.evaluation import Evaluation
@@ -19,6 +20,7 @@ DOCUMENT_MODELS = [
     OrgUnit,
     Partner,
     Agreement,
+    AgreementListing,
     User,
     Session,
     ApiToken,
@@ -44,6 +46,7 @@ DOCUMENT_MODELS = [
 __all__ = [
     "DOCUMENT_MODELS",
     "Agreement",
+    "AgreementListing",
     "ApiToken",
     "AuditEntry",
     "Counter",

@@ -2,10 +2,10 @@
 
 Every rule about an agreement's fields and life cycle is here; resolvers only load, call and
 commit. Each change is committed together with its chronology events in one atomic
-compare-and-set write.
+compare-and-set write, in one transaction with the agreement's listing row.
 """
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Self
 
@@ -17,6 +17,7 @@ from pymongo import IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
+from models.agreement_listing import list_indexes, write_listing
 from models.chronology import (
     EARLIEST_EVENT,
     GENESIS_HASH,
@@ -45,6 +46,7 @@ from models.errors import DomainError, ErrorCode
 from models.org_unit import Text
 from models.partner import ShortText
 from models.searchable import Searchable, search_indexes
+from models.transactions import in_transaction
 from models.values import CalendarDate, Money
 
 Status = AgreementStatus
@@ -140,8 +142,7 @@ class Agreement(Searchable):
         indexes: ClassVar = [
             IndexModel([("number", pymongo.ASCENDING)], unique=True, name="number"),
             *search_indexes(),
-            IndexModel([("title_key", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-            IndexModel([("signed_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            *list_indexes(),
             # The public catalogue (newest signed first) reads the PUBLIC agreements only.
             IndexModel(
                 [
@@ -150,14 +151,6 @@ class Agreement(Searchable):
                     ("_id", pymongo.ASCENDING),
                 ]
             ),
-            IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-            IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-            IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),
-            IndexModel([("cooperation_type", pymongo.ASCENDING)]),
-            IndexModel([("form", pymongo.ASCENDING)]),
-            IndexModel([("partner_ids", pymongo.ASCENDING)]),
-            IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
-            IndexModel([("parent_id", pymongo.ASCENDING)]),
             IndexModel([("documents.file_id", pymongo.ASCENDING)]),
         ]
 
@@ -651,6 +644,42 @@ class Agreement(Searchable):
                 status=self.status,
                 target=target,
             )
+
+    async def create_checked(self, session: AsyncClientSession | None = None) -> Self:
+        return await self.stored_with_listing(super().create_checked, session)
+
+    async def compare_and_set(
+        self,
+        update: dict[str, Any],
+        *,
+        expected_revision: int | None = None,
+        session: AsyncClientSession | None = None,
+    ) -> Self:
+        async def write(session: AsyncClientSession) -> Self:
+            return await super(Agreement, self).compare_and_set(
+                update, expected_revision=expected_revision, session=session
+            )
+
+        return await self.stored_with_listing(write, session)
+
+    async def stored_with_listing(
+        self,
+        write: Callable[[AsyncClientSession], Awaitable[Self]],
+        session: AsyncClientSession | None,
+    ) -> Self:
+        """Every write of an agreement (its creation, each compare-and-set) stores its listing
+        row in the same transaction: the caller's, or one of its own. So no list ever shows a
+        row that disagrees with its agreement, and a refused or failed write changes neither.
+        """
+
+        async def both(session: AsyncClientSession) -> Self:
+            stored = await write(session)
+            await write_listing(stored, session)
+            return stored
+
+        if session is not None:
+            return await both(session)
+        return await in_transaction(self.get_pymongo_collection().database.client, both)
 
     async def commit(
         self,

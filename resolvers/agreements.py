@@ -7,7 +7,7 @@ from typing import Any
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from models import Agreement, OrgUnit, Partner
+from models import Agreement, AgreementListing, OrgUnit, Partner
 from models.agreement import Amendment
 from models.base import checked
 from models.chronology import ChronologyEvent, start_of_day
@@ -109,6 +109,28 @@ def agreement_query(
     return query
 
 
+async def _words(ctx: Context, flt: AgreementFilter, text: str) -> dict[str, Any]:
+    """The agreements the words of `text` find: in their fields, or also on a page of one of
+    their documents (the text read from its scans)."""
+    in_fields = agreement_query(AgreementFilter(text=text), ctx.today())
+    if not flt.text_includes_documents:
+        return in_fields
+    in_documents = {"documents.file_id": {"$in": await matching_file_ids(text)}}
+    return {"$or": [in_fields, in_documents]}
+
+
+async def listing_query(ctx: Context, flt: AgreementFilter | None) -> dict[str, Any]:
+    """`flt` as a query on the listing rows. The rows carry no search keys (they would be
+    most of a row), so the agreements the words find are looked up first, through the index
+    of their keys, and named by id."""
+    if flt is None or not (flt.text and flt.text.strip()):
+        return agreement_query(flt, ctx.today())
+    found = await scoped.ids(ctx.viewer, Agreement, await _words(ctx, flt, flt.text))
+    # No `$in: []`: mongoeco answers it on an indexed field with invalid SQL (docs/engines.md).
+    named = {"_id": {"$in": found}} if found else {"_id": None}
+    return combine(named, agreement_query(replace(flt, text=None), ctx.today()))
+
+
 async def list_agreements(
     ctx: Context,
     flt: AgreementFilter | None,
@@ -117,26 +139,54 @@ async def list_agreements(
     *,
     default_order: bool = False,
 ) -> Page[Agreement]:
-    query = agreement_query(flt, ctx.today())
-    if flt is not None and flt.text_includes_documents and flt.text and flt.text.strip():
-        # The words may be in the agreement's fields or on a page of one of its documents.
-        in_fields = agreement_query(AgreementFilter(text=flt.text), ctx.today())
-        in_documents = {"documents.file_id": {"$in": await matching_file_ids(flt.text)}}
-        query = combine(
-            agreement_query(replace(flt, text=None), ctx.today()),
-            {"$or": [in_fields, in_documents]},
+    """A page of agreements. Without words to search for, the page is found among the
+    listing rows and only its agreements are loaded; a search pages over the agreements
+    themselves (their search keys narrow the read to the matches, and rank title matches
+    first)."""
+    if flt is None or not (flt.text and flt.text.strip()):
+        rows = await paginate(
+            AgreementListing,
+            combine(
+                await scoped.readable(ctx.viewer, AgreementListing),
+                agreement_query(flt, ctx.today()),
+            ),
+            key,
+            request,
+            default_size=ctx.settings.default_page_size,
+            max_size=ctx.settings.max_page_size,
         )
-    page = await paginate(
-        Agreement,
-        combine(await scoped.readable(ctx.viewer, Agreement), query),
-        key,
-        request,
-        default_size=ctx.settings.default_page_size,
-        max_size=ctx.settings.max_page_size,
-        tiers=text_tiers(flt.text if flt else None, default_order),
-    )
+        page = await _agreements_of(ctx, rows)
+    else:
+        query = combine(
+            await _words(ctx, flt, flt.text), agreement_query(replace(flt, text=None), ctx.today())
+        )
+        page = await paginate(
+            Agreement,
+            combine(await scoped.readable(ctx.viewer, Agreement), query),
+            key,
+            request,
+            default_size=ctx.settings.default_page_size,
+            max_size=ctx.settings.max_page_size,
+            tiers=text_tiers(flt.text, default_order),
+        )
     ctx.loaders.prime(page.items)
     return page
+
+
+async def _agreements_of(ctx: Context, rows: Page[AgreementListing]) -> Page[Agreement]:
+    """The page's agreements in the order of its rows (one query)."""
+    ids = [row.id for row in rows.items if row.id is not None]
+    found = await scoped.by_ids(ctx.viewer, Agreement, ids) if ids else []
+    # A row is written with its agreement, so each has one; were it unreadable by now (moved
+    # to another department between the two reads) it is left out with its cursor.
+    kept = [(a, cursor) for a, cursor in zip(found, rows.cursors, strict=True) if a is not None]
+    return Page(
+        items=[a for a, _ in kept],
+        cursors=[cursor for _, cursor in kept],
+        has_next_page=rows.has_next_page,
+        has_previous_page=rows.has_previous_page,
+        count=rows.count,
+    )
 
 
 async def get_agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement | None:

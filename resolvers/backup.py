@@ -17,7 +17,8 @@ instant: a record written meanwhile may be in one collection's file and not in a
 
 A restore goes only into an empty database and checks the whole bag first; it brings back
 every record with its `_id`, revision and hash chain, and every file byte for byte under its
-original GridFS id and metadata. A restore that fails part-way removes what it wrote.
+original GridFS id and metadata. A restore that fails part-way removes what it wrote. Derived
+records (the agreements' listing rows) are left out of a bag and written again on restore.
 """
 
 import asyncio
@@ -37,6 +38,7 @@ from bson.json_util import CANONICAL_JSON_OPTIONS
 from pymongo.asynchronous.database import AsyncDatabase
 
 from database import Database
+from models.agreement_listing import AgreementListing, rebuild_listings
 from models.file_owners import FILE_OWNERS, OWNERS_BY_COLLECTION
 from models.file_store import CHUNKS_PER_READ, FileLayout
 
@@ -64,6 +66,9 @@ ABOUT_FILES: dict[str, tuple[str, str | None]] = {
     "document_pages": ("file_id", None),
 }
 UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+# Derived from other records and rebuilt from them on restore: a copy read at another moment
+# than its agreements could disagree with them.
+DERIVED = frozenset({AgreementListing.Settings.name})
 
 
 class BackupError(Exception):
@@ -98,7 +103,11 @@ def safe_name(filename: str) -> str:
 
 
 def _collection_names(names: list[str]) -> list[str]:
-    return sorted(n for n in names if not n.startswith("system.") and n not in (FILES, CHUNKS))
+    return sorted(
+        n
+        for n in names
+        if not n.startswith("system.") and n not in (FILES, CHUNKS) and n not in DERIVED
+    )
 
 
 def _holders_first(names: list[str]) -> list[str]:
@@ -288,6 +297,7 @@ async def _restore_payload(db: AsyncDatabase, data: Path, summary: BagSummary) -
         async for batch in _chunks(row, data / index[str(row["_id"])]):
             await db[CHUNKS].insert_many(batch)
         await db[FILES].insert_one(row)
+    await rebuild_listings()
 
 
 async def _insert_all(db: AsyncDatabase, name: str, rows: Iterator[dict[str, Any]]) -> None:

@@ -1,8 +1,9 @@
 """Monitoring across agreements: evaluations due, alerts and the dashboard.
 
-Each is one aggregation over the agreements (a `$facet` with a branch per figure, each
-agreement grouped with its evaluations, see `with_evaluations`), whatever the number of
-agreements. Only the results (counts, alert rows) come back to Python. The pipelines avoid
+Each is one aggregation over the agreements' listing rows (models/agreement_listing.py: what
+these need of an agreement, without its files and history), a `$facet` with a branch per
+figure, each agreement grouped with its evaluations (see `with_evaluations`), whatever the
+number of agreements. Only the results (counts, alert rows) come back to Python. The pipelines avoid
 what the embedded engine does slowly: a `$lookup` per agreement, `$addToSet`, long
 `$in`/`$nin` lists and `$lookup` sub-pipelines.
 """
@@ -16,13 +17,13 @@ from typing import Any
 from beanie import PydanticObjectId
 
 from i18n import Text, later
-from models import Agreement
+from models import Agreement, AgreementListing
 from models.chronology import start_of_day
 from models.enums import AgreementStatus, AlertKind, AlertSeverity, EvaluationStatus, PeriodLength
 from models.errors import DomainError, ErrorCode
 from models.periods import Period
 from resolvers import scoped
-from resolvers.agreements import AgreementFilter, agreement_query
+from resolvers.agreements import AgreementFilter, listing_query
 from resolvers.context import Context
 from resolvers.pagination import (
     Page,
@@ -160,7 +161,7 @@ def was_in_force(agreement: Agreement, period: Period) -> bool:
 
 
 async def _agreement_scope(ctx: Context, extra: dict[str, Any]) -> dict[str, Any]:
-    return combine(await scoped.monitored(ctx.viewer), extra)
+    return combine(await scoped.monitored(ctx.viewer, AgreementListing), extra)
 
 
 def _as_day(value: datetime | date) -> date:
@@ -314,7 +315,7 @@ async def compute_alerts(
         *with_evaluations(),
         {"$facet": branches},
     ]
-    collection = Agreement.get_pymongo_collection()
+    collection = AgreementListing.get_pymongo_collection()
     [found] = await (await collection.aggregate(pipeline)).to_list()
 
     alerts = []
@@ -508,7 +509,7 @@ async def evaluations_due(
     page += [{"$sort": {"slot.due_on": 1, "_id": 1}}, {"$limit": size + 1}]
     # The page and the count from one pass: finding what is due reads every agreement in
     # scope with its evaluations, on any engine, so it is done once, not once for each.
-    collection = Agreement.get_pymongo_collection()
+    collection = AgreementListing.get_pymongo_collection()
     [found] = await (
         await collection.aggregate(
             [*stages, {"$facet": {"page": page, "total": [{"$count": "n"}]}}]
@@ -597,7 +598,7 @@ async def dashboard(
     ctx: Context, flt: AgreementFilter | None, score_period: str | None
 ) -> Dashboard:
     """The figures of the dashboard, in one aggregation however many agreements."""
-    scope = await _agreement_scope(ctx, agreement_query(flt, ctx.today()))
+    scope = await _agreement_scope(ctx, await listing_query(ctx, flt))
     when = schedule(ctx)
     scores_in: dict[str, Any] = {}
     if score_period:
@@ -719,7 +720,7 @@ async def dashboard(
         *with_evaluations(),
         {"$facet": facets},
     ]
-    collection = Agreement.get_pymongo_collection()
+    collection = AgreementListing.get_pymongo_collection()
     [found] = await (await collection.aggregate(pipeline)).to_list()
 
     expiring = {r["_id"]: int(r["n"]) for r in found["expiring"]}

@@ -19,6 +19,7 @@ from pymongo.asynchronous.cursor import AsyncCursor
 
 from models import (
     Agreement,
+    AgreementListing,
     Evaluation,
     FaqEntry,
     OrgUnit,
@@ -129,6 +130,8 @@ async def _published(viewer: Viewer) -> Filter:
 RULES: dict[tuple[type[Record], Use], Rule] = {
     (Agreement, Use.READ): _agreements,
     (Agreement, Use.PUBLIC): _public_agreements,
+    # A listing row has its agreement's id and fields: whoever reads one reads the other.
+    (AgreementListing, Use.READ): _agreements,
     (Partner, Use.READ): _partners,
     (Partner, Use.NAMED): _everyone,
     # The city's departments are no secret to anyone signed in, nor named on a public record.
@@ -176,10 +179,10 @@ async def by_ids[R: Record](
     viewer: Viewer, model: type[R], ids: Sequence[PydanticObjectId], use: Use = Use.READ
 ) -> list[R | None]:
     """The records in the order of `ids` (None where missing or not readable): one query."""
-    found = {
-        record.id: record
-        for record in await (await find(viewer, model, {"_id": {"$in": list(ids)}}, use)).to_list()
-    }
+    # The ids first: SecantusDB takes its candidates from the first field an index serves, and
+    # a page of ids is fewer records than, say, a department's agreements.
+    query = combine({"_id": {"$in": list(ids)}}, await readable(viewer, model, use))
+    found = {record.id: record for record in await model.find(query).to_list()}
     return [found.get(i) for i in ids]
 
 
@@ -207,11 +210,12 @@ async def ids(
     return [PydanticObjectId(row["_id"]) for row in found]
 
 
-async def monitored(viewer: Viewer) -> Filter:
-    """The agreements whose alerts, evaluations and figures the viewer sees: monitoring is
-    internal (FORBIDDEN to partners), then the agreements it reads."""
+async def monitored(viewer: Viewer, model: type[Record] = Agreement) -> Filter:
+    """The agreements (or their listing rows) whose alerts, evaluations and figures the
+    viewer sees: monitoring is internal (FORBIDDEN to partners), then the agreements it
+    reads."""
     require_monitoring_reader(viewer)
-    return await readable(viewer, Agreement)
+    return await readable(viewer, model)
 
 
 async def rows(

@@ -105,7 +105,10 @@ async def test_graphiql_is_served(api: Api) -> None:
 
 async def test_unexpected_errors_are_masked_with_the_request_id(api: Api) -> None:
     """A stored record that no longer fits the model (damaged by hand) is a server fault."""
-    await api.database.db.agreements.insert_one({"number": "RUSAK/1", "title_key": "rusak"})
+    agreement = await api.agreement()
+    await api.database.db.agreements.update_one(
+        {"number": agreement["number"]}, {"$unset": {"form": ""}}
+    )
     response = await api.post(
         {"query": "{ agreements { nodes { number } } }"},
         headers={"X-Request-ID": "trace-42"},

@@ -70,7 +70,7 @@ ALLOWED = {
     ("resolvers/fixity.py", "Agreement.get_pymongo_collection"): (
         "the integrity job checks every stored file, as the system"
     ),
-    ("resolvers/monitoring.py", "Agreement.get_pymongo_collection"): (
+    ("resolvers/monitoring.py", "AgreementListing.get_pymongo_collection"): (
         "aggregations whose filter is scoped.monitored (alerts, due evaluations, dashboard)"
     ),
     ("resolvers/stats.py", "Agreement.get_pymongo_collection"): (

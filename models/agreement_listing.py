@@ -1,0 +1,161 @@
+"""Listing rows: one small row per agreement with what lists, alerts and the dashboard read.
+
+An agreement carries its files and its whole history (about 9 KB with 20 events), and the
+embedded engine decodes every document a query considers, whatever the projection or the
+page size; so lists, counts and monitoring read these rows (a few hundred bytes each) instead,
+and load whole agreements only for the page they show. A row has the agreement's `_id`, so
+the viewer's rule for agreements applies to rows unchanged.
+
+The rows are derived data: `Agreement` writes its row in the same transaction as itself (see
+`Agreement.stored_with_listing`), `rebuild_listings` writes them all again from the
+agreements (`cli.py rebuild-listings`, after a restore, and at start-up when the counts
+differ), and a backup leaves them out.
+"""
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pymongo
+from beanie import PydanticObjectId
+from beanie.odm.utils.encoder import Encoder
+from pymongo import IndexModel, ReplaceOne
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.errors import BulkWriteError
+
+from models.base import Record
+from models.enums import AgreementForm, AgreementStatus, CooperationType, Visibility
+from models.values import CalendarDate, Money
+
+if TYPE_CHECKING:
+    from models.agreement import Agreement
+
+REBUILD_BATCH = 200
+DUPLICATE_KEY = 11000
+
+
+def list_indexes() -> list[IndexModel]:
+    """The indexes of the agreement list's sort orders and filters, on the rows and on the
+    agreements (whose list pages over them when it searches words)."""
+    return [
+        IndexModel([("title_key", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+        IndexModel([("signed_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+        IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+        IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+        IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),
+        IndexModel([("cooperation_type", pymongo.ASCENDING)]),
+        IndexModel([("form", pymongo.ASCENDING)]),
+        IndexModel([("partner_ids", pymongo.ASCENDING)]),
+        IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
+        IndexModel([("parent_id", pymongo.ASCENDING)]),
+    ]
+
+
+class AgreementListing(Record):
+    """The fields of an agreement that lists filter and sort on and that alerts, evaluations
+    due and the dashboard compute with; `revision` and `updated_at` are the agreement's."""
+
+    number: str
+    title: str
+    title_key: str
+    status: AgreementStatus
+    form: AgreementForm
+    cooperation_type: CooperationType
+    field: str
+    visibility: Visibility
+    partner_ids: list[PydanticObjectId]
+    lead_org_unit_ids: list[PydanticObjectId]
+    parent_id: PydanticObjectId | None = None
+    signed_on: CalendarDate | None = None
+    starts_on: CalendarDate | None = None
+    ends_on: CalendarDate | None = None
+    value: Money | None = None
+
+    # The agreement fields a row copies: every field above and the record's own.
+    copied: ClassVar[tuple[str, ...]] = (
+        "number",
+        "title",
+        "title_key",
+        "status",
+        "form",
+        "cooperation_type",
+        "field",
+        "visibility",
+        "partner_ids",
+        "lead_org_unit_ids",
+        "parent_id",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "value",
+        "created_at",
+        "updated_at",
+        "revision",
+    )
+
+    class Settings:
+        name = "agreement_listings"
+        indexes: ClassVar = [IndexModel([("number", pymongo.ASCENDING)]), *list_indexes()]
+
+
+def listing_row(agreement: "Agreement") -> dict[str, Any]:
+    """The row of a stored agreement, as stored."""
+    row: dict[str, Any] = Encoder().encode(
+        {name: getattr(agreement, name) for name in AgreementListing.copied}
+    )
+    return {"_id": agreement.id, **row}
+
+
+async def write_listing(agreement: "Agreement", session: AsyncClientSession) -> None:
+    """Store the row of an agreement just written, in that write's transaction."""
+    await AgreementListing.get_pymongo_collection().replace_one(
+        {"_id": agreement.id}, listing_row(agreement), upsert=True, session=session
+    )
+
+
+async def rebuild_listings() -> int:
+    """Write every agreement's row again from the agreement; remove rows of no agreement.
+    Returns the number of agreements listed.
+
+    Safe while the server writes: a row is only replaced by one of the same or a newer
+    revision, so a row written by an agreement's own write meanwhile is never set back."""
+    from models.agreement import Agreement
+
+    listings = AgreementListing.get_pymongo_collection()
+    seen: list[PydanticObjectId] = []
+    batch: list[ReplaceOne[dict[str, Any]]] = []
+    async for raw in Agreement.get_pymongo_collection().find({}).sort("_id", 1):
+        row = listing_row(Agreement.model_validate(raw))
+        seen.append(row["_id"])
+        batch.append(
+            ReplaceOne({"_id": row["_id"], "revision": {"$lte": row["revision"]}}, row, upsert=True)
+        )
+        if len(batch) == REBUILD_BATCH:
+            await _replace(listings, batch)
+            batch = []
+    if batch:
+        await _replace(listings, batch)
+    await listings.delete_many({"_id": {"$nin": seen}} if seen else {})
+    return len(seen)
+
+
+async def _replace(listings: Any, batch: list[ReplaceOne[dict[str, Any]]]) -> None:
+    try:
+        await listings.bulk_write(batch, ordered=False)
+    except BulkWriteError as error:
+        # A row already at a newer revision does not match its filter, and its upsert then
+        # collides with that row's `_id`: the newer row stays, the rest of the batch is
+        # written. Any other failure stands.
+        if any(e["code"] != DUPLICATE_KEY for e in error.details["writeErrors"]):
+            raise
+
+
+async def list_unlisted() -> int:
+    """At start-up: rebuild the rows if some are missing or left over (a database from before
+    the rows, agreements inserted past the API); returns how many agreements were listed, 0
+    when nothing was missing. A row that disagrees with its agreement cannot happen (they are
+    written in one transaction), so two cheap counts decide, not a comparison of every row,
+    and start-up stays quick."""
+    from models.agreement import Agreement
+
+    agreements = await Agreement.get_pymongo_collection().estimated_document_count()
+    rows = await AgreementListing.get_pymongo_collection().estimated_document_count()
+    return 0 if agreements == rows else await rebuild_listings()

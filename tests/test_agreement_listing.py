@@ -1,0 +1,186 @@
+"""Listing rows: every write of an agreement leaves the row a rebuild would write, a refused
+or failed write leaves both as they were, and rows missing for any reason come back."""
+
+from datetime import date, timedelta
+from typing import Any
+
+import pymongo
+from bson import ObjectId
+
+from models.agreement_listing import AgreementListing, list_unlisted, rebuild_listings
+from tests.api import Api
+from tests.proposals import cast, reach
+from tests.test_agreements import _active
+from tests.test_backup import cli
+from tests.test_chronology import add, correct
+
+LIST = "{ agreements(first: 100) { totalCount nodes { number title status visibility } } }"
+
+
+async def rows(api: Api) -> list[dict[str, Any]]:
+    return await api.database.db.agreement_listings.find({}).sort("_id", 1).to_list()
+
+
+async def rebuilt(api: Api) -> list[dict[str, Any]]:
+    """The rows a rebuild writes from the agreements, from nothing."""
+    await api.database.db.agreement_listings.delete_many({})
+    await rebuild_listings()
+    return await rows(api)
+
+
+async def test_every_write_path_leaves_the_row_a_rebuild_writes(api: Api) -> None:
+    c = await cast(api)
+    # Created, edited (every listed field), a document uploaded, activated.
+    agreement = await api.agreement(value="1500000", visibility="INTERNAL")
+    other_unit = await api.org_unit()
+    other_partner = await api.partner()
+    await api.ok(
+        "updateAgreement",
+        "agreement { id }",
+        {
+            "id": agreement["id"],
+            "title": "Judul yang diubah",
+            "field": "Kesehatan",
+            "cooperationType": "KSDD",
+            "partnerIds": [other_partner["id"]],
+            "leadOrgUnitIds": [other_unit["id"]],
+            "signedOn": "2024-01-10",
+            "startsOn": "2024-01-10",
+            "endsOn": "2030-01-10",
+            "value": "2500000.50",
+            "visibility": "PUBLIC",
+        },
+    )
+    await api.uploaded(agreement["id"])
+    await api.ok("activateAgreement", "agreement { id }", {"agreementId": agreement["id"]})
+    # History by hand, its correction, an amendment.
+    meeting = await add(api, agreement["id"], occurredAt="2024-02-01T00:00:00Z")
+    await correct(api, agreement["id"], meeting["event"]["id"], occurredAt="2024-02-02T00:00:00Z")
+    await api.ok(
+        "addAgreementAmendment",
+        "agreement { id }",
+        {"agreementId": agreement["id"], "number": "ADD-1", "title": "x", "signedOn": "2024-05-01"},
+    )
+    # A renewal created as a draft, then activated: the original becomes EXTENDED with it.
+    renewal = (
+        await api.ok(
+            "extendAgreement",
+            "successor { id }",
+            {"agreementId": agreement["id"], "number": "RENEW/1", "endsOn": "2035-01-01"},
+        )
+    )["successor"]
+    await api.uploaded(renewal["id"])
+    await api.ok(
+        "updateAgreement", "agreement { id }", {"id": renewal["id"], "signedOn": "2030-01-11"}
+    )
+    await api.ok("activateAgreement", "agreement { id }", {"agreementId": renewal["id"]})
+    # Terminated, expired, and one recorded from an approved proposal.
+    ending = await _active(api, endsOn="2030-01-01")
+    await api.ok(
+        "terminateAgreement", "agreement { id }", {"agreementId": ending["id"], "reason": "Bubar"}
+    )
+    ended = await _active(api, endsOn=(date.today() - timedelta(days=3)).isoformat())
+    await api.ok("expireAgreement", "agreement { id }", {"agreementId": ended["id"]})
+    await reach(c, "APPROVED")
+
+    live = await rows(api)
+    assert len(live) == await api.count("agreements") == 5
+    stored = {r["_id"]: r async for r in api.database.db.agreements.find({})}
+    for row in live:
+        agreement_row = stored[row["_id"]]
+        assert {name: agreement_row.get(name) for name in AgreementListing.copied} == {
+            name: row.get(name) for name in AgreementListing.copied
+        }
+    assert await rebuilt(api) == live
+    listed = (await api.gql(LIST))["agreements"]
+    assert listed["totalCount"] == 5
+    assert {n["status"] for n in listed["nodes"]} == {
+        "EXTENDED",
+        "ACTIVE",
+        "TERMINATED",
+        "EXPIRED",
+        "DRAFT",
+    }
+    assert {"number": agreement["number"], "title": "Judul yang diubah"}.items() <= next(
+        n for n in listed["nodes"] if n["number"] == agreement["number"]
+    ).items()
+
+
+async def test_a_refused_or_failed_write_changes_neither_the_agreement_nor_its_row(
+    api: Api,
+) -> None:
+    agreement = await api.agreement(title="Judul awal")
+    taken = await api.agreement()
+    before = await rows(api)
+    stale = await api.mutate(
+        "updateAgreement", "agreement { id }", {"id": agreement["id"], "revision": 7, "title": "B"}
+    )
+    assert stale["errors"][0]["code"] == "CONFLICT"
+    duplicate = await api.mutate(
+        "updateAgreement", "agreement { id }", {"id": agreement["id"], "number": taken["number"]}
+    )
+    assert duplicate["errors"][0]["code"] == "DUPLICATE"
+    assert await rows(api) == before
+
+    # The row's own write fails after the agreement's succeeded (a row holding the new title
+    # under a unique index that only this test adds): the agreement's write is undone too.
+    listings = api.database.db.agreement_listings
+    await listings.insert_one({"_id": ObjectId(), "title_key": "judul baru"})
+    await listings.create_index([("title_key", pymongo.ASCENDING)], unique=True, name="test_unique")
+    try:
+        failed = await api.post(
+            {
+                "query": "mutation($i: UpdateAgreementInput!) { updateAgreement(input: $i) "
+                "{ agreement { id } } }",
+                "variables": {"i": {"id": agreement["id"], "title": "Judul Baru"}},
+            }
+        )
+        assert failed.json()["errors"][0]["extensions"]["code"] == "INTERNAL_ERROR"
+    finally:
+        await listings.drop_index("test_unique")
+        await listings.delete_many({"title_key": "judul baru"})
+    assert await rows(api) == before
+    kept = await api.database.db.agreements.find_one({"_id": before[0]["_id"]})
+    assert kept is not None
+    assert (kept["title"], kept["revision"]) == ("Judul awal", 1)
+
+
+async def test_rebuild_command_restores_missing_rows_and_removes_strays(
+    api: Api, database_uri: str
+) -> None:
+    first = await api.agreement()
+    await api.agreement()
+    live = await rows(api)
+    await api.database.db.agreement_listings.delete_one({"_id": live[0]["_id"]})
+    # The row of an agreement that is not there.
+    stray = {**live[1], "_id": ObjectId(), "number": "YATIM"}
+    await api.database.db.agreement_listings.insert_one(stray)
+    assert (await api.gql(LIST))["agreements"]["totalCount"] == 2
+    done = cli("rebuild-listings", uri=database_uri, database_name=api.database.db.name)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2 agreements listed"
+    assert await rows(api) == live
+    assert first["number"] in {n["number"] for n in (await api.gql(LIST))["agreements"]["nodes"]}
+
+
+async def test_rebuild_never_sets_a_newer_row_back(api: Api) -> None:
+    """A rebuild while the server writes: a row written meanwhile at a newer revision stays."""
+    agreement = await api.agreement()
+    [row] = await rows(api)
+    newer = {**row, "title": "Ditulis sesudahnya", "revision": row["revision"] + 1}
+    await api.database.db.agreement_listings.replace_one({"_id": row["_id"]}, newer)
+    assert await rebuild_listings() == 1
+    assert await rows(api) == [newer]
+    assert agreement["id"]
+
+
+async def test_startup_lists_agreements_that_have_no_row(api: Api) -> None:
+    """Agreements stored before the rows existed (or inserted past the API) are listed when
+    the server starts (lifespan.py runs this); a complete listing is left alone."""
+    await api.agreement()
+    await api.agreement()
+    live = await rows(api)
+    assert await list_unlisted() == 0
+    await api.database.db.agreement_listings.delete_many({})
+    assert await list_unlisted() == 2
+    assert await rows(api) == live
