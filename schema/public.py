@@ -573,12 +573,10 @@ class UpdateFaqEntryInput:
     note: str = strawberry.field(default="", description=NOTE_HELP)
 
 
-@strawberry.input(
-    description="A new template (title and documentType required), or with templateId a new "
-    "file for an existing one. Multipart request; send the Apollo-Require-Preflight header."
-)
-class UploadTemplateInput:
-    file: Upload
+@strawberry.input
+class TemplateChanges:
+    """What an upload or an edit of a template may change."""
+
     template_id: strawberry.ID | None = None
     revision: int | None = strawberry.field(default=None, description=REVISION_HELP)
     title: str | None = strawberry.UNSET
@@ -587,19 +585,20 @@ class UploadTemplateInput:
     cooperation_types: list[CooperationTypeEnum] | None = strawberry.UNSET  # type: ignore[valid-type]
     published: bool | None = strawberry.UNSET
     note: str = strawberry.field(default="", description=NOTE_HELP)
+
+
+@strawberry.input(
+    description="A new template (title and documentType required), or with templateId a new "
+    "file for an existing one. Multipart request; send the Apollo-Require-Preflight header."
+)
+class UploadTemplateInput(TemplateChanges):
+    file: Upload
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.input(description="Change a template's description or withdraw it; same file.")
-class UpdateTemplateInput:
+class UpdateTemplateInput(TemplateChanges):
     template_id: strawberry.ID
-    revision: int | None = strawberry.field(default=None, description=REVISION_HELP)
-    title: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    document_type: DocumentTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    cooperation_types: list[CooperationTypeEnum] | None = strawberry.UNSET  # type: ignore[valid-type]
-    published: bool | None = strawberry.UNSET
-    note: str = strawberry.field(default="", description=NOTE_HELP)
 
 
 @strawberry.type
