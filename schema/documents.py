@@ -43,7 +43,8 @@ class DocumentFields(relay.Node, DocumentTextFields):
     # Each type redeclares it with its own help; declared here to keep its place before `integrity`.
     download_url: str
     supersedes_id: strawberry.Private[PydanticObjectId | None]
-    # The kind of record that holds these documents, and its list of them.
+    # The kind of record that holds these documents, and its list of them (`builtins.type`:
+    # the field `type` above shadows the builtin in this class).
     owner_type: ClassVar[builtins.type[Record]]
     owner_field: ClassVar[str]
 
