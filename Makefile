@@ -42,7 +42,7 @@ TEST_WORKERS ?= 2
 test: install
 	@status=0; for engine in $(ENGINES); do \
 	  echo "=== test suite on $$engine ==="; \
-	  EMBEDDED_ENGINE=$$engine .venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || status=1; \
+	  EMBEDDED_ENGINE=$$engine .venv/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS) || status=1; \
 	done; exit $$status
 
 lint: install

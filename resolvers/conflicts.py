@@ -10,6 +10,11 @@ from collections.abc import Awaitable, Callable
 
 from models.errors import DomainError, ErrorCode
 
+# How many times an upload (an agreement document, a proposal attachment, a template) is
+# written on a fresh copy before the conflict is the caller's: a concurrent change to the
+# record (another upload, an edit) should not fail an upload that does not conflict with it.
+ATTACH_ATTEMPTS = 3
+
 
 async def on_fresh_copy[R, T](
     record: R,

@@ -17,13 +17,9 @@ from models.documents import DocumentRef, StoredFile
 from models.enums import DocumentType
 from models.file_owners import FileHolder
 from resolvers import scoped
-from resolvers.conflicts import on_fresh_copy
+from resolvers.conflicts import ATTACH_ATTEMPTS, on_fresh_copy
 from resolvers.context import Context
 from resolvers.idempotency import Once, store_once
-
-# A concurrent change to the record (another upload, an edit) should not fail an upload that
-# does not conflict with it: re-read and re-check this many times before giving up.
-ATTACH_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)

@@ -25,16 +25,11 @@ from resolvers.access import (
     require_history_reader,
 )
 from resolvers.agreements import AgreementFilter, agreement_query
-from resolvers.conflicts import on_fresh_copy
+from resolvers.conflicts import ATTACH_ATTEMPTS, on_fresh_copy
 from resolvers.context import Context
 from resolvers.idempotency import Once, store_once
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 from resolvers.scoped import Use
-
-# As in uploads to agreements: a concurrent edit of the same template should not fail an
-# upload that does not conflict with it.
-ATTACH_ATTEMPTS = 3
-
 
 # --- procedures --------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from schema.enums import (
 )
 from schema.errors import UserError
 from schema.inputs import IDEMPOTENCY_HELP, provided, with_ids
-from schema.relay import decode_id
+from schema.relay import decode_id, optional_id
 
 # Global-id inputs and the model fields they fill.
 AGREEMENT_REFERENCES = {
@@ -214,11 +214,7 @@ class AgreementMutations:
         self, info: Info, input: ExtendAgreementInput
     ) -> ExtendAgreementPayload:
         agreement_id = decode_id(input.agreement_id, "Agreement", "agreementId")
-        successor_id = (
-            decode_id(input.successor_id, "Agreement", "successorId")
-            if input.successor_id is not None
-            else None
-        )
+        successor_id = optional_id(input.successor_id, "Agreement", "successorId")
         fields = provided(input, skip=frozenset({"agreement_id", "successor_id", "revision"}))
         result = await agreements.extend_agreement(
             info.context, agreement_id, successor_id, fields, input.revision

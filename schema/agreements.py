@@ -12,14 +12,13 @@ from strawberry import relay
 from models import Agreement
 from models.agreement import Amendment
 from models.chronology import ChronologyEvent, Correction
-from models.documents import DocumentRef
 from resolvers import agreements, evaluations
 from resolvers.access import shown
 from resolvers.dossier import DOSSIER_PATH
 from resolvers.pagination import Page, PageRequest, SortKey
 from schema.actor import Actor
 from schema.context import Info
-from schema.documents import DocumentFields, document_fields
+from schema.documents import DocumentFields
 from schema.enums import (
     AgreementFormEnum,
     AgreementStatusEnum,
@@ -32,11 +31,11 @@ from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
 from schema.relay import (
     Connection,
+    RecordNode,
     SortDirection,
-    decode_id,
-    embedded_nodes,
+    optional_id,
     page_request,
-    scoped_nodes,
+    record_values,
 )
 
 if TYPE_CHECKING:
@@ -55,22 +54,14 @@ class DocumentRefType(DocumentFields):
         description="GET it (with the same credentials) to download; supports Range."
     )
     owner: strawberry.Private[Agreement]
+    owner_type = Agreement
+    owner_field = "documents"
 
     @strawberry.field(description="The earlier version this one replaces.")
     def supersedes(self) -> "DocumentRefType | None":
         if self.supersedes_id is None:
             return None
         return DocumentRefType.from_model(self.owner.document(self.supersedes_id), self.owner)
-
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["DocumentRefType | None"]:
-        return await embedded_nodes(info, Agreement, "documents", ids, cls.from_model)
-
-    @classmethod
-    def from_model(cls, doc: DocumentRef, owner: Agreement) -> "DocumentRefType":
-        return cls(**document_fields(doc, owner.superseded_ids()), owner=owner)
 
 
 @strawberry.type(description="An addendum to a signed agreement.")
@@ -217,7 +208,7 @@ def _content(correction: Correction, owner: Agreement) -> ChronologyEventContent
 
 
 @strawberry.type(name="Agreement", description="A cooperation of the city (Kerja Sama Daerah).")
-class AgreementType(relay.Node):
+class AgreementType(RecordNode):
     id: relay.NodeID[str]
     number: str = strawberry.field(description="The city's registry number (unique).")
     party_numbers: list[PartyNumber]
@@ -241,38 +232,12 @@ class AgreementType(relay.Node):
     updated_at: datetime
     model: strawberry.Private[Agreement]
 
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["AgreementType | None"]:
-        return await scoped_nodes(info, Agreement, ids, cls.from_model)
+    record_type = Agreement
 
     @classmethod
     def from_model(cls, a: Agreement) -> "AgreementType":
-        return cls(
-            id=str(a.id),
-            number=a.number,
-            party_numbers=[PartyNumber(party=p.party, number=p.number) for p in a.party_numbers],
-            title=a.title,
-            purpose=a.purpose,
-            scope=a.scope,
-            field=a.field,
-            form=a.form,
-            cooperation_type=a.cooperation_type,
-            status=a.status,
-            visibility=a.visibility,
-            signed_on=a.signed_on,
-            starts_on=a.starts_on,
-            ends_on=a.ends_on,
-            funding_source=a.funding_source,
-            value=a.value,
-            archive_location=a.archive_location,
-            termination_reason=a.termination_reason,
-            revision=a.revision,
-            created_at=a.created_at,
-            updated_at=a.updated_at,
-            model=a,
-        )
+        party_numbers = [PartyNumber(party=p.party, number=p.number) for p in a.party_numbers]
+        return cls(**record_values(cls, a, id=str(a.id), party_numbers=party_numbers), model=a)
 
     @strawberry.field(description="ACTIVE and ending within the expiry window (default 90 days).")
     def is_expiring(self, info: Info) -> bool:
@@ -405,24 +370,12 @@ class AgreementFilter:
     )
 
     def to_resolver(self) -> agreements.AgreementFilter:
-        def opt(value: strawberry.ID | None, type_name: str, name: str) -> PydanticObjectId | None:
-            return decode_id(value, type_name, name) if value is not None else None
-
-        return agreements.AgreementFilter(
-            text=self.text,
-            cooperation_type=self.cooperation_type,
-            form=self.form,
-            status=self.status,
-            partner_id=opt(self.partner_id, "Partner", "partnerId"),
-            org_unit_id=opt(self.org_unit_id, "OrgUnit", "orgUnitId"),
-            parent_id=opt(self.parent_id, "Agreement", "parentId"),
-            field=self.field,
-            signed_year=self.signed_year,
-            ends_before=self.ends_before,
-            ends_after=self.ends_after,
-            expiring_within_days=self.expiring_within_days,
-            text_includes_documents=self.text_includes_documents,
-        )
+        ids = {
+            "partner_id": optional_id(self.partner_id, "Partner", "partnerId"),
+            "org_unit_id": optional_id(self.org_unit_id, "OrgUnit", "orgUnitId"),
+            "parent_id": optional_id(self.parent_id, "Agreement", "parentId"),
+        }
+        return agreements.AgreementFilter(**{**vars(self), **ids})
 
 
 @strawberry.type

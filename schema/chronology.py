@@ -18,11 +18,11 @@ from schema.audit import audited_mutation
 from schema.context import Info
 from schema.enums import ChronologyKindEnum, DocumentTypeEnum
 from schema.errors import UserError, query
-from schema.evaluations import IDEMPOTENCY_HELP, EvaluationType, optional_id
+from schema.evaluations import IDEMPOTENCY_HELP, EvaluationType
 from schema.inputs import provided
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
-from schema.relay import Connection, decode_id, decode_ids
+from schema.relay import Connection, decode_id, decode_ids, optional_id
 from schema.stored_files import safe_filename
 
 HANDOVER_PATH = "/briefings/handover/{org_unit_id}"

@@ -15,7 +15,7 @@ from schema.enums import DocumentTypeEnum
 from schema.errors import UserError
 from schema.errors import query as run_query
 from schema.proposals import ProposalAttachmentType, ProposalType
-from schema.relay import Connection, decode_id, page_request, parse_global_id
+from schema.relay import Connection, optional_id, page_request, parse_global_id
 
 
 @strawberry.input
@@ -83,9 +83,7 @@ class DocumentSearchQueries:
             flt = None
             if filter is not None:
                 flt = document_search.DocumentFilter(
-                    agreement_id=decode_id(filter.agreement_id, "Agreement", "agreementId")
-                    if filter.agreement_id is not None
-                    else None,
+                    agreement_id=optional_id(filter.agreement_id, "Agreement", "agreementId"),
                     types=filter.types,
                 )
             request = page_request(first, after, None, None)

@@ -1,8 +1,9 @@
 """The versioned documents of a record as the API shows them (agreement documents, proposal
 attachments): the fields they share, and their values from a DocumentRef."""
 
+import builtins
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any, ClassVar, Protocol, Self, cast
 
 import strawberry
 from beanie import PydanticObjectId
@@ -13,13 +14,13 @@ from strawberry.file_uploads import Upload
 from models.base import Record
 from models.documents import DocumentRef
 from models.enums import DocumentType
-from resolvers import documents
+from resolvers import documents, scoped
 from schema.actor import Actor
 from schema.context import Info
 from schema.document_text import DocumentTextFields
 from schema.enums import DocumentTypeEnum
 from schema.fixity import FileIntegrityState, integrity_of
-from schema.relay import decode_id
+from schema.relay import optional_id
 from schema.stored_files import DOWNLOAD_PATH, safe_filename
 
 
@@ -42,6 +43,22 @@ class DocumentFields(relay.Node, DocumentTextFields):
     # Each type redeclares it with its own help; declared here to keep its place before `integrity`.
     download_url: str
     supersedes_id: strawberry.Private[PydanticObjectId | None]
+    # The kind of record that holds these documents, and its list of them (`builtins.type`:
+    # the field `type` above shadows the builtin in this class).
+    owner_type: ClassVar[builtins.type[Record]]
+    owner_field: ClassVar[str]
+
+    @classmethod
+    async def load_nodes(cls, info: Info, ids: list[PydanticObjectId]) -> list[Self | None]:
+        """`node(id:)` (schema/nodes.py): each document readable with its record."""
+        found = await scoped.embedded_by_id(
+            info.context.viewer, cls.owner_type, cls.owner_field, ids
+        )
+        return [None if pair is None else cls.from_model(*pair) for pair in found]
+
+    @classmethod
+    def from_model(cls, doc: DocumentRef, owner: Any) -> Self:
+        return cls(**{**document_fields(doc, owner.superseded_ids()), "owner": owner})
 
     @strawberry.field(description="Whether the stored bytes still match `sha256`.")
     async def integrity(self, info: Info) -> FileIntegrityState:
@@ -93,11 +110,7 @@ async def upload_document[R: Record](
 ) -> tuple[DocumentRef, R]:
     """Hand an upload mutation's file to its use case; `document_type_name`: the GraphQL type
     of the document it may supersede."""
-    supersedes = (
-        decode_id(input.supersedes_id, document_type_name, "supersedesId")
-        if input.supersedes_id is not None
-        else None
-    )
+    supersedes = optional_id(input.supersedes_id, document_type_name, "supersedesId")
     # Starlette hands the upload over spooled to a local temporary file.
     upload = cast(UploadFile, input.file)
     return await documents.upload(

@@ -23,7 +23,7 @@ from schema.context import Info
 from schema.errors import UserError, query
 from schema.fixity import FileIntegrityState, integrity_of
 from schema.inputs import IDEMPOTENCY_HELP, provided
-from schema.relay import Connection, decode_id, page_request, scoped_nodes
+from schema.relay import Connection, RecordNode, decode_id, optional_id, page_request
 from schema.stored_files import DOWNLOAD_PATH, safe_filename
 
 EvaluationStatusEnum = strawberry.enum(EvaluationStatus, name="EvaluationStatus")
@@ -118,7 +118,7 @@ class EvidenceType:
 
 
 @strawberry.type(name="Evaluation", description="Monitoring and evaluation (monev) of one period.")
-class EvaluationType(relay.Node):
+class EvaluationType(RecordNode):
     id: relay.NodeID[str]
     period: str = strawberry.field(description="e.g. 2026-S1 (semester) or 2026-Q1 (quarter).")
     period_start: date
@@ -150,11 +150,7 @@ class EvaluationType(relay.Node):
         found = await info.context.loaders.agreement.load(self.model.agreement_id)
         return AgreementType.from_model(found) if found else None
 
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["EvaluationType | None"]:
-        return await scoped_nodes(info, Evaluation, ids, cls.from_model)
+    record_type = Evaluation
 
     @classmethod
     def from_model(cls, e: Evaluation) -> "EvaluationType":
@@ -312,10 +308,6 @@ class EvaluationsDueFilter:
     partner_id: strawberry.ID | None = None
     agreement_id: strawberry.ID | None = None
     overdue_only: bool = False
-
-
-def optional_id(value: strawberry.ID | None, type_name: str, field: str) -> PydanticObjectId | None:
-    return decode_id(value, type_name, field) if value is not None else None
 
 
 # --- payloads and root fields ----------------------------------------------------------------

@@ -37,7 +37,7 @@ from resolvers import exports
 from resolvers.agreements import AgreementFilter
 from resolvers.context import Context
 from resolvers.stats import EvaluationFilter
-from schema.relay import decode_id, global_id
+from schema.relay import global_id, optional_id
 from schema.stored_files import DOWNLOAD_PATH
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -98,7 +98,7 @@ def _date(params: QueryParams, name: str) -> date | None:
 
 def _id(params: QueryParams, name: str, type_name: str) -> PydanticObjectId | None:
     value = _one(params, name)
-    return decode_id(value, type_name, name) if value is not None else None
+    return optional_id(value, type_name, name)
 
 
 FILTER_PARAMS = frozenset(

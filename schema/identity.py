@@ -21,7 +21,7 @@ from schema.errors import UserError, query, to_user_errors
 from schema.inputs import provided, with_ids
 from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
-from schema.relay import Connection, decode_id, scoped_nodes
+from schema.relay import Connection, RecordNode, decode_id
 
 RoleEnum = strawberry.enum(Role, name="Role")
 USER_LINKS = {"org_unit_id": ("OrgUnit", "org_unit_id"), "partner_id": ("Partner", "partner_id")}
@@ -51,7 +51,7 @@ class ApiTokenType:
 
 
 @strawberry.type(name="User", description="An account.")
-class UserType(relay.Node):
+class UserType(RecordNode):
     id: relay.NodeID[str]
     email: str
     display_name: str
@@ -64,9 +64,7 @@ class UserType(relay.Node):
     )
     model: strawberry.Private[User]
 
-    @classmethod
-    async def load_nodes(cls, info: Info, ids: list[PydanticObjectId]) -> list["UserType | None"]:
-        return await scoped_nodes(info, User, ids, cls.from_model)
+    record_type = User
 
     @classmethod
     def from_model(cls, user: User) -> "UserType":

@@ -14,10 +14,10 @@ from schema.agreements import AgreementType
 from schema.context import Info
 from schema.enums import AgreementFormEnum, AgreementStatusEnum, CooperationTypeEnum
 from schema.errors import query
-from schema.evaluations import EvaluationType, FollowUpActionType, optional_id
+from schema.evaluations import EvaluationType, FollowUpActionType
 from schema.fixity import FixityRunType
 from schema.org_units import OrgUnitType
-from schema.relay import Connection
+from schema.relay import Connection, optional_id
 
 AlertKindEnum = strawberry.enum(AlertKind, name="AlertKind")
 AlertSeverityEnum = strawberry.enum(AlertSeverity, name="AlertSeverity")

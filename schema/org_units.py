@@ -4,7 +4,6 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
-from beanie import PydanticObjectId
 from strawberry import relay
 
 from models import OrgUnit
@@ -14,11 +13,11 @@ from schema.audit import audited_mutation
 from schema.context import Info
 from schema.errors import UserError, query
 from schema.inputs import provided
-from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
+from schema.relay import Connection, RecordNode, SortDirection, decode_id, page_request
 
 
 @strawberry.type(name="OrgUnit", description="A city department (Perangkat Daerah).")
-class OrgUnitType(relay.Node):
+class OrgUnitType(RecordNode):
     id: relay.NodeID[str]
     code: str
     name: str
@@ -28,11 +27,7 @@ class OrgUnitType(relay.Node):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["OrgUnitType | None"]:
-        return await scoped_nodes(info, OrgUnit, ids, cls.from_model)
+    record_type = OrgUnit
 
     @classmethod
     def from_model(cls, unit: OrgUnit) -> "OrgUnitType":

@@ -4,7 +4,6 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
-from beanie import PydanticObjectId
 from strawberry import relay
 
 from models import Partner
@@ -16,7 +15,7 @@ from schema.context import Info
 from schema.enums import PartnerKindEnum, PartnerStatusEnum
 from schema.errors import UserError, query
 from schema.inputs import provided
-from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
+from schema.relay import Connection, RecordNode, SortDirection, decode_id, page_request
 
 
 @strawberry.type
@@ -34,7 +33,7 @@ class Identifier:
 
 
 @strawberry.type(name="Partner", description="A party the city cooperates with (mitra).")
-class PartnerType(relay.Node):
+class PartnerType(RecordNode):
     id: relay.NodeID[str]
     name: str
     kind: PartnerKindEnum  # type: ignore[valid-type]
@@ -58,11 +57,7 @@ class PartnerType(relay.Node):
     def contacts(self, info: Info) -> list[Contact]:
         return [Contact(**c.model_dump()) for c in shown(info.context.viewer, self.model).contacts]
 
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["PartnerType | None"]:
-        return await scoped_nodes(info, Partner, ids, cls.from_model)
+    record_type = Partner
 
     @classmethod
     def from_model(cls, partner: Partner) -> "PartnerType":

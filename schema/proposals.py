@@ -12,7 +12,6 @@ from strawberry.file_uploads import Upload
 
 from models import Proposal
 from models.clock import utcnow
-from models.documents import DocumentRef
 from models.errors import DomainErrors
 from models.proposal import HistoryEntry
 from resolvers import agreements, partners, proposals
@@ -21,7 +20,7 @@ from schema.actor import Actor
 from schema.agreements import AgreementType
 from schema.audit import audited_mutation
 from schema.context import Info
-from schema.documents import DocumentFields, document_fields, upload_document
+from schema.documents import DocumentFields, upload_document
 from schema.enums import (
     AgreementFormEnum,
     CooperationTypeEnum,
@@ -35,11 +34,12 @@ from schema.org_units import OrgUnitType
 from schema.partners import PartnerType
 from schema.relay import (
     Connection,
+    RecordNode,
     SortDirection,
     decode_id,
-    embedded_nodes,
+    optional_id,
     page_request,
-    scoped_nodes,
+    record_values,
 )
 
 PROPOSAL_REFERENCES = {
@@ -54,6 +54,8 @@ SECONDS_PER_DAY = 86_400
 class ProposalAttachmentType(DocumentFields):
     download_url: str = strawberry.field(description="GET it with the same credentials.")
     owner: strawberry.Private[Proposal]
+    owner_type = Proposal
+    owner_field = "attachments"
 
     @strawberry.field(description="The earlier version this one replaces.")
     def supersedes(self) -> "ProposalAttachmentType | None":
@@ -62,16 +64,6 @@ class ProposalAttachmentType(DocumentFields):
         return ProposalAttachmentType.from_model(
             self.owner.attachment(self.supersedes_id), self.owner
         )
-
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["ProposalAttachmentType | None"]:
-        return await embedded_nodes(info, Proposal, "attachments", ids, cls.from_model)
-
-    @classmethod
-    def from_model(cls, doc: DocumentRef, owner: Proposal) -> "ProposalAttachmentType":
-        return cls(**document_fields(doc, owner.superseded_ids()), owner=owner)
 
 
 @strawberry.type(description="One move of a proposal: who, when, from which status to which.")
@@ -101,7 +93,7 @@ class ProposalHistoryEntry:
 
 
 @strawberry.type(name="Proposal", description="A proposed cooperation (pengajuan kerja sama).")
-class ProposalType(relay.Node):
+class ProposalType(RecordNode):
     id: relay.NodeID[str]
     tracking_code: str | None = strawberry.field(
         description="Given on first submission, e.g. PKS-2026-0001; follow it with "
@@ -130,38 +122,12 @@ class ProposalType(relay.Node):
     updated_at: datetime
     model: strawberry.Private[Proposal]
 
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["ProposalType | None"]:
-        return await scoped_nodes(info, Proposal, ids, cls.from_model)
+    record_type = Proposal
 
     @classmethod
     def from_model(cls, p: Proposal) -> "ProposalType":
-        return cls(
-            id=str(p.id),
-            tracking_code=p.tracking_code,
-            status=p.status,
-            title=p.title,
-            purpose=p.purpose,
-            scope=p.scope,
-            benefits=p.benefits,
-            field=p.field,
-            cooperation_type=p.cooperation_type,
-            form=p.form,
-            duration_months=p.duration_months,
-            funding_source=p.funding_source,
-            estimated_value=p.estimated_value,
-            submitted_at=p.submitted_at,
-            status_changed_at=p.status_changed_at,
-            rejection_reason=p.rejection_reason,
-            editable=p.editable,
-            created_by=Actor.from_model(p.created_by),
-            revision=p.revision,
-            created_at=p.created_at,
-            updated_at=p.updated_at,
-            model=p,
-        )
+        created_by = Actor.from_model(p.created_by)
+        return cls(**record_values(cls, p, id=str(p.id), created_by=created_by), model=p)
 
     @strawberry.field(description="Seconds since the proposal entered its current status.")
     def age_in_state_seconds(self) -> int:
@@ -265,17 +231,10 @@ class ProposalFilter:
     )
 
     def to_resolver(self) -> proposals.ProposalFilter:
-        def opt(value: strawberry.ID | None, type_name: str, name: str) -> PydanticObjectId | None:
-            return decode_id(value, type_name, name) if value is not None else None
-
+        org_unit_id = optional_id(self.org_unit_id, "OrgUnit", "orgUnitId")
+        partner_id = optional_id(self.partner_id, "Partner", "partnerId")
         return proposals.ProposalFilter(
-            status=self.status,
-            cooperation_type=self.cooperation_type,
-            org_unit_id=opt(self.org_unit_id, "OrgUnit", "orgUnitId"),
-            partner_id=opt(self.partner_id, "Partner", "partnerId"),
-            submitted_after=self.submitted_after,
-            submitted_before=self.submitted_before,
-            text=self.text,
+            **{**vars(self), "org_unit_id": org_unit_id, "partner_id": partner_id}
         )
 
 
@@ -601,11 +560,7 @@ class ProposalMutations:
     async def approve_proposal(
         self, info: Info, input: ApproveProposalInput
     ) -> ApproveProposalPayload:
-        unit = (
-            decode_id(input.org_unit_id, "OrgUnit", "orgUnitId")
-            if input.org_unit_id is not None
-            else None
-        )
+        unit = optional_id(input.org_unit_id, "OrgUnit", "orgUnitId")
         result = await proposals.approve_proposal(
             info.context,
             _id(input.proposal_id),

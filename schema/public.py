@@ -5,7 +5,7 @@ and its statistics. Every query here works without signing in.
 agreement can reach an anonymous client through it, whatever the query asks.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import cast
@@ -30,6 +30,7 @@ from models.public_content import (
     VersionMeta,
 )
 from resolvers import agreements, public
+from resolvers.context import Context
 from resolvers.pagination import Page, PageRequest, SortKey
 from resolvers.scoped import Use
 from schema.actor import Actor
@@ -44,7 +45,15 @@ from schema.enums import (
 )
 from schema.errors import UserError, query
 from schema.inputs import IDEMPOTENCY_HELP, provided
-from schema.relay import Connection, SortDirection, decode_id, page_request, scoped_nodes
+from schema.relay import (
+    Connection,
+    RecordNode,
+    SortDirection,
+    decode_id,
+    optional_id,
+    page_request,
+    record_values,
+)
 from schema.stored_files import DOWNLOAD_PATH, safe_filename
 
 NOTE_HELP = "Why it changed; kept with the version."
@@ -138,7 +147,7 @@ class VersionInfo:
 # The fields every current FAQ entry and template shows after its content. `Procedure` declares
 # its own, to keep its `cooperationType` where the published schema has it.
 @strawberry.type
-class CurrentVersion(relay.Node):
+class CurrentVersion(RecordNode):
     id: relay.NodeID[str]
     version: int
     updated_at: datetime
@@ -156,7 +165,7 @@ class ProcedureVersionType(ProcedureContentFields, VersionInfo):
     name="Procedure",
     description="How to propose a cooperation of one type: steps and required documents.",
 )
-class ProcedureType(ProcedureContentFields, relay.Node):
+class ProcedureType(ProcedureContentFields, RecordNode):
     id: relay.NodeID[str]
     cooperation_type: CooperationTypeEnum  # type: ignore[valid-type]
     version: int
@@ -164,11 +173,7 @@ class ProcedureType(ProcedureContentFields, relay.Node):
     revision: int
     model: strawberry.Private[Procedure]
 
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["ProcedureType | None"]:
-        return await scoped_nodes(info, Procedure, ids, cls.from_model)
+    record_type = Procedure
 
     @classmethod
     def from_model(cls, item: Procedure) -> "ProcedureType":
@@ -219,11 +224,7 @@ class FaqVersionType(FaqContentFields, VersionInfo):
 class FaqEntryType(FaqContentFields, CurrentVersion):
     model: strawberry.Private[FaqEntry]
 
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["FaqEntryType | None"]:
-        return await scoped_nodes(info, FaqEntry, ids, cls.from_model)
+    record_type = FaqEntry
 
     @classmethod
     def from_model(cls, entry: FaqEntry) -> "FaqEntryType":
@@ -284,11 +285,7 @@ class TemplateVersionType(TemplateContentFields, VersionInfo):
 class TemplateType(TemplateContentFields, CurrentVersion):
     model: strawberry.Private[Template]
 
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["TemplateType | None"]:
-        return await scoped_nodes(info, Template, ids, cls.from_model)
+    record_type = Template
 
     @classmethod
     def from_model(cls, template: Template) -> "TemplateType":
@@ -319,7 +316,7 @@ class PublicOrgUnit:
 @strawberry.type(
     description="A cooperation in the public catalogue: only the fields the public may see."
 )
-class PublicAgreement(relay.Node):
+class PublicAgreement(RecordNode):
     id: relay.NodeID[str]
     number: str
     title: str
@@ -332,27 +329,13 @@ class PublicAgreement(relay.Node):
     partner_ids: strawberry.Private[list[PydanticObjectId]]
     org_unit_ids: strawberry.Private[list[PydanticObjectId]]
 
-    @classmethod
-    async def load_nodes(
-        cls, info: Info, ids: list[PydanticObjectId]
-    ) -> list["PublicAgreement | None"]:
-        return await scoped_nodes(info, Agreement, ids, cls.from_model, Use.PUBLIC)
+    record_type = Agreement
+    read_as = Use.PUBLIC
 
     @classmethod
     def from_model(cls, a: Agreement) -> "PublicAgreement":
-        return cls(
-            id=str(a.id),
-            number=a.number,
-            title=a.title,
-            cooperation_type=a.cooperation_type,
-            form=a.form,
-            field=a.field,
-            signed_on=a.signed_on,
-            ends_on=a.ends_on,
-            status=a.status,
-            partner_ids=a.partner_ids,
-            org_unit_ids=a.lead_org_unit_ids,
-        )
+        values = record_values(cls, a, id=str(a.id))
+        return cls(**values, partner_ids=a.partner_ids, org_unit_ids=a.lead_org_unit_ids)
 
     @strawberry.field
     async def partners(self, info: Info) -> list[PublicParty]:
@@ -391,16 +374,7 @@ class PublicAgreementFilter:
     ends_after: date | None = None
 
     def to_resolver(self) -> agreements.AgreementFilter:
-        return agreements.AgreementFilter(
-            text=self.text,
-            cooperation_type=self.cooperation_type,
-            form=self.form,
-            status=self.status,
-            field=self.field,
-            signed_year=self.signed_year,
-            ends_before=self.ends_before,
-            ends_after=self.ends_after,
-        )
+        return agreements.AgreementFilter(**vars(self))
 
 
 @strawberry.type(name="CooperationTypeCount")
@@ -471,6 +445,17 @@ class TemplateFilter:
     )
 
 
+async def _content_page[F, M](
+    info: Info,
+    list_page: Callable[[Context, F | None, PageRequest], Awaitable[Page[M]]],
+    flt: F | None,
+    first: int | None,
+    after: str | None,
+) -> Page[M]:
+    """A page of FAQ entries or templates (forward only: they are read in one order)."""
+    return await query(list_page(info.context, flt, PageRequest(first=first, after=after)))
+
+
 @strawberry.type
 class PublicQueries:
     @strawberry.field(description="How to propose a cooperation, per cooperation type.")
@@ -491,9 +476,7 @@ class PublicQueries:
         after: str | None = None,
     ) -> Connection[FaqEntryType]:
         flt = public.FaqFilter(**vars(filter)) if filter else None
-        page = await query(
-            public.list_faq(info.context, flt, PageRequest(first=first, after=after))
-        )
+        page = await _content_page(info, public.list_faq, flt, first, after)
         return Connection[FaqEntryType].of(page, FaqEntryType.from_model)
 
     @strawberry.field(description="Forms to download, by title.")
@@ -505,9 +488,7 @@ class PublicQueries:
         after: str | None = None,
     ) -> Connection[TemplateType]:
         flt = public.TemplateFilter(**vars(filter)) if filter else None
-        page = await query(
-            public.list_templates(info.context, flt, PageRequest(first=first, after=after))
-        )
+        page = await _content_page(info, public.list_templates, flt, first, after)
         return Connection[TemplateType].of(page, TemplateType.from_model)
 
     @strawberry.field(
@@ -592,12 +573,10 @@ class UpdateFaqEntryInput:
     note: str = strawberry.field(default="", description=NOTE_HELP)
 
 
-@strawberry.input(
-    description="A new template (title and documentType required), or with templateId a new "
-    "file for an existing one. Multipart request; send the Apollo-Require-Preflight header."
-)
-class UploadTemplateInput:
-    file: Upload
+@strawberry.input
+class TemplateChanges:
+    """What an upload or an edit of a template may change."""
+
     template_id: strawberry.ID | None = None
     revision: int | None = strawberry.field(default=None, description=REVISION_HELP)
     title: str | None = strawberry.UNSET
@@ -606,19 +585,20 @@ class UploadTemplateInput:
     cooperation_types: list[CooperationTypeEnum] | None = strawberry.UNSET  # type: ignore[valid-type]
     published: bool | None = strawberry.UNSET
     note: str = strawberry.field(default="", description=NOTE_HELP)
+
+
+@strawberry.input(
+    description="A new template (title and documentType required), or with templateId a new "
+    "file for an existing one. Multipart request; send the Apollo-Require-Preflight header."
+)
+class UploadTemplateInput(TemplateChanges):
+    file: Upload
     idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.input(description="Change a template's description or withdraw it; same file.")
-class UpdateTemplateInput:
+class UpdateTemplateInput(TemplateChanges):
     template_id: strawberry.ID
-    revision: int | None = strawberry.field(default=None, description=REVISION_HELP)
-    title: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    document_type: DocumentTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    cooperation_types: list[CooperationTypeEnum] | None = strawberry.UNSET  # type: ignore[valid-type]
-    published: bool | None = strawberry.UNSET
-    note: str = strawberry.field(default="", description=NOTE_HELP)
 
 
 @strawberry.type
@@ -682,11 +662,7 @@ class PublicMutations:
 
     @audited_mutation(description="Upload a template, or a new file of one (ADMIN).")
     async def upload_template(self, info: Info, input: UploadTemplateInput) -> TemplatePayload:
-        template_id = (
-            decode_id(input.template_id, "Template", "templateId")
-            if input.template_id is not None
-            else None
-        )
+        template_id = optional_id(input.template_id, "Template", "templateId")
         fields = provided(input, skip=META_FIELDS)
         upload = cast(UploadFile, input.file)
         result = await public.upload_template(

@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import strawberry
 from beanie import PydanticObjectId
@@ -40,34 +40,45 @@ def decode_id(value: strawberry.ID | str, type_name: str, field: str) -> Pydanti
     return raw
 
 
+def optional_id(
+    value: strawberry.ID | str | None, type_name: str, field: str
+) -> PydanticObjectId | None:
+    """`decode_id` of an id that may be left out."""
+    return decode_id(value, type_name, field) if value is not None else None
+
+
 def decode_ids(values: list[strawberry.ID], type_name: str, field: str) -> list[PydanticObjectId]:
     return [decode_id(v, type_name, field) for v in values]
 
 
-async def scoped_nodes[M: Record, T](
-    info: Info,
-    model: type[M],
-    ids: list[PydanticObjectId],
-    convert: Callable[[M], T],
-    use: Use = Use.READ,
-) -> list[T | None]:
-    """A node type's `load_nodes` (schema/nodes.py): its records by id, through the scoped
-    read."""
-    found = await scoped.by_ids(info.context.viewer, model, ids, use)
-    return [None if record is None else convert(record) for record in found]
+class RecordNode(relay.Node):
+    """A node type that shows one kind of record: `node(id:)` (schema/nodes.py) reads its
+    records through the scoped read and shows each with `from_model`."""
+
+    record_type: ClassVar[type[Record]]
+    # PUBLIC for the public catalogue's view of a record.
+    read_as: ClassVar[Use] = Use.READ
+
+    @classmethod
+    def from_model(cls, record: Any) -> Self:
+        """The node showing `record`; each type says how."""
+        raise NotImplementedError
+
+    @classmethod
+    async def load_nodes(cls, info: Info, ids: list[PydanticObjectId]) -> list[Self | None]:
+        found = await scoped.by_ids(info.context.viewer, cls.record_type, ids, cls.read_as)
+        return [None if record is None else cls.from_model(record) for record in found]
 
 
-async def embedded_nodes[M: Record, T](
-    info: Info,
-    model: type[M],
-    field: str,
-    ids: list[PydanticObjectId],
-    convert: Callable[[Any, M], T],
-) -> list[T | None]:
-    """`load_nodes` of items embedded in records (documents, attachments): each readable
-    with its record."""
-    found = await scoped.embedded_by_id(info.context.viewer, model, field, ids)
-    return [None if pair is None else convert(*pair) for pair in found]
+def record_values(node: type, record: Any, **converted: Any) -> dict[str, Any]:
+    """The values of a node type's fields that its record holds as they are, under the same
+    names, and `converted`: those it shows otherwise (the id as a string, nested types)."""
+    names = [
+        f.python_name
+        for f in node.__strawberry_definition__.fields  # type: ignore[attr-defined]
+        if f.base_resolver is None and f.python_name not in converted
+    ]
+    return {**{name: getattr(record, name) for name in names}, **converted}
 
 
 def page_request(

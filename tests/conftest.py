@@ -8,11 +8,13 @@ interface, lifespan included.
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from database import embedded_engine
+from demo_data import load_demo_data
 from embedded_engine import CAPABILITIES, Engine
 from models import User
 from models.credentials import hash_password, use_hashing
@@ -42,8 +44,35 @@ def pytest_report_header() -> str:
     return "database: MongoDB at MONGODB_TEST_URI" if given else f"database: embedded {ENGINE}"
 
 
+# The modules that take longest, longest first: they start server processes, a browser or
+# OCR, or load the demo data (measured with `--durations`). `make test` hands whole modules to
+# its workers in collection order (`--dist loadfile --no-loadscope-reorder`), so these start
+# first and the short ones fill in around them; otherwise one of them, left to the end, keeps
+# a worker busy while the other idles.
+LONGEST_FIRST = [
+    "test_server_process.py",
+    "test_web.py",
+    "test_backup.py",
+    "test_live.py",
+    "test_monitoring.py",
+    "test_ocr.py",
+    "test_access_matrix.py",
+    "test_demo_data.py",
+    "test_workers.py",
+    "test_fuzz.py",
+    "test_ocds.py",
+    "test_identity.py",
+    "test_rate_limit.py",
+    "test_mail.py",
+    "test_proposals.py",
+]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Skip, by the capability it declares, a test that needs what this engine lacks."""
+    """Put the longest modules first; skip, by the capability it declares, a test that needs
+    what this engine lacks."""
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
     if os.environ.get("MONGODB_TEST_URI"):
         return
     offered = CAPABILITIES[ENGINE]
@@ -116,6 +145,47 @@ async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> Api:
     admin = await anonymous.signed_in(ADMIN_EMAIL, ADMIN_PASSWORD)
     command_log.reset()
     return admin
+
+
+# What the demo data wrote, per collection, the first time a test of this worker asked for it.
+type Rows = dict[str, list[dict[str, Any]]]
+
+
+@pytest.fixture(scope="session")
+def demo_rows() -> Rows:
+    return {}
+
+
+@pytest.fixture
+async def demo(api: Api, demo_rows: Rows) -> Api:
+    """`api` with the demo data. The first test of a worker to ask loads it through its use
+    cases (about 3,000 writes); later ones get a copy of what that load wrote, one bulk insert
+    per collection. tests/test_demo_data.py checks the load itself."""
+    if not demo_rows:
+        assert await load_and_keep_demo_data(api, demo_rows) is True
+        return api
+    for name, rows in demo_rows.items():
+        copied = await api.database.db[name].insert_many(rows)
+        assert len(copied.inserted_ids) == len(rows), name
+    return api
+
+
+async def load_and_keep_demo_data(api: Api, demo_rows: Rows) -> bool:
+    """`load_demo_data`, keeping in `demo_rows` what it wrote for the `demo` fixture."""
+    db = api.database.db
+    before = {name: set(await db[name].distinct("_id")) for name in await _collections(api)}
+    if not await load_demo_data(api.database):
+        return False
+    for name in await _collections(api):
+        rows = await db[name].find({"_id": {"$nin": list(before.get(name, ()))}}).to_list()
+        if rows:
+            demo_rows[name] = rows
+    return True
+
+
+async def _collections(api: Api) -> list[str]:
+    names = await api.database.db.list_collection_names()
+    return [name for name in names if not name.startswith("system.")]
 
 
 @pytest.fixture

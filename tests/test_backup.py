@@ -17,7 +17,6 @@ from bson import json_util
 from bson.json_util import CANONICAL_JSON_OPTIONS
 
 from database import Database
-from demo_data import load_demo_data
 from models.file_store import FileLayout
 from resolvers.backup import (
     FILE_INDEX,
@@ -77,8 +76,7 @@ async def wipe(database: Database) -> None:
 
 
 async def archive_with_uploads(api: Api) -> set[str]:
-    """The demo data, plus uploads; the names the uploads were stored under."""
-    assert await load_demo_data(api.database) is True
+    """Uploads beside the demo data; the names they were stored under."""
     agreement = await api.agreement(title="Kerja sama dengan berkas bernama khusus")
     names = set()
     for content, filename, kind in (
@@ -90,6 +88,7 @@ async def archive_with_uploads(api: Api) -> set[str]:
     return names
 
 
+@pytest.mark.usefixtures("demo")
 async def test_backup_wipe_restore_gives_back_everything(api: Api, tmp_path: Path) -> None:
     uploaded = await archive_with_uploads(api)
     database = api.database

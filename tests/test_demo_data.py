@@ -4,13 +4,16 @@ import io
 import zipfile
 from datetime import date
 
+import pytest
+
 from demo_data import load_demo_data
 from models.chronology import GENESIS_HASH
 from tests.api import Api
+from tests.conftest import Rows, load_and_keep_demo_data
 
 
-async def test_demo_data_loads_once_with_a_realistic_archive(api: Api) -> None:
-    assert await load_demo_data(api.database) is True
+async def test_demo_data_loads_once_with_a_realistic_archive(api: Api, demo_rows: Rows) -> None:
+    assert await load_and_keep_demo_data(api, demo_rows) is True
     assert await load_demo_data(api.database) is False
 
     assert await api.count("org_units", {"active": True}) >= 10
@@ -44,8 +47,8 @@ async def test_demo_data_loads_once_with_a_realistic_archive(api: Api) -> None:
     )
 
 
+@pytest.mark.usefixtures("demo")
 async def test_the_request_letter_template_is_the_partners_letter(api: Api) -> None:
-    await load_demo_data(api.database)
     listed = await api.as_(None).gql(
         "{ templates(first: 20) { nodes { title documentType downloadUrl } } }"
     )

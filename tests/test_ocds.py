@@ -19,7 +19,6 @@ from urllib.parse import urlparse
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
-from demo_data import load_demo_data
 from tests.api import Api
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "ocds-release-schema-1.1.2.json"
@@ -258,10 +257,10 @@ def test_the_validator_rejects_what_ocds_forbids() -> None:
     )
 
 
+@pytest.mark.usefixtures("demo")
 async def test_the_demo_archive_as_open_data_and_public_information(api: Api) -> None:
     """The demo data: every release of the open data validates, and the public finds the
     procedures, FAQ and templates (real Word files) it needs."""
-    assert await load_demo_data(api.database)
     data = await package(api)
     public = await api.as_(None).gql("{ publicAgreements { totalCount } }")
     assert len(data["records"]) == public["publicAgreements"]["totalCount"] >= 10
