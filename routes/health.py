@@ -14,8 +14,8 @@ def health_response(health: DatabaseHealth) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    """Answered by the process alone, so a busy database or event loop does not make a
-    working server look dead."""
+    """Answered by the process alone, so a database busy with other requests does not make
+    a working server look dead."""
     return health_response(request.app.state.database_health)
 
 
