@@ -3,6 +3,7 @@
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -19,6 +20,7 @@ from models import Agreement, Proposal, User
 from models.agreement_listing import list_unlisted
 from models.searchable import backfill_search_keys
 from resolvers import auth, file_holders, fixity, ocr, reminders
+from resolvers.database_health import DatabaseHealth
 from resolvers.mailer import MailSender
 from resolvers.ocr_availability import detect_availability
 from resolvers.periodic import run_periodically
@@ -67,6 +69,22 @@ async def sweep_files(database: Database, grace: timedelta) -> str:
     return f"{files} unattached files and {chunks} orphan chunks removed"
 
 
+# Allocations between collections of the youngest generation (Python's default: 2,000).
+# Answering a page of agreements allocates a great many short-lived objects; /healthz p99
+# under the bench's page load was about 20% lower at 50,000 than at 7,000.
+GC_YOUNG_THRESHOLD = 50_000
+
+
+def settle_garbage_collector() -> None:
+    """What startup made (modules, the schema, the models) lives as long as the process.
+    Frozen, it is out of the collector's sight: a full collection under load walked it all
+    and held the event loop for several hundred ms. Collecting the young generation less
+    often saves much of the rest."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
+
+
 def lifespan(
     settings: Settings, listeners: list[CommandListener], load_demo: bool
 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
@@ -77,6 +95,8 @@ def lifespan(
         async with connect(settings, listeners=listeners) as database:
             app.state.database = database
             app.state.settings = settings
+            app.state.database_health = health = DatabaseHealth(database.db)
+            await health.check()
             await check_no_demo_accounts(settings)
             app.state.signing_key = await auth.signing_key(settings)
             grace = timedelta(minutes=settings.orphan_file_grace_minutes)
@@ -107,12 +127,13 @@ def lifespan(
             if reader is not None:
                 reader.start()
             jobs = [
+                health.run(),
                 run_periodically(
                     "file sweep",
                     grace.total_seconds(),
                     partial(sweep_files, database, grace),
                     first_delay=grace.total_seconds(),
-                )
+                ),
             ]
             if settings.reminder_interval_seconds > 0:
                 jobs.append(
@@ -127,6 +148,7 @@ def lifespan(
                 # A run cut short is kept as FAILED and its lease freed for the next one.
                 jobs.append(fixity.run_periodically(database, settings))
             tasks = [asyncio.create_task(job) for job in jobs]
+            settle_garbage_collector()
             try:
                 yield
             finally:

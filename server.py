@@ -26,7 +26,7 @@ from resolvers.rate_limit import RateLimiter
 from routes.exports import dossier_zip, export, handover_document, open_data
 from routes.files import download
 from routes.graphql import GraphQLApp
-from routes.health import healthz, serve_metrics
+from routes.health import healthz, readyz, serve_metrics
 from routes.webapp import SinglePageApp, is_built, not_built
 from settings import Settings, get_settings
 from workers import serve_workers
@@ -45,6 +45,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
     )
     return [
         Route("/healthz", healthz),
+        Route("/readyz", readyz),
         Route("/files/{file_id}", download, methods=["GET", "HEAD"]),
         Route("/briefings/handover/{org_unit_id}", handover_document),
         Route("/graphql", UploadGuard(graphql, settings)),

@@ -16,7 +16,7 @@ import time
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -50,18 +50,28 @@ class Scale:
     fill_budget: dict[Engine, float]
     file_sizes_mb: list[int]
     growth_target_mb: int
+    # MiB of scans for the preservation part (--scan-mb chooses another).
+    scan_mb: int
+    # Scans read by OCR, pages in each, and idle list pages timed before them.
+    ocr_files: int
+    ocr_pages: int
+    ocr_idle_runs: int
 
 
 SCALES = {
     "quick": Scale(
         frameworks=9,
-        runs=10,
-        stall_seconds=5,
+        runs=5,
+        stall_seconds=4,
         workers=[1, 2],
-        insert_sizes=[0, 1_000],
-        fill_budget={"secantus": 30, "mongoeco": 8},
+        insert_sizes=[0, 200],
+        fill_budget={"secantus": 10, "mongoeco": 4},
         file_sizes_mb=[20],
         growth_target_mb=60,
+        scan_mb=4,
+        ocr_files=1,
+        ocr_pages=1,
+        ocr_idle_runs=10,
     ),
     "default": Scale(
         frameworks=10,
@@ -72,6 +82,10 @@ SCALES = {
         fill_budget={"secantus": 60, "mongoeco": 15},
         file_sizes_mb=[50],
         growth_target_mb=150,
+        scan_mb=preservation.SCAN_MB,
+        ocr_files=5,
+        ocr_pages=4,
+        ocr_idle_runs=40,
     ),
     "full": Scale(
         frameworks=10,
@@ -82,6 +96,10 @@ SCALES = {
         fill_budget={"secantus": 1200, "mongoeco": 60},
         file_sizes_mb=[100, 200],
         growth_target_mb=2048,
+        scan_mb=preservation.SCAN_MB,
+        ocr_files=5,
+        ocr_pages=4,
+        ocr_idle_runs=40,
     ),
 }
 
@@ -110,21 +128,28 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--scan-mb",
         type=int,
-        default=int(os.environ.get("BENCH_SCAN_MB", preservation.SCAN_MB)),
+        default=int(os.environ["BENCH_SCAN_MB"]) if "BENCH_SCAN_MB" in os.environ else None,
         help="MiB of scans added to the demo data for the preservation part (default "
-        f"{preservation.SCAN_MB}, or BENCH_SCAN_MB; 1024 for the 1 GB measurement)",
+        f"{preservation.SCAN_MB}, 4 with --quick, or BENCH_SCAN_MB; 1024 for the 1 GB "
+        "measurement)",
     )
     parser.add_argument(
         "--only", action="append", choices=PARTS, help="run only these parts (repeatable)"
+    )
+    parser.add_argument(
+        "--file-mb",
+        type=int,
+        action="append",
+        help="file sizes in MiB for the files part, instead of the size's own (repeatable)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work directory and logs")
     return parser.parse_args(argv)
 
 
 async def server_parts(workdir: Path, scale: Scale, parts: set[str]) -> list[Section]:
-    """(a), (b) and (d) share one seeded server. The bench starts the engine itself (the
-    same child process the server would start) so its PyMongo client reads the same
-    database."""
+    """(a), (d), (f) and (b) share one seeded archive (OCR before the files part, whose
+    random bytes are no scan to read). The bench starts the engine itself (the same child
+    process the server would start) so its PyMongo client reads the same database."""
     sections = []
     async with (
         embedded_engine(workdir / "api-engine") as uri,
@@ -141,7 +166,9 @@ async def server_parts(workdir: Path, scale: Scale, parts: set[str]) -> list[Sec
         setup.add("seeded through GraphQL", seeded.summary())
         sections.append(setup)
         if "page" in parts:
-            sections.append(await page_latency.measure(server, uri, DATABASE_NAME, scale.runs))
+            sections += await guarded(
+                "(a) Page", lambda: page_latency.measure(server, uri, DATABASE_NAME, scale.runs)
+            )
         if "stall" in parts:
 
             @asynccontextmanager
@@ -162,6 +189,24 @@ async def server_parts(workdir: Path, scale: Scale, parts: set[str]) -> list[Sec
                 "(d) Event loop",
                 lambda: stall.measure(with_workers, scale.workers, seconds=scale.stall_seconds),
             )
+        if "ocr" in parts:
+            sections += await guarded(
+                "(f) OCR",
+                lambda: ocr_load.measure(
+                    lambda: run_server(
+                        workdir / "api-data",
+                        workdir / "ocr-server.log",
+                        mongodb_uri=uri,
+                        ocr_workers=1,
+                        admin_password=server.admin_password,
+                    ),
+                    uri,
+                    seeded.agreement_ids,
+                    files=scale.ocr_files,
+                    pages=scale.ocr_pages,
+                    idle_runs=scale.ocr_idle_runs,
+                ),
+            )
         if "files" in parts:
             sections += await guarded(
                 "(b) Files",
@@ -179,10 +224,14 @@ async def server_parts(workdir: Path, scale: Scale, parts: set[str]) -> list[Sec
 async def guarded(
     title: str, run: Callable[[], Awaitable[Section | list[Section]]]
 ) -> list[Section]:
-    """A part that breaks is reported and the others still run."""
+    """A part that breaks is reported and the others still run. Each says how long it took,
+    so the quick mode's budget can be kept part by part."""
+    started = time.perf_counter()
     try:
         result = await run()
-        return result if isinstance(result, list) else [result]
+        sections = result if isinstance(result, list) else [result]
+        sections[-1].notes.append(f"{title}: {time.perf_counter() - started:.0f} s of the run.")
+        return sections
     except Exception as error:
         traceback.print_exc()
         failed = Section(f"{title}: FAILED")
@@ -213,12 +262,17 @@ def header(args: argparse.Namespace, seconds: float) -> str:
 async def main(args: argparse.Namespace) -> int:
     parts = set(args.only or PARTS)
     scale = SCALES["quick" if args.quick else "full" if args.full else "default"]
+    if args.file_mb:
+        scale = replace(scale, file_sizes_mb=args.file_mb)
     workdir = Path(tempfile.mkdtemp(prefix="sikerma-bench-"))
     started = time.perf_counter()
     sections: list[Section] = []
     try:
-        if parts & {"page", "stall", "files"}:
-            sections += await guarded("API", lambda: server_parts(workdir, scale, parts))
+        if parts & {"page", "stall", "files", "ocr"}:
+            sections += await guarded(
+                "(a), (d), (b), (f) with their seeding",
+                lambda: server_parts(workdir, scale, parts),
+            )
         if "engine" in parts:
             sections += await guarded(
                 "(c) Engines",
@@ -228,10 +282,9 @@ async def main(args: argparse.Namespace) -> int:
             )
         if "preservation" in parts:
             sections += await guarded(
-                "(e) Preservation", lambda: preservation.measure(workdir, args.scan_mb)
+                "(e) Preservation",
+                lambda: preservation.measure(workdir, args.scan_mb or scale.scan_mb),
             )
-        if "ocr" in parts:
-            sections += await guarded("(f) OCR", lambda: ocr_load.measure(workdir))
         sections += suite_time.recorded()
     finally:
         if args.keep:

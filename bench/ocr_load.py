@@ -1,34 +1,32 @@
-"""(e) The agreement list while OCR runs: p95 latency with 20 scanned pages being read, vs idle.
+"""(f) The agreement list while OCR runs: p95 latency with scanned pages being read, vs idle.
 
-One server (OCR on, one worker: the default), seeded like the other parts. The list page
-(50 agreements with their relations) is timed idle, then again while the server reads 20
-scanned pages (five 4-page PDFs rendered like the tests' scans) until every one is DONE.
+A server with OCR on (one worker: the default) on the archive the other parts seeded. The
+list page (50 agreements with their relations) is timed idle, then again while the server
+reads `files` scanned PDFs of `pages` pages each (rendered like the tests' scans; five of
+four by default) until every one is DONE.
 The OCR worker runs in child processes at a lower priority, with Tesseract on one thread.
 """
 
 import asyncio
 import statistics
 import time
-from pathlib import Path
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
 from pymongo import AsyncMongoClient
 
 from bench.api import Api
-from bench.app_process import DATABASE_NAME, run_server
+from bench.app_process import DATABASE_NAME, ServerProcess
 from bench.page_latency import api_page
 from bench.report import Section, ms
-from bench.seed import UPLOAD_DOCUMENT, seed_archive
-from database import embedded_engine
+from bench.seed import UPLOAD_DOCUMENT
 from resolvers.ocr_availability import detect_availability
 from settings import Settings
 from tests import scans
 
-FILES = 5
-PAGES_PER_FILE = 4
-IDLE_RUNS = 40
-# The most time the OCR of 20 pages may take before the part gives up.
+# The most time the OCR of the scans may take before the part gives up.
 OCR_BUDGET_SECONDS = 1800.0
 
 
@@ -58,24 +56,28 @@ async def wait_for_ocr(db: Any, expected: int, done: asyncio.Event) -> float:
     return time.perf_counter() - started
 
 
-async def measure(workdir: Path) -> Section:
-    section = Section("(e) Agreement list p95 while OCR reads 20 pages, vs idle")
+async def measure(
+    ocr_server: Callable[[], AbstractAsyncContextManager[ServerProcess]],
+    engine_uri: str,
+    agreement_ids: list[str],
+    *,
+    files: int,
+    pages: int,
+    idle_runs: int,
+) -> Section:
+    """`ocr_server()` serves the seeded archive at `engine_uri` with OCR on; the scans are
+    attached to the first `files` of `agreement_ids`."""
+    scanned = f"{files * pages} page{'s' if files * pages > 1 else ''}"
+    section = Section(f"(f) Agreement list p95 while OCR reads {scanned}, vs idle")
     found = await detect_availability(Settings())
     if not found.available:
         section.notes.append(f"Skipped: OCR is unavailable here ({found.reason}).")
         return section
-    page_texts = [scans.PAGES[n % len(scans.PAGES)] for n in range(PAGES_PER_FILE)]
+    page_texts = [scans.PAGES[n % len(scans.PAGES)] for n in range(pages)]
     scan = scans.scanned_pdf(page_texts)
-    async with (
-        embedded_engine(workdir / "ocr-engine") as uri,
-        run_server(
-            workdir / "ocr-data", workdir / "ocr-server.log", mongodb_uri=uri, ocr_workers=1
-        ) as server,
-        server.admin_client() as http,
-    ):
+    async with ocr_server() as server, server.admin_client() as http:
         api = Api(http)
-        seeded = await seed_archive(api)
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, tz_aware=True)
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(engine_uri, tz_aware=True)
         db = client[DATABASE_NAME]
         try:
             # The seeded text PDFs are read first (no OCR); idle means that queue is empty.
@@ -83,17 +85,17 @@ async def measure(workdir: Path) -> Section:
             for _ in range(3):
                 await api_page(http, 50)
             idle = []
-            for _ in range(IDLE_RUNS):
+            for _ in range(idle_runs):
                 t0 = time.perf_counter()
                 await api_page(http, 50)
                 idle.append(time.perf_counter() - t0)
             before = await db["document_texts"].count_documents({})
-            for n in range(FILES):
+            for n in range(files):
                 await api.upload(
                     UPLOAD_DOCUMENT,
                     "uploadAgreementDocument",
                     {
-                        "agreementId": seeded.agreement_ids[n],
+                        "agreementId": agreement_ids[n],
                         "type": "OTHER",
                         "title": f"Pindaian naskah {n + 1}",
                     },
@@ -101,7 +103,7 @@ async def measure(workdir: Path) -> Section:
                 )
             done = asyncio.Event()
             busy, seconds = await asyncio.gather(
-                list_latencies_until(http, done), wait_for_ocr(db, before + FILES, done)
+                list_latencies_until(http, done), wait_for_ocr(db, before + files, done)
             )
             read = await db["document_texts"].count_documents({"status": "DONE", "source": "OCR"})
         finally:
@@ -109,7 +111,10 @@ async def measure(workdir: Path) -> Section:
     section.add("agreement list, 50 items, idle (p95)", ms(p95(idle)))
     section.add(f"agreement list while OCR runs (p95 of {len(busy)})", ms(p95(busy)))
     section.add("**ratio p95 during OCR / idle**", f"**{p95(busy) / p95(idle):.2f}x**")
-    section.add("OCR of 20 pages", f"{seconds:.0f} s ({read} of {FILES} files read by OCR)")
+    section.add(
+        f"OCR of {scanned}",
+        f"{seconds:.0f} s ({read} of {files} files read by OCR)",
+    )
     section.notes.append(
         "Idle and busy are timed in the same run, one after the other; the machine's other "
         "load (2 shared cores) moves both."

@@ -1,7 +1,8 @@
 """(d) Event-loop stall: /healthz latency while other work runs.
 
-/healthz is cheap (one `ping` to the engine), so its latency under load shows how long the
-server's event loop, or the engine it pings, is busy with something else.
+/healthz answers from the process (the database as a background ping last saw it), so its
+latency under load shows how long the server's event loop is busy with something else, or
+waits for a core.
 """
 
 import asyncio
@@ -126,6 +127,7 @@ async def measure(
     section.notes.append(
         "Page work is Python in each worker's event loop (GraphQL execution, validation, "
         "JSON); one worker answers /healthz only between pieces of that work. With more "
-        "workers another process answers; all share one engine process and the 2 cores."
+        "workers another process answers; all share one engine process and the 2 cores, "
+        "and so does this bench's own client."
     )
     return section
