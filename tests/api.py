@@ -92,6 +92,25 @@ class Api:
         }
         return (await self.ok("createAgreement", AGREEMENT_FIELDS, data))["agreement"]
 
+    async def active(self, **fields: Any) -> dict[str, Any]:
+        """A new agreement, signed in 2020 unless `fields` say otherwise, with its scan, ACTIVE."""
+        dates = {"signedOn": "2020-01-01", "startsOn": "2020-01-01"}
+        agreement = await self.agreement(**{**dates, **fields})
+        await self.uploaded(agreement["id"])
+        return await self.activated(agreement["id"])
+
+    async def activated(self, agreement_id: str, signed_on: str | None = None) -> dict[str, Any]:
+        """A draft made ACTIVE: `signed_on` recorded if given, then activation (its scan must
+        be uploaded already)."""
+        if signed_on is not None:
+            await self.ok(
+                "updateAgreement", "agreement { id }", {"id": agreement_id, "signedOn": signed_on}
+            )
+        payload = await self.ok(
+            "activateAgreement", AGREEMENT_FIELDS, {"agreementId": agreement_id}
+        )
+        return payload["agreement"]
+
     async def upload(
         self,
         agreement_id: str,

@@ -10,7 +10,6 @@ from bson import ObjectId
 from models.agreement_listing import AgreementListing, list_unlisted, rebuild_listings
 from tests.api import Api
 from tests.proposals import cast, reach
-from tests.test_agreements import _active
 from tests.test_backup import cli
 from tests.test_chronology import add, correct
 
@@ -70,16 +69,13 @@ async def test_every_write_path_leaves_the_row_a_rebuild_writes(api: Api) -> Non
         )
     )["successor"]
     await api.uploaded(renewal["id"])
-    await api.ok(
-        "updateAgreement", "agreement { id }", {"id": renewal["id"], "signedOn": "2030-01-11"}
-    )
-    await api.ok("activateAgreement", "agreement { id }", {"agreementId": renewal["id"]})
+    await api.activated(renewal["id"], "2030-01-11")
     # Terminated, expired, and one recorded from an approved proposal.
-    ending = await _active(api, endsOn="2030-01-01")
+    ending = await api.active(endsOn="2030-01-01")
     await api.ok(
         "terminateAgreement", "agreement { id }", {"agreementId": ending["id"], "reason": "Bubar"}
     )
-    ended = await _active(api, endsOn=(date.today() - timedelta(days=3)).isoformat())
+    ended = await api.active(endsOn=(date.today() - timedelta(days=3)).isoformat())
     await api.ok("expireAgreement", "agreement { id }", {"agreementId": ended["id"]})
     await reach(c, "APPROVED")
 

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from tests.api import AGREEMENT_FIELDS, Api
+from tests.api import Api
 
 
 async def test_create_agreement_returns_the_nested_graph(api: Api) -> None:
@@ -144,16 +144,8 @@ async def test_activation_needs_the_signed_scan_of_its_own_form(api: Api) -> Non
     await api.ok("activateAgreement", "agreement { status }", {"agreementId": agreement["id"]})
 
 
-async def _active(api: Api, **fields: object) -> dict:
-    agreement = await api.agreement(signedOn="2020-01-01", startsOn="2020-01-01", **fields)
-    await api.uploaded(agreement["id"])
-    return (await api.ok("activateAgreement", AGREEMENT_FIELDS, {"agreementId": agreement["id"]}))[
-        "agreement"
-    ]
-
-
 async def test_extend_creates_and_links_the_successor(api: Api) -> None:
-    original = await _active(api, endsOn="2025-01-01", title="Pengelolaan air bersih")
+    original = await api.active(endsOn="2025-01-01", title="Pengelolaan air bersih")
     payload = await api.ok(
         "extendAgreement",
         "agreement { status successor { number } pendingRenewal { number } } "
@@ -187,10 +179,7 @@ async def test_extend_creates_and_links_the_successor(api: Api) -> None:
 
     # Activating the renewal is what makes the original EXTENDED, with its history saying so.
     await api.uploaded(renewal["id"])
-    await api.ok(
-        "updateAgreement", "agreement { id }", {"id": renewal["id"], "signedOn": "2025-01-02"}
-    )
-    await api.ok("activateAgreement", "agreement { status }", {"agreementId": renewal["id"]})
+    await api.activated(renewal["id"], "2025-01-02")
     after = await api.gql(
         "query($id: ID!) { node(id: $id) { ... on Agreement { status pendingRenewal { id } "
         "chronology(first: 1) { nodes { kind } } } } }",
@@ -204,7 +193,7 @@ async def test_extend_creates_and_links_the_successor(api: Api) -> None:
 
 
 async def test_extend_links_an_existing_agreement(api: Api) -> None:
-    original = await _active(api, endsOn="2025-01-01")
+    original = await api.active(endsOn="2025-01-01")
     renewal = await api.agreement()
     payload = await api.ok(
         "extendAgreement",
@@ -215,18 +204,18 @@ async def test_extend_links_an_existing_agreement(api: Api) -> None:
 
 
 async def test_expire_only_after_the_end_date(api: Api) -> None:
-    future = await _active(api, endsOn=(date.today() + timedelta(days=30)).isoformat())
+    future = await api.active(endsOn=(date.today() + timedelta(days=30)).isoformat())
     early = await api.mutate(
         "expireAgreement", "agreement { status }", {"agreementId": future["id"]}
     )
     assert early["errors"][0]["code"] == "INVALID_TRANSITION"
-    past = await _active(api, endsOn="2021-01-01")
+    past = await api.active(endsOn="2021-01-01")
     done = await api.ok("expireAgreement", "agreement { status }", {"agreementId": past["id"]})
     assert done["agreement"]["status"] == "EXPIRED"
 
 
 async def test_amendment_with_its_addendum(api: Api) -> None:
-    agreement = await _active(api, endsOn="2030-01-01")
+    agreement = await api.active(endsOn="2030-01-01")
     addendum = await api.uploaded(agreement["id"], type="ADDENDUM", title="Adendum I")
     payload = await api.ok(
         "addAgreementAmendment",
@@ -301,7 +290,7 @@ async def test_update_records_what_changed(api: Api) -> None:
 
 
 async def test_renewal_cannot_point_back_into_its_own_chain(api: Api) -> None:
-    first = await _active(api, endsOn="2022-01-01")
+    first = await api.active(endsOn="2022-01-01")
     second = (
         await api.ok(
             "extendAgreement",
@@ -310,10 +299,7 @@ async def test_renewal_cannot_point_back_into_its_own_chain(api: Api) -> None:
         )
     )["successor"]
     await api.uploaded(second["id"])
-    await api.ok(
-        "updateAgreement", "agreement { id }", {"id": second["id"], "signedOn": "2022-01-02"}
-    )
-    await api.ok("activateAgreement", "agreement { id }", {"agreementId": second["id"]})
+    await api.activated(second["id"], "2022-01-02")
     loop = await api.mutate(
         "extendAgreement",
         "agreement { id }",
@@ -324,7 +310,7 @@ async def test_renewal_cannot_point_back_into_its_own_chain(api: Api) -> None:
 
 
 async def test_dates_before_the_agreement_began_are_refused(api: Api) -> None:
-    agreement = await _active(api, endsOn="2030-01-01")
+    agreement = await api.active(endsOn="2030-01-01")
     early_end = await api.mutate(
         "terminateAgreement",
         "agreement { id }",

@@ -382,10 +382,7 @@ PUBLIC_FIELDS = {
 
 async def signed_agreement(api: Api, **fields: Any) -> dict[str, Any]:
     dates = {"signedOn": "2023-05-02", "startsOn": "2023-05-02", "endsOn": "2028-05-01"}
-    agreement = await api.agreement(**{**dates, **fields})
-    await api.uploaded(agreement["id"])
-    await api.ok("activateAgreement", "agreement { id }", {"agreementId": agreement["id"]})
-    return agreement
+    return await api.active(**{**dates, **fields})
 
 
 async def test_public_agreement_type_has_only_public_fields(api: Api) -> None:
