@@ -5,6 +5,12 @@ PYTHON313 := $(shell (pyenv which python3.13 2>/dev/null || command -v python3.1
 UV := .venv/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
+# Bytecode is compiled and kept: uv compiles the dependencies once at install, and Python
+# caches the project's modules (and pytest its rewritten tests) in __pycache__. Where
+# PYTHONDONTWRITEBYTECODE is set, every Python process the tests start (servers, engines,
+# cli.py) would otherwise compile some 1,700 modules from source, 3-5 s of CPU each.
+export UV_COMPILE_BYTECODE := 1
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install web run test lint bench fuzz clean
 
