@@ -2,11 +2,14 @@
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.file_uploads import Upload
 from strawberry.tools import merge_types
@@ -81,12 +84,23 @@ Mutation = merge_types(
 )
 
 
+# Distinct query texts kept parsed and validated: the web app's and the field app's
+# operations with room to spare; unique texts from elsewhere only push old ones out.
+QUERY_CACHE_SIZE = 512
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     # One store per schema (per process): its cache is in front of the shared collection.
     persisted = PersistedQueryStore(settings.persisted_query_cache_size)
     closed: list[type[SchemaExtension]] = (
         [] if settings.introspection_enabled else [DisableIntrospection]
     )
+    # Built once, so that every request validates with the same rule classes and
+    # ValidationCache can reuse the result for a query text it has seen.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -99,9 +113,12 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: PersistedQueries(
                 store=persisted, only_for_anonymous=settings.persisted_queries_only_for_anonymous
             ),
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            # Clients send the same few queries again and again: each distinct text is parsed
+            # and validated once (a few ms of the event loop per request otherwise).
+            lambda: ParserCache(maxsize=QUERY_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=QUERY_CACHE_SIZE),
             lambda: QueryCost(limit=settings.max_query_cost, full_page=settings.max_page_size),
             *closed,
         ],

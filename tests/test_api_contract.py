@@ -76,6 +76,9 @@ async def test_request_errors_are_coded(api: Api, query: str, code: str) -> None
     body = await api.post({"query": query})
     errors = body.json()["errors"]
     assert errors[0]["extensions"]["code"] == code, errors
+    # The same text again is parsed and validated from the caches: refused the same way.
+    again = (await api.post({"query": query})).json()["errors"]
+    assert [e["extensions"]["code"] for e in again] == [e["extensions"]["code"] for e in errors]
 
 
 async def test_bad_variable_value_is_coded(api: Api) -> None:
