@@ -8,10 +8,10 @@ interface, lifespan included.
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
+from beanie import PydanticObjectId
 
 from database import embedded_engine
 from demo_data import load_demo_data
@@ -25,6 +25,7 @@ from resolvers.ocr_availability import detect_availability
 from server import create_app
 from settings import Settings
 from tests.api import ADMIN_EMAIL, ADMIN_PASSWORD, Api
+from tests.kept import Kept
 
 # One database per pytest-xdist worker, so workers sharing MONGODB_TEST_URI never meet.
 TEST_DATABASE = f"sikerma_test{os.environ.get('PYTEST_XDIST_WORKER', '')}"
@@ -35,8 +36,10 @@ ENGINE: Engine = "mongoeco" if os.environ.get("EMBEDDED_ENGINE") == "mongoeco" e
 # processes and commands the tests start inherit this too.
 os.environ["PASSWORD_HASHING"] = "cheapest"
 use_hashing("cheapest")
-# Hashed once: every test starts with this administrator signed in.
+# Hashed once: every test starts with this administrator signed in. The same id in every
+# test, so that the actor recorded in rows copied from an earlier test (tests/kept.py) exists.
 ADMIN_HASH = hash_password(ADMIN_PASSWORD)
+ADMIN_ID = PydanticObjectId("5f0000000000000000000001")
 
 
 def pytest_report_header() -> str:
@@ -136,6 +139,7 @@ async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> Api:
         if not name.startswith("system."):
             await database.db[name].delete_many({})
     await User(
+        id=ADMIN_ID,
         email=ADMIN_EMAIL,
         display_name="Admin Bagian Kerja Sama",
         role=Role.ADMIN,
@@ -147,45 +151,22 @@ async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> Api:
     return admin
 
 
-# What the demo data wrote, per collection, the first time a test of this worker asked for it.
-type Rows = dict[str, list[dict[str, Any]]]
-
-
 @pytest.fixture(scope="session")
-def demo_rows() -> Rows:
-    return {}
+def kept() -> Kept:
+    return Kept()
 
 
 @pytest.fixture
-async def demo(api: Api, demo_rows: Rows) -> Api:
-    """`api` with the demo data. The first test of a worker to ask loads it through its use
-    cases (about 3,000 writes); later ones get a copy of what that load wrote, one bulk insert
-    per collection. tests/test_demo_data.py checks the load itself."""
-    if not demo_rows:
-        assert await load_and_keep_demo_data(api, demo_rows) is True
-        return api
-    for name, rows in demo_rows.items():
-        copied = await api.database.db[name].insert_many(rows)
-        assert len(copied.inserted_ids) == len(rows), name
+async def demo(api: Api, kept: Kept) -> Api:
+    """`api` with the demo data: loaded through its use cases (about 3,000 writes) by the
+    first test of a worker to ask, copied for the later ones (tests/kept.py).
+    tests/test_demo_data.py checks the load itself."""
+    assert await kept.copy_or_build(api, load_demo) is True
     return api
 
 
-async def load_and_keep_demo_data(api: Api, demo_rows: Rows) -> bool:
-    """`load_demo_data`, keeping in `demo_rows` what it wrote for the `demo` fixture."""
-    db = api.database.db
-    before = {name: set(await db[name].distinct("_id")) for name in await _collections(api)}
-    if not await load_demo_data(api.database):
-        return False
-    for name in await _collections(api):
-        rows = await db[name].find({"_id": {"$nin": list(before.get(name, ()))}}).to_list()
-        if rows:
-            demo_rows[name] = rows
-    return True
-
-
-async def _collections(api: Api) -> list[str]:
-    names = await api.database.db.list_collection_names()
-    return [name for name in names if not name.startswith("system.")]
+async def load_demo(api: Api) -> bool:
+    return await load_demo_data(api.database)
 
 
 @pytest.fixture

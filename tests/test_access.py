@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.api import PDF, Api
+from tests.kept import kept_fixture
 
 ROLES = ["ANONYMOUS", "ADMIN", "REVIEWER", "EXECUTIVE", "OFFICER", "PARTNER"]
 
@@ -25,7 +26,7 @@ class World:
     clients: dict[str, Api]
 
 
-@pytest.fixture
+@kept_fixture
 async def world(api: Api) -> World:
     unit_a, unit_b = await api.org_unit(), await api.org_unit()
     p1, p2 = await api.partner(), await api.partner()

@@ -9,11 +9,12 @@ import pytest
 from demo_data import load_demo_data
 from models.chronology import GENESIS_HASH
 from tests.api import Api
-from tests.conftest import Rows, load_and_keep_demo_data
+from tests.conftest import load_demo
+from tests.kept import Kept
 
 
-async def test_demo_data_loads_once_with_a_realistic_archive(api: Api, demo_rows: Rows) -> None:
-    assert await load_and_keep_demo_data(api, demo_rows) is True
+async def test_demo_data_loads_once_with_a_realistic_archive(api: Api, kept: Kept) -> None:
+    assert await kept.build(api, load_demo) is True
     assert await load_demo_data(api.database) is False
 
     assert await api.count("org_units", {"active": True}) >= 10

@@ -13,6 +13,7 @@ from i18n import _, language
 from schema.exports import AGREEMENT_HEADER, CHRONOLOGY_HEADER, EVALUATION_HEADER
 from settings import Settings
 from tests.api import Api
+from tests.kept import kept_fixture
 from tests.monitoring import active_agreement, create_evaluation, current_period, scores, today
 
 
@@ -39,7 +40,7 @@ def small_batches(api: Api) -> Iterator[None]:
     settings.export_batch_size = size
 
 
-@pytest.fixture
+@kept_fixture
 async def archive(api: Api) -> dict[str, Any]:
     unit, other_unit = await api.org_unit(name="Dinas Kesehatan"), await api.org_unit()
     partner = await api.partner(name="PT Kimia Farma", kind="STATE_ENTERPRISE")

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.api import Api
+from tests.kept import kept_fixture
 
 PAGE = "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount"
 
@@ -30,7 +31,7 @@ async def _walk(api: Api, order: dict, size: int, backwards: bool = False) -> li
     raise AssertionError("pagination did not end")
 
 
-@pytest.fixture
+@kept_fixture
 async def seven(api: Api) -> list[dict]:
     partner = await api.partner()
     unit = await api.org_unit()

@@ -17,6 +17,7 @@ from resolvers.reminders import run_reminders
 from schema.relay import parse_global_id
 from settings import Settings
 from tests.api import Api
+from tests.kept import kept_fixture
 from tests.monitoring import (
     EVALUATION,
     active_agreement,
@@ -88,7 +89,7 @@ async def make_world(api: Api) -> World:
     return World(unit_a, unit_b, university, company, agreements, visit + timedelta(days=1))
 
 
-@pytest.fixture
+@kept_fixture
 async def world(api: Api) -> World:
     return await make_world(api)
 

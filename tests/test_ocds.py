@@ -20,6 +20,7 @@ import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
 from tests.api import Api
+from tests.kept import kept_fixture
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "ocds-release-schema-1.1.2.json"
 SCHEMA_SHA256 = "3194a0fd891206996df97e2ce2593e6a41f1ec8508b733afd2fe1e30d5bd9e04"
@@ -49,7 +50,7 @@ def errors_of(release: dict[str, Any]) -> list[str]:
     return [f"{list(e.path)}: {e.message}" for e in validator().iter_errors(release)]
 
 
-@pytest.fixture
+@kept_fixture
 async def catalogue(api: Api) -> dict[str, Any]:
     """A PKS under a KSB, amended and renewed; an internal and a draft agreement."""
     partner = await api.partner(name="IPB University", kind="UNIVERSITY")

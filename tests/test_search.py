@@ -5,7 +5,6 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-import pytest
 from beanie import init_beanie
 
 from models import DOCUMENT_MODELS, Agreement, Proposal
@@ -13,6 +12,7 @@ from models.searchable import backfill_search_keys
 from server import create_app
 from settings import Settings
 from tests.api import Api
+from tests.kept import kept_fixture
 from tests.proposals import cast, propose
 from tests.test_exports import parse_csv
 
@@ -37,7 +37,7 @@ async def found_set(api: Api, text: str) -> set[str]:
     return set(numbers)
 
 
-@pytest.fixture
+@kept_fixture
 async def archive(api: Api) -> dict[str, dict[str, Any]]:
     specs = {
         "PAUD": {"title": "Pendidikan Anak Usia Dini"},

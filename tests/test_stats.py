@@ -2,9 +2,8 @@
 
 from typing import Any
 
-import pytest
-
 from tests.api import Api
+from tests.kept import kept_fixture
 from tests.monitoring import active_agreement, create_evaluation, current_period, scores
 
 STATS = """query($by: [AgreementDimension!]!, $filter: AgreementFilter) {
@@ -24,7 +23,7 @@ def keyed(groups: list[dict[str, Any]], *names: str) -> dict[tuple[Any, ...], tu
     return {tuple(g[n] for n in names): (g["count"], g["totalValue"]) for g in groups}
 
 
-@pytest.fixture
+@kept_fixture
 async def archive(api: Api) -> dict[str, Any]:
     """Four agreements over two departments and three partners of two kinds."""
     dinkes, disdik = await api.org_unit(name="Dinkes"), await api.org_unit(name="Disdik")
@@ -144,7 +143,7 @@ EVALUATION_STATS = """query($by: [EvaluationDimension!]!, $filter: EvaluationSta
 }"""
 
 
-@pytest.fixture
+@kept_fixture
 async def monitored(api: Api) -> dict[str, Any]:
     """Three evaluations: two of Dinkes' KSDPK agreement (one of them over several periods),
     one of Disdik's KSDD agreement."""
