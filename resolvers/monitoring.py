@@ -15,14 +15,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from beanie import PydanticObjectId
+from bson import ObjectId
 
 from i18n import Text, later
 from models import Agreement, AgreementListing
+from models.agreement_counters import in_force as listed_in_force
 from models.chronology import start_of_day
 from models.enums import AgreementStatus, AlertKind, AlertSeverity, EvaluationStatus, PeriodLength
 from models.errors import DomainError, ErrorCode
 from models.periods import Period
-from resolvers import scoped
+from resolvers import counted, scoped
 from resolvers.agreements import AgreementFilter, listing_query
 from resolvers.context import Context
 from resolvers.pagination import (
@@ -31,6 +33,7 @@ from resolvers.pagination import (
     combine,
     decode_cursor,
     encode_cursor,
+    invalid_cursor,
 )
 
 DONE = [EvaluationStatus.SUBMITTED.value, EvaluationStatus.REVIEWED.value]
@@ -432,6 +435,12 @@ class DueEvaluation:
     due_on: date
     overdue: bool
 
+    def sort_key(self) -> tuple[date, ObjectId]:
+        return (self.due_on, self.agreement_id)
+
+
+DUE_FIELDS = {"starts_on": 1, "signed_on": 1, "ends_on": 1, "evaluations": 1}
+
 
 @dataclass
 class DueFilter:
@@ -460,81 +469,36 @@ async def evaluations_due(
     if backwards:
         raise DomainError(ErrorCode.INVALID, "this list pages forwards only", "last")
     when = schedule(ctx)
-
-    def slot(period: Period, flag: str) -> dict[str, Any]:
-        return {"$and": [{"slot.period": period.code, flag: False}, in_force(period)]}
-
-    slots = [
-        {"period": when.previous.code, "due_on": start_of_day(when.previous.end), "overdue": True}
-    ]
-    wanted = [slot(when.previous, "done_previous")]
-    if not flt.overdue_only:
-        slots.append(
-            {
-                "period": when.current.code,
-                "due_on": start_of_day(when.current.end),
-                "overdue": False,
-            }
-        )
-        wanted.append(slot(when.current, "done_current"))
-    stages: list[dict[str, Any]] = [
-        {"$match": scope},
-        {"$project": {"ends_on": 1, "starts": STARTS}},
-        *with_evaluations([when.previous.code, when.current.code]),
-        {
-            "$project": {
-                "ends_on": 1,
-                "starts": 1,
-                "done_previous": evaluated(when.previous, DONE),
-                "done_current": evaluated(when.current, DONE),
-            }
-        },
-        {"$addFields": {"slot": slots}},
-        {"$unwind": "$slot"},
-        {"$match": {"$or": wanted}},
-    ]
-    page: list[dict[str, Any]] = []
+    slots = [(when.previous, True)] + ([] if flt.overdue_only else [(when.current, False)])
+    # The rows in scope, each with its evaluations marked on it, read once; what is due is
+    # worked out here rather than in pipeline stages, which the embedded engine runs in
+    # Python for every row anyway, more slowly.
+    due: list[DueEvaluation] = []
+    found = AgreementListing.get_pymongo_collection().find(scope, DUE_FIELDS)
+    async for row in found:
+        done = {m["period"] for m in row.get("evaluations", []) if m["status"] in DONE}
+        for period, overdue in slots:
+            if period.code not in done and listed_in_force(row, period):
+                due.append(
+                    DueEvaluation(PydanticObjectId(row["_id"]), period.code, period.end, overdue)
+                )
+    due.sort(key=DueEvaluation.sort_key)
+    after = due
     if request.after is not None:
         due_on, agreement_id = decode_cursor(request.after, "after")
-        page.append(
-            {
-                "$match": {
-                    "$or": [
-                        {"slot.due_on": {"$gt": due_on}},
-                        {"slot.due_on": due_on, "_id": {"$gt": agreement_id}},
-                    ]
-                }
-            }
-        )
-    page += [{"$sort": {"slot.due_on": 1, "_id": 1}}, {"$limit": size + 1}]
-    # The page and the count from one pass: finding what is due reads every agreement in
-    # scope with its evaluations, on any engine, so it is done once, not once for each.
-    collection = AgreementListing.get_pymongo_collection()
-    [found] = await (
-        await collection.aggregate(
-            [*stages, {"$facet": {"page": page, "total": [{"$count": "n"}]}}]
-        )
-    ).to_list()
-    rows = found["page"]
-    total = int(found["total"][0]["n"]) if found["total"] else 0
-    more = len(rows) > size
-    rows = rows[:size]
+        if not (isinstance(due_on, datetime) and isinstance(agreement_id, ObjectId)):
+            raise invalid_cursor("after")
+        after = [d for d in due if d.sort_key() > (due_on.date(), agreement_id)]
+    rows = after[:size]
+    total = len(due)
 
     async def count() -> int:
         return total
 
     return Page(
-        items=[
-            DueEvaluation(
-                agreement_id=PydanticObjectId(r["_id"]),
-                period=r["slot"]["period"],
-                due_on=_as_day(r["slot"]["due_on"]),
-                overdue=r["slot"]["overdue"],
-            )
-            for r in rows
-        ],
-        cursors=[encode_cursor(r["slot"]["due_on"], r["_id"]) for r in rows],
-        has_next_page=more,
+        items=rows,
+        cursors=[encode_cursor(start_of_day(r.due_on), r.agreement_id) for r in rows],
+        has_next_page=len(after) > size,
         has_previous_page=request.after is not None,
         count=count,
     )
@@ -594,10 +558,65 @@ def _months(first: date, count: int) -> list[str]:
     return keys
 
 
+def _month_after(month: str) -> date:
+    """The first day of the month after `month` (written YYYY-MM)."""
+    year, number = (int(part) for part in month.split("-"))
+    return date(year + 1, 1, 1) if number == 12 else date(year, number + 1, 1)
+
+
+def _unit_scores(found: dict[str, tuple[int, int]]) -> list[UnitScore]:
+    return sorted(
+        (
+            UnitScore(PydanticObjectId(unit), round(centi / n / 100, 2), n)
+            for unit, (n, centi) in found.items()
+        ),
+        key=lambda s: (-s.average, str(s.org_unit_id)),
+    )
+
+
+async def _counted_dashboard(
+    ctx: Context, scope: str, when: Schedule, months: list[str], score_period: str | None
+) -> Dashboard:
+    """The dashboard of the agreements of a counters' scope, from the counters."""
+    found = await counted.read_counters(scope, when.previous, when.today, _month_after(months[0]))
+
+    def counts(dimension: str) -> list[Count]:
+        return _counts([{"_id": v, "n": n} for v, n in found.values(dimension).items()])
+
+    expiring = {m: n for m, n in found.values("active_ends").items() if m in months}
+    expiring[months[0]] = sum(found.values("ends_day").values())
+    due = found.due(when.current)
+    return Dashboard(
+        agreements=found.n("total"),
+        by_status=counts("status"),
+        by_cooperation_type=counts("cooperation_type"),
+        by_form=counts("form"),
+        by_field=counts("field"),
+        by_lead_org_unit=[Count(PydanticObjectId(c.key), c.count) for c in counts("unit")],
+        by_partner_kind=_counts(
+            [{"_id": k, "n": n} for k, n in (await counted.partner_kinds(ctx, found)).items()]
+        ),
+        by_signing_year=sorted(
+            (Count(year, n) for year, n in found.values("signing_year").items()),
+            key=lambda c: str(c.key),
+        ),
+        expiring_by_month=[Count(m, expiring.get(m, 0)) for m in months],
+        average_score_by_org_unit=_unit_scores(counted.scores(found, score_period)),
+        progress=Progress(
+            period=when.current.code,
+            due=due,
+            done=found.n("done", when.current.code),
+            in_progress=found.n("draft", when.current.code),
+            overdue_previous=found.due(when.previous) - found.n("done", when.previous.code),
+        ),
+    )
+
+
 async def dashboard(
     ctx: Context, flt: AgreementFilter | None, score_period: str | None
 ) -> Dashboard:
-    """The figures of the dashboard, in one aggregation however many agreements."""
+    """The figures of the dashboard: from the counters for every agreement or one lead
+    department's, else in one aggregation over the listing rows."""
     scope = await _agreement_scope(ctx, await listing_query(ctx, flt))
     when = schedule(ctx)
     scores_in: dict[str, Any] = {}
@@ -605,8 +624,12 @@ async def dashboard(
         length = PeriodLength(ctx.settings.evaluation_period)
         scores_in["evaluations.period"] = Period.parse(score_period, length, "period").code
     months = _months(when.today, 12)
-    year, month = (int(part) for part in months[-1].split("-"))
-    after_last = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    counter = counted.counter_scope(scope)
+    if counter is not None:
+        return await _counted_dashboard(
+            ctx, counter, when, months, scores_in.get("evaluations.period")
+        )
+    after_last = _month_after(months[-1])
     today = start_of_day(when.today)
     active = {"status": ACTIVE}
 
