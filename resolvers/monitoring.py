@@ -1,11 +1,12 @@
 """Monitoring across agreements: evaluations due, alerts and the dashboard.
 
-Each is one aggregation over the agreements' listing rows (models/agreement_listing.py: what
-these need of an agreement, without its files and history), a `$facet` with a branch per
-figure, each agreement grouped with its evaluations (see `with_evaluations`), whatever the
-number of agreements. Only the results (counts, alert rows) come back to Python. The pipelines avoid
-what the embedded engine does slowly: a `$lookup` per agreement, `$addToSet`, long
-`$in`/`$nin` lists and `$lookup` sub-pipelines.
+All of them read the agreements' listing rows (models/agreement_listing.py: what these need
+of an agreement, without its files and history, with its evaluations marked on it), never
+the agreements. The dashboard of every agreement or of one department is read from the
+counters kept with the rows (resolvers/counted.py); with any other filter it is one
+aggregation over the rows, a `$facet` with a branch per figure. Evaluations due and alerts
+read the ACTIVE rows in scope once and work out what is due in Python: the embedded engine
+runs every pipeline stage in Python for every row anyway, more slowly.
 """
 
 import base64
@@ -18,7 +19,7 @@ from beanie import PydanticObjectId
 from bson import ObjectId
 
 from i18n import Text, later
-from models import Agreement, AgreementListing
+from models import Agreement, AgreementListing, Evaluation
 from models.agreement_counters import in_force as listed_in_force
 from models.chronology import start_of_day
 from models.enums import AgreementStatus, AlertKind, AlertSeverity, EvaluationStatus, PeriodLength
@@ -59,15 +60,6 @@ def schedule(ctx: Context) -> Schedule:
     return Schedule.of(ctx.today(), PeriodLength(ctx.settings.evaluation_period))
 
 
-def in_force(period: Period) -> dict[str, Any]:
-    """A query: agreements (with `starts` projected) in force at some time in `period`."""
-    return {
-        # `$ne: None` spelled out: mongoeco's ranges match nulls (docs/engines.md).
-        "starts": {"$lte": start_of_day(period.end), "$ne": None},
-        "$or": [{"ends_on": None}, {"ends_on": {"$gte": start_of_day(period.start)}}],
-    }
-
-
 def in_force_expression(period: Period) -> dict[str, Any]:
     """`in_force` as an aggregation expression (a null sorts before any date: checked)."""
     return {
@@ -85,62 +77,10 @@ def in_force_expression(period: Period) -> dict[str, Any]:
 
 
 STARTS = {"$ifNull": ["$starts_on", "$signed_on"]}
-EVALUATION_FIELDS = ("period", "status", "overall_score", "follow_up_actions")
-
-
-def with_evaluations(periods: list[str] | None = None) -> list[dict[str, Any]]:
-    """Stages giving each agreement (as projected so far) its evaluations as `evaluations`:
-    all of them, or those of `periods`.
-
-    Not a `$lookup`: that is one query per agreement, which on the embedded engine costs
-    more than everything else in these pipelines together. Instead the evaluations are read
-    once, added to the stream and grouped with their agreement by its id; evaluations of
-    agreements outside the first `$match` find no agreement and are dropped."""
-    evaluations: list[dict[str, Any]] = []
-    if periods is not None:
-        evaluations.append({"$match": {"period": {"$in": periods}}})
-    evaluations.append(
-        {
-            "$project": {
-                "_id": "$agreement_id",
-                "evaluation": {"_id": "$_id", **{f: f"${f}" for f in EVALUATION_FIELDS}},
-            }
-        }
-    )
-    return [
-        {"$replaceRoot": {"newRoot": {"_id": "$_id", "agreement": "$$ROOT"}}},
-        {"$unionWith": {"coll": "evaluations", "pipeline": evaluations}},
-        {
-            "$group": {
-                "_id": "$_id",
-                "agreement": {"$max": "$agreement"},
-                "evaluations": {"$push": "$evaluation"},
-            }
-        },
-        {"$match": {"agreement": {"$ne": None}}},
-        # mongoeco pushes a null for each agreement row (which has no `evaluation`).
-        {
-            "$replaceRoot": {
-                "newRoot": {
-                    "$mergeObjects": [
-                        "$agreement",
-                        {
-                            "evaluations": {
-                                "$filter": {
-                                    "input": "$evaluations",
-                                    "cond": {"$ne": ["$$this", None]},
-                                }
-                            }
-                        },
-                    ]
-                }
-            }
-        },
-    ]
 
 
 def evaluated(period: Period, statuses: list[str]) -> dict[str, Any]:
-    """An expression: the joined evaluations include one of `period` in `statuses`."""
+    """An expression: the row's evaluation marks include one of `period` in `statuses`."""
     matching = {
         "$filter": {
             "input": "$evaluations",
@@ -248,104 +188,87 @@ def severity(kind: AlertKind, days: int) -> AlertSeverity:
     return AlertSeverity.CRITICAL if -days > 30 else AlertSeverity.WARNING
 
 
+ALERT_FIELDS = {
+    "number": 1,
+    "title": 1,
+    "lead_org_unit_ids": 1,
+    "signed_on": 1,
+    "starts_on": 1,
+    "ends_on": 1,
+    "evaluations": 1,
+}
+
+
 async def compute_alerts(
     scope: dict[str, Any],
     when: Schedule,
     within_days: int,
     kinds: frozenset[AlertKind] | None = None,
 ) -> list[Alert]:
-    """Every alert on the agreements matching `scope`, most urgent first. One aggregation."""
+    """Every alert on the ACTIVE agreements matching `scope`, most urgent first. Their rows
+    (with their evaluations marked on them) are read once, and the evaluations with a
+    follow-up past its due date once; what is alerted is worked out here."""
     wanted = kinds or frozenset(AlertKind)
-    today = start_of_day(when.today)
-    horizon = start_of_day(when.today + timedelta(days=within_days))
-    plain = {"$project": {"evaluations": 0}}
-    branches: dict[str, list[dict[str, Any]]] = {}
-    if AlertKind.EXPIRING in wanted:
-        branches[AlertKind.EXPIRING] = [
-            {"$match": {"ends_on": {"$gte": today, "$lte": horizon, "$ne": None}}},
-            plain,
-        ]
-    if AlertKind.PAST_END in wanted:
-        branches[AlertKind.PAST_END] = [
-            {"$match": {"ends_on": {"$lt": today, "$ne": None}}},
-            plain,
-        ]
-    if AlertKind.EVALUATION_OVERDUE in wanted:
-        branches[AlertKind.EVALUATION_OVERDUE] = [
-            {"$match": in_force(when.previous)},
-            {"$addFields": {"done": evaluated(when.previous, DONE)}},
-            {"$match": {"done": False}},
-            plain,
-        ]
-    if AlertKind.FOLLOW_UP_OVERDUE in wanted:
-        action = "evaluations.follow_up_actions"
-        branches[AlertKind.FOLLOW_UP_OVERDUE] = [
-            {"$unwind": "$evaluations"},
-            {"$match": {"evaluations.status": {"$in": DONE}}},
-            {"$unwind": f"${action}"},
-            {
-                "$match": {
-                    f"{action}.done_at": None,
-                    f"{action}.due_on": {"$lt": today, "$ne": None},
-                }
-            },
-            {
-                "$project": {
-                    "number": 1,
-                    "title": 1,
-                    "lead_org_unit_ids": 1,
-                    "period": "$evaluations.period",
-                    "evaluation_id": "$evaluations._id",
-                    "action_id": f"${action}.id",
-                    "what": f"${action}.what",
-                    "due_on": f"${action}.due_on",
-                }
-            },
-        ]
-    if not branches:
+    if not wanted:
         return []
-    pipeline = [
-        {"$match": combine(scope, {"status": ACTIVE})},
-        {
-            "$project": {
-                "number": 1,
-                "title": 1,
-                "lead_org_unit_ids": 1,
-                "ends_on": 1,
-                "starts": STARTS,
-            }
-        },
-        *with_evaluations(),
-        {"$facet": branches},
-    ]
-    collection = AgreementListing.get_pymongo_collection()
-    [found] = await (await collection.aggregate(pipeline)).to_list()
-
+    today = when.today
+    horizon = today + timedelta(days=within_days)
+    rows = AgreementListing.get_pymongo_collection().find(
+        combine(scope, {"status": ACTIVE}), ALERT_FIELDS
+    )
+    bases: dict[ObjectId, dict[str, Any]] = {}
     alerts = []
-    for kind_name, rows in found.items():
-        kind = AlertKind(kind_name)
-        for row in rows:
-            base = {
-                "agreement_id": PydanticObjectId(row["_id"]),
-                "number": row["number"],
-                "agreement_title": row["title"],
-                "lead_org_unit_ids": tuple(row.get("lead_org_unit_ids") or ()),
-            }
-            if kind == AlertKind.FOLLOW_UP_OVERDUE:
-                extra = {
-                    "period": row["period"],
-                    "evaluation_id": PydanticObjectId(row["evaluation_id"]),
-                    "action_id": PydanticObjectId(row["action_id"]),
-                    "action_what": row["what"],
-                }
-                alerts.append(_alert(kind, base, _as_day(row["due_on"]), when.today, **extra))
-            elif kind == AlertKind.EVALUATION_OVERDUE:
-                alerts.append(
-                    _alert(kind, base, when.previous.end, when.today, period=when.previous.code)
-                )
-            else:
-                alerts.append(_alert(kind, base, _as_day(row["ends_on"]), when.today))
+    async for row in rows:
+        base = bases[row["_id"]] = {
+            "agreement_id": PydanticObjectId(row["_id"]),
+            "number": row["number"],
+            "agreement_title": row["title"],
+            "lead_org_unit_ids": tuple(row.get("lead_org_unit_ids") or ()),
+        }
+        ends = _as_day(row["ends_on"]) if row.get("ends_on") is not None else None
+        if ends is not None and AlertKind.EXPIRING in wanted and today <= ends <= horizon:
+            alerts.append(_alert(AlertKind.EXPIRING, base, ends, today))
+        if ends is not None and AlertKind.PAST_END in wanted and ends < today:
+            alerts.append(_alert(AlertKind.PAST_END, base, ends, today))
+        previous = when.previous
+        done = any(
+            m["period"] == previous.code and m["status"] in DONE for m in row.get("evaluations", [])
+        )
+        if AlertKind.EVALUATION_OVERDUE in wanted and not done and listed_in_force(row, previous):
+            overdue = AlertKind.EVALUATION_OVERDUE
+            alerts.append(_alert(overdue, base, previous.end, today, period=previous.code))
+    if AlertKind.FOLLOW_UP_OVERDUE in wanted:
+        alerts += await _follow_ups_overdue(bases, today)
     return sorted(alerts, key=Alert.sort_key)
+
+
+async def _follow_ups_overdue(bases: dict[ObjectId, dict[str, Any]], today: date) -> list[Alert]:
+    """The follow-up actions past their due date, not done, of the submitted (or reviewed)
+    evaluations of the agreements in `bases`."""
+    found = Evaluation.get_pymongo_collection().find(
+        {
+            # `$ne: None` spelled out: mongoeco's ranges match nulls (docs/engines.md).
+            "follow_up_actions.due_on": {"$lt": start_of_day(today), "$ne": None},
+            "status": {"$in": DONE},
+        },
+        {"agreement_id": 1, "period": 1, "follow_up_actions": 1},
+    )
+    alerts = []
+    async for evaluation in found:
+        base = bases.get(evaluation["agreement_id"])
+        if base is None:
+            continue
+        for action in evaluation["follow_up_actions"]:
+            due = _as_day(action["due_on"])
+            if action.get("done_at") is None and due < today:
+                extra = {
+                    "period": evaluation["period"],
+                    "evaluation_id": PydanticObjectId(evaluation["_id"]),
+                    "action_id": PydanticObjectId(action["id"]),
+                    "action_what": action["what"],
+                }
+                alerts.append(_alert(AlertKind.FOLLOW_UP_OVERDUE, base, due, today, **extra))
+    return alerts
 
 
 def _alert(kind: AlertKind, base: dict[str, Any], due: date, today: date, **extra: Any) -> Alert:
@@ -738,9 +661,9 @@ async def dashboard(
                 "signed_on": 1,
                 "ends_on": 1,
                 "starts": STARTS,
+                "evaluations": 1,
             }
         },
-        *with_evaluations(),
         {"$facet": facets},
     ]
     collection = AgreementListing.get_pymongo_collection()
