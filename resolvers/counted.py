@@ -1,4 +1,5 @@
-"""The dashboard's figures read from the agreement counters (models/agreement_counters.py).
+"""The dashboard's figures and the agreement list's count read from the agreement counters
+(models/agreement_counters.py).
 
 A handful of queries on the counters' index, each returning a number of small documents
 bounded by the calendar and the city's categories, not by the number of agreements. Only the
@@ -17,7 +18,7 @@ from beanie import PydanticObjectId
 from bson import ObjectId
 
 from models import AgreementCounter, Partner
-from models.agreement_counters import ALL, month_of
+from models.agreement_counters import ALL, counter_id, month_of
 from models.periods import Period
 from resolvers import scoped
 from resolvers.context import Context
@@ -50,6 +51,14 @@ def counter_scope(query: dict[str, Any]) -> str | None:
     if list(query) == ["lead_org_unit_ids"] and isinstance(unit, ObjectId):
         return str(unit)
     return None
+
+
+async def total(scope: str) -> int:
+    """How many agreements the scope counts (an agreement list's `totalCount`)."""
+    found = await AgreementCounter.get_pymongo_collection().find_one(
+        {"_id": counter_id((scope, "total", ""))}
+    )
+    return int(found["n"]) if found else 0
 
 
 @dataclass

@@ -25,6 +25,7 @@ from tests.test_backup import cli
 from tests.test_chronology import add, correct
 
 LIST = "{ agreements(first: 100) { totalCount nodes { number title status visibility } } }"
+FIRST = "{ agreements(first: 1) { totalCount } }"
 
 
 async def rows(api: Api) -> list[dict[str, Any]]:
@@ -275,3 +276,17 @@ async def test_every_evaluation_write_marks_its_row_and_moves_the_counters(api: 
     await as_rebuilt(api)
     [row] = await rows(api)
     assert [m["status"] for m in row["evaluations"]] == ["REVIEWED"]
+
+
+async def test_the_counted_total_is_exact_for_every_scope(api: Api) -> None:
+    """An unfiltered list's totalCount comes from the counters: all agreements for the
+    cooperation unit, their department's for an officer (whose figures are never another's)."""
+    unit, other = await api.org_unit(), await api.org_unit()
+    await api.agreement(leadOrgUnitIds=[unit["id"]])
+    await api.agreement(leadOrgUnitIds=[unit["id"], other["id"]])
+    await api.agreement(leadOrgUnitIds=[other["id"]])
+    _, officer = await api.user("OFFICER", orgUnitId=unit["id"])
+    assert (await api.gql(LIST))["agreements"]["totalCount"] == 3
+    mine = (await officer.gql(LIST))["agreements"]
+    assert mine["totalCount"] == len(mine["nodes"]) == 2
+    assert (await officer.gql(FIRST))["agreements"]["totalCount"] == 2
