@@ -145,12 +145,10 @@ async def list_agreements(
     themselves (their search keys narrow the read to the matches, and rank title matches
     first)."""
     if flt is None or not (flt.text and flt.text.strip()):
-        query = combine(
-            await scoped.readable(ctx.viewer, AgreementListing), agreement_query(flt, ctx.today())
-        )
+        query = agreement_query(flt, ctx.today())
         rows = await paginate(
             AgreementListing,
-            query,
+            combine(await scoped.readable(ctx.viewer, AgreementListing), query),
             key,
             request,
             default_size=ctx.settings.default_page_size,
@@ -158,7 +156,9 @@ async def list_agreements(
         )
         # Every agreement, or one department's: counted by the counters, not by reading
         # every row again.
-        scope = counted.counter_scope(query)
+        scope = counted.counter_scope(
+            combine(await scoped.readable(ctx.viewer, AgreementListing), query)
+        )
         if scope is not None:
             rows = replace(rows, count=partial(counted.total, scope))
         page = await _agreements_of(ctx, rows)
