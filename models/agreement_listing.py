@@ -9,8 +9,9 @@ of its agreement (period, status, overall score), which the monitoring figures c
 
 The rows are derived data: `Agreement` writes its row in the same transaction as itself (see
 `Agreement.stored_with_listing`), and `Evaluation` its agreement's row's marks (see
-`write_evaluation_marks`); each such write moves the counters (models/agreement_counters.py)
-by the difference between the old and the new row, in the same transaction.
+`Evaluation.stored_with_mark`); each such write moves the counters
+(models/agreement_counters.py) by the difference between the old and the new row, in the
+same transaction.
 `rebuild_listings` writes the rows and the counters all again from the agreements and
 evaluations (`cli.py rebuild-listings`, after a restore, and at start-up when the counts
 differ), and a backup leaves both out.

@@ -35,7 +35,7 @@ from models.errors import DomainError, DomainErrors, ErrorCode
 from models.org_unit import Text
 from models.partner import ShortText
 from models.periods import ANY_PERIOD, Period
-from models.transactions import in_transaction
+from models.transactions import written_with
 from models.values import CalendarDate
 
 Status = EvaluationStatus
@@ -190,7 +190,7 @@ class Evaluation(Record):
     # --- acts: each returns the stored evaluation after one atomic write ----------------------
 
     async def create_checked(self, session: AsyncClientSession | None = None) -> Self:
-        return await self.stored_with_marks(super().create_checked, session)
+        return await self.stored_with_mark(super().create_checked, session)
 
     async def compare_and_set(
         self,
@@ -204,9 +204,9 @@ class Evaluation(Record):
                 update, expected_revision=expected_revision, session=session
             )
 
-        return await self.stored_with_marks(write, session)
+        return await self.stored_with_mark(write, session)
 
-    async def stored_with_marks(
+    async def stored_with_mark(
         self,
         write: Callable[[AsyncClientSession], Awaitable[Self]],
         session: AsyncClientSession | None,
@@ -214,14 +214,11 @@ class Evaluation(Record):
         """Every write of an evaluation marks it on its agreement's listing row (which the
         monitoring counters count) in the same transaction: the caller's, or one of its own."""
 
-        async def both(session: AsyncClientSession) -> Self:
-            stored = await write(session)
+        async def mark(stored: Self, session: AsyncClientSession) -> None:
             await write_evaluation_marks(stored.agreement_id, session)
-            return stored
 
-        if session is not None:
-            return await both(session)
-        return await in_transaction(self.get_pymongo_collection().database.client, both)
+        client = self.get_pymongo_collection().database.client
+        return await written_with(client, write, mark, session)
 
     async def edit(
         self, changes: dict[str, Any], period: Period, today: date, expected_revision: int | None
