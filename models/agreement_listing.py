@@ -60,6 +60,7 @@ def list_indexes() -> list[IndexModel]:
         IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
         IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
         IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),
+        IndexModel([("status", pymongo.ASCENDING), ("cooperation_type", pymongo.ASCENDING)]),
         IndexModel([("cooperation_type", pymongo.ASCENDING)]),
         IndexModel([("form", pymongo.ASCENDING)]),
         IndexModel([("partner_ids", pymongo.ASCENDING)]),

@@ -70,7 +70,10 @@ def agreement_query(
         ("status", flt.status),
     ):
         if values:
-            query[name] = {"$in": [v.value for v in values]}
+            # One value as an equality: the same match, which SecantusDB can take with the
+            # next field through a compound index (status with cooperation type).
+            chosen = [v.value for v in values]
+            query[name] = chosen[0] if len(chosen) == 1 else {"$in": chosen}
     if flt.partner_id is not None:
         query["partner_ids"] = flt.partner_id
     if flt.org_unit_id is not None:
