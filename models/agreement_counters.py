@@ -46,9 +46,10 @@ class AgreementCounter(Document):
     scope: str
     dimension: str
     value: str
-    # The month of a dated counter (one of `DATED`), which is its value: a dashboard reads
-    # those from a month on in one range.
-    on: str | None = None
+    # The month of a dated counter (one of `DATED`), which is its value, and "" for any other
+    # (before every month, and no null, which some engines' ranges match): a dashboard reads
+    # the dated counters from a month on in one range of the index on (scope, on).
+    on: str = ""
     n: int = 0
     # Dimension `score` only: the sum of the overall scores counted, in hundredths (a score
     # has two decimals, so the sum stays exact however often it goes up and down).
@@ -103,7 +104,10 @@ def contributions(row: Mapping[str, Any] | None) -> Tally:
         counted.append(("signing_year", str(day_of(row["signed_on"]).year), 1, 0))
     if row["status"] == ACTIVE:
         counted += _active(row)
-    for mark in row.get("evaluations", []):
+    marks = row.get("evaluations", [])
+    if marks:
+        counted.append(("evaluations", "", len(marks), 0))
+    for mark in marks:
         if mark["status"] in DONE and mark.get("overall_score") is not None:
             centi = round(mark["overall_score"] * 100)
             counted += [("score", f"{unit}|{mark['period']}", 1, centi) for unit in units]
@@ -162,8 +166,12 @@ def counter_id(key: Key) -> str:
 def identity(key: Key) -> dict[str, Any]:
     """What names a counter, as stored."""
     scope, dimension, value = key
-    named = {"scope": scope, "dimension": dimension, "value": value}
-    return {**named, "on": value} if dimension in DATED else named
+    return {
+        "scope": scope,
+        "dimension": dimension,
+        "value": value,
+        "on": value if dimension in DATED else "",
+    }
 
 
 async def write_counters(

@@ -53,10 +53,11 @@ def counter_scope(query: dict[str, Any]) -> str | None:
     return None
 
 
-async def total(scope: str) -> int:
-    """How many agreements the scope counts (an agreement list's `totalCount`)."""
+async def total(scope: str, dimension: str = "total") -> int:
+    """How many agreements the scope counts (an agreement list's `totalCount`), or with
+    `evaluations` how many evaluations they have."""
     found = await AgreementCounter.get_pymongo_collection().find_one(
-        {"_id": counter_id((scope, "total", ""))}
+        {"_id": counter_id((scope, dimension, ""))}
     )
     return int(found["n"]) if found else 0
 
@@ -96,8 +97,7 @@ async def read_counters(scope: str, previous: Period, today: date, next_month: d
         {"dimension": {"$in": WHOLE}},
         # The months from the previous period's on: when ACTIVE agreements begin (after
         # either period) and end (in either period or later, or in the next twelve months).
-        # `$ne: None` spelled out: mongoeco's ranges match nulls (docs/engines.md).
-        {"on": {"$gte": month_of(previous.start), "$ne": None}},
+        {"on": {"$gte": month_of(previous.start)}},
         {
             "dimension": "ends_day",
             "value": {"$gte": today.isoformat(), "$lt": next_month.isoformat()},

@@ -290,3 +290,14 @@ async def test_the_counted_total_is_exact_for_every_scope(api: Api) -> None:
     mine = (await officer.gql(LIST))["agreements"]
     assert mine["totalCount"] == len(mine["nodes"]) == 2
     assert (await officer.gql(FIRST))["agreements"]["totalCount"] == 2
+
+
+async def test_the_counted_number_of_evaluations_is_exact(api: Api) -> None:
+    """The cooperation unit's unfiltered evaluation list is counted by the counters."""
+    for _ in range(2):
+        agreement = await active_agreement(api)
+        await create_evaluation(api, agreement["id"], visitDate=today().isoformat())
+    evaluations = "{ evaluations(first: 1) { totalCount } }"
+    assert (await api.gql(evaluations))["evaluations"]["totalCount"] == 2
+    await rebuilt(api)
+    assert (await api.gql(evaluations))["evaluations"]["totalCount"] == 2
