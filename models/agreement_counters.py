@@ -111,20 +111,27 @@ def contributions(row: Mapping[str, Any] | None) -> Tally:
         if mark["status"] in DONE and mark.get("overall_score") is not None:
             centi = round(mark["overall_score"] * 100)
             counted += [("score", f"{unit}|{mark['period']}", 1, centi) for unit in units]
-    tally: Tally = defaultdict(lambda: (0, 0))
-    for scope in dict.fromkeys([ALL, *units]):
-        for dimension, value, n, centi in counted:
-            key = (scope, dimension, value)
-            before = tally[key]
-            tally[key] = (before[0] + n, before[1] + centi)
-    return dict(tally)
+    return _summed(
+        ((scope, dimension, value), (n, centi))
+        for scope in dict.fromkeys([ALL, *units])
+        for dimension, value, n, centi in counted
+    )
+
+
+def _summed(counts: Iterable[tuple[Key, tuple[int, int]]]) -> Tally:
+    """The counts added up by counter; none left at zero."""
+    total: Tally = defaultdict(lambda: (0, 0))
+    for key, (n, centi) in counts:
+        before = total[key]
+        total[key] = (before[0] + n, before[1] + centi)
+    return {key: value for key, value in total.items() if value != (0, 0)}
 
 
 def _active(row: Mapping[str, Any]) -> list[tuple[str, str, int, int]]:
-    """An ACTIVE row's ends (for what expires when) and its span (for what is in force in a
-    period: see resolvers/monitoring.py `due`), and the periods in force it was evaluated for.
-    Months suffice for the span: every period starts on a month's first day and ends on a
-    month's last."""
+    """An ACTIVE row's ends (for what expires when), its span (for what is in force in a
+    period: see resolvers/counted.py `Counted.due`) and the periods in force it was evaluated
+    for. Months suffice for the span: every period starts on a month's first day and ends on
+    a month's last."""
     counted: list[tuple[str, str, int, int]] = []
     starts = row.get("starts_on") or row.get("signed_on")
     ends = row.get("ends_on")
@@ -200,12 +207,7 @@ async def write_counters(
 
 def tally(rows: Iterable[Mapping[str, Any]]) -> Tally:
     """The counters of all `rows` together."""
-    total: Tally = defaultdict(lambda: (0, 0))
-    for row in rows:
-        for key, (n, centi) in contributions(row).items():
-            before = total[key]
-            total[key] = (before[0] + n, before[1] + centi)
-    return {key: value for key, value in total.items() if value != (0, 0)}
+    return _summed(item for row in rows for item in contributions(row).items())
 
 
 async def rebuild_counters(rows: Iterable[Mapping[str, Any]]) -> None:
