@@ -1,4 +1,5 @@
 from models.agreement import Agreement
+from models.agreement_counters import AgreementCounter
 from models.agreement_listing import AgreementListing
 from models.audit import AuditEntry
 from models.document_text import DocumentPage, DocumentText
@@ -21,6 +22,7 @@ DOCUMENT_MODELS = [
     Partner,
     Agreement,
     AgreementListing,
+    AgreementCounter,
     User,
     Session,
     ApiToken,
@@ -46,6 +48,7 @@ DOCUMENT_MODELS = [
 __all__ = [
     "DOCUMENT_MODELS",
     "Agreement",
+    "AgreementCounter",
     "AgreementListing",
     "ApiToken",
     "AuditEntry",

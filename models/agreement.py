@@ -46,7 +46,7 @@ from models.errors import DomainError, ErrorCode
 from models.org_unit import Text
 from models.partner import ShortText
 from models.searchable import Searchable, search_indexes
-from models.transactions import in_transaction
+from models.transactions import written_with
 from models.values import CalendarDate, Money
 
 Status = AgreementStatus
@@ -671,15 +671,8 @@ class Agreement(Searchable):
         row in the same transaction: the caller's, or one of its own. So no list ever shows a
         row that disagrees with its agreement, and a refused or failed write changes neither.
         """
-
-        async def both(session: AsyncClientSession) -> Self:
-            stored = await write(session)
-            await write_listing(stored, session)
-            return stored
-
-        if session is not None:
-            return await both(session)
-        return await in_transaction(self.get_pymongo_collection().database.client, both)
+        client = self.get_pymongo_collection().database.client
+        return await written_with(client, write, write_listing, session)
 
     async def commit(
         self,

@@ -4,12 +4,17 @@ An agreement carries its files and its whole history (about 9 KB with 20 events)
 embedded engine decodes every document a query considers, whatever the projection or the
 page size; so lists, counts and monitoring read these rows (a few hundred bytes each) instead,
 and load whole agreements only for the page they show. A row has the agreement's `_id`, so
-the viewer's rule for agreements applies to rows unchanged.
+the viewer's rule for agreements applies to rows unchanged. A row also marks each evaluation
+of its agreement (period, status, overall score), which the monitoring figures count.
 
 The rows are derived data: `Agreement` writes its row in the same transaction as itself (see
-`Agreement.stored_with_listing`), `rebuild_listings` writes them all again from the
-agreements (`cli.py rebuild-listings`, after a restore, and at start-up when the counts
-differ), and a backup leaves them out.
+`Agreement.stored_with_listing`), and `Evaluation` its agreement's row's marks (see
+`Evaluation.stored_with_mark`); each such write moves the counters
+(models/agreement_counters.py) by the difference between the old and the new row, in the
+same transaction.
+`rebuild_listings` writes the rows and the counters all again from the agreements and
+evaluations (`cli.py rebuild-listings`, after a restore, and at start-up when the counts
+differ), and a backup leaves both out.
 """
 
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -17,12 +22,26 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pymongo
 from beanie import PydanticObjectId
 from beanie.odm.utils.encoder import Encoder
-from pymongo import IndexModel, ReplaceOne
+from pydantic import BaseModel
+from pymongo import IndexModel, ReplaceOne, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import BulkWriteError
 
+from models.agreement_counters import (
+    ALL,
+    AgreementCounter,
+    counter_id,
+    rebuild_counters,
+    write_counters,
+)
 from models.base import Record
-from models.enums import AgreementForm, AgreementStatus, CooperationType, Visibility
+from models.enums import (
+    AgreementForm,
+    AgreementStatus,
+    CooperationType,
+    EvaluationStatus,
+    Visibility,
+)
 from models.values import CalendarDate, Money
 
 if TYPE_CHECKING:
@@ -41,12 +60,24 @@ def list_indexes() -> list[IndexModel]:
         IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
         IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
         IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),
+        IndexModel([("status", pymongo.ASCENDING), ("cooperation_type", pymongo.ASCENDING)]),
         IndexModel([("cooperation_type", pymongo.ASCENDING)]),
         IndexModel([("form", pymongo.ASCENDING)]),
         IndexModel([("partner_ids", pymongo.ASCENDING)]),
         IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
         IndexModel([("parent_id", pymongo.ASCENDING)]),
     ]
+
+
+class EvaluationMark(BaseModel):
+    """One evaluation of the row's agreement, as far as the monitoring figures count it."""
+
+    period: str
+    status: EvaluationStatus
+    overall_score: float | None = None
+
+
+MARKED = {"_id": 0, "period": 1, "status": 1, "overall_score": 1}
 
 
 class AgreementListing(Record):
@@ -68,6 +99,8 @@ class AgreementListing(Record):
     starts_on: CalendarDate | None = None
     ends_on: CalendarDate | None = None
     value: Money | None = None
+    # Not copied from the agreement: written from its evaluations, in period order.
+    evaluations: list[EvaluationMark] = []
 
     # The agreement fields a row copies: every field above and the record's own.
     copied: ClassVar[tuple[str, ...]] = (
@@ -105,25 +138,71 @@ def listing_row(agreement: "Agreement") -> dict[str, Any]:
 
 
 async def write_listing(agreement: "Agreement", session: AsyncClientSession) -> None:
-    """Store the row of an agreement just written, in that write's transaction."""
-    await AgreementListing.get_pymongo_collection().replace_one(
-        {"_id": agreement.id}, listing_row(agreement), upsert=True, session=session
+    """Store the row of an agreement just written, and move the counters, in that write's
+    transaction. The row keeps its evaluation marks (a new row has none yet)."""
+    row = listing_row(agreement)
+    old = await AgreementListing.get_pymongo_collection().find_one_and_update(
+        {"_id": agreement.id},
+        {"$set": {k: v for k, v in row.items() if k != "_id"}, "$setOnInsert": {"evaluations": []}},
+        upsert=True,
+        return_document=ReturnDocument.BEFORE,
+        session=session,
     )
+    new = {"evaluations": [], **(old or {}), **row}
+    await write_counters(old, new, session)
+
+
+async def write_evaluation_marks(
+    agreement_id: PydanticObjectId, session: AsyncClientSession
+) -> None:
+    """Mark an agreement's evaluations on its row again, and move the counters, in the
+    transaction of a write of one of them."""
+    marks = await _marks({"agreement_id": agreement_id}, session)
+    old = await AgreementListing.get_pymongo_collection().find_one_and_update(
+        {"_id": agreement_id},
+        {"$set": {"evaluations": marks.get(agreement_id, [])}},
+        return_document=ReturnDocument.BEFORE,
+        session=session,
+    )
+    # No row: an agreement not listed yet, which the next rebuild lists with its marks.
+    if old is not None:
+        await write_counters(old, {**old, "evaluations": marks.get(agreement_id, [])}, session)
+
+
+async def _marks(
+    query: dict[str, Any], session: AsyncClientSession | None = None
+) -> dict[Any, list[dict[str, Any]]]:
+    """The evaluation marks of the evaluations matching `query`, by agreement, in period
+    order."""
+    from models.evaluation import Evaluation
+
+    marks: dict[Any, list[dict[str, Any]]] = {}
+    found = Evaluation.get_pymongo_collection().find(
+        query, {**MARKED, "agreement_id": 1}, session=session
+    )
+    async for raw in found.sort("period", 1):
+        agreement_id = raw.pop("agreement_id")
+        marks.setdefault(agreement_id, []).append(raw)
+    return marks
 
 
 async def rebuild_listings() -> int:
-    """Write every agreement's row again from the agreement; remove rows of no agreement.
-    Returns the number of agreements listed.
+    """Write every agreement's row again from the agreement and its evaluations; remove rows
+    of no agreement; count the counters again from the rows. Returns the number of agreements
+    listed.
 
-    Safe while the server writes: a row is only replaced by one of the same or a newer
-    revision, so a row written by an agreement's own write meanwhile is never set back."""
+    A row is only replaced by one of the same or a newer revision, so a row written by an
+    agreement's own write meanwhile is never set back. The counters are counted from the rows
+    as read: run it while the server does not write (start-up, restore, `cli.py`)."""
     from models.agreement import Agreement
 
     listings = AgreementListing.get_pymongo_collection()
+    marks = await _marks({})
     seen: list[PydanticObjectId] = []
     batch: list[ReplaceOne[dict[str, Any]]] = []
     async for raw in Agreement.get_pymongo_collection().find({}).sort("_id", 1):
         row = listing_row(Agreement.model_validate(raw))
+        row["evaluations"] = marks.get(row["_id"], [])
         seen.append(row["_id"])
         batch.append(
             ReplaceOne({"_id": row["_id"], "revision": {"$lte": row["revision"]}}, row, upsert=True)
@@ -134,6 +213,7 @@ async def rebuild_listings() -> int:
     if batch:
         await _replace(listings, batch)
     await listings.delete_many({"_id": {"$nin": seen}} if seen else {})
+    await rebuild_counters(await listings.find({}).to_list())
     return len(seen)
 
 
@@ -149,13 +229,18 @@ async def _replace(listings: Any, batch: list[ReplaceOne[dict[str, Any]]]) -> No
 
 
 async def list_unlisted() -> int:
-    """At start-up: rebuild the rows if some are missing or left over (a database from before
-    the rows, agreements inserted past the API); returns how many agreements were listed, 0
-    when nothing was missing. A row that disagrees with its agreement cannot happen (they are
-    written in one transaction), so two cheap counts decide, not a comparison of every row,
-    and start-up stays quick."""
+    """At start-up: rebuild the rows and counters if some rows are missing or left over, or
+    the counters do not count them all (a database from before the rows or the counters,
+    agreements inserted past the API); returns how many agreements were listed, 0 when
+    nothing was missing. A row or counter that disagrees with its agreement cannot happen
+    (they are written in one transaction), so cheap counts decide, not a comparison of every
+    row, and start-up stays quick."""
     from models.agreement import Agreement
 
     agreements = await Agreement.get_pymongo_collection().estimated_document_count()
     rows = await AgreementListing.get_pymongo_collection().estimated_document_count()
-    return 0 if agreements == rows else await rebuild_listings()
+    total = await AgreementCounter.get_pymongo_collection().find_one(
+        {"_id": counter_id((ALL, "total", ""))}
+    )
+    counted = int(total["n"]) if total else 0
+    return 0 if agreements == rows == counted else await rebuild_listings()

@@ -18,3 +18,22 @@ async def in_transaction[T](
     """
     async with client.start_session() as session:
         return await session.with_transaction(work)
+
+
+async def written_with[T](
+    client: AsyncMongoClient,
+    write: Callable[[AsyncClientSession], Awaitable[T]],
+    then: Callable[[T, AsyncClientSession], Awaitable[None]],
+    session: AsyncClientSession | None,
+) -> T:
+    """`write`, then `then` with what it stored (what is derived from it), in the caller's
+    transaction (`session`) or in one of their own: both are stored, or neither."""
+
+    async def both(session: AsyncClientSession) -> T:
+        stored = await write(session)
+        await then(stored, session)
+        return stored
+
+    if session is not None:
+        return await both(session)
+    return await in_transaction(client, both)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from beanie import PydanticObjectId
@@ -22,7 +23,7 @@ from models.errors import DomainError, DomainErrors, ErrorCode
 from models.file_owners import FileHolder
 from models.search import keys_filter
 from models.transactions import in_transaction
-from resolvers import documents, scoped
+from resolvers import counted, documents, scoped
 from resolvers.access import require_agreement_contributor, require_agreement_editor
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
@@ -69,7 +70,10 @@ def agreement_query(
         ("status", flt.status),
     ):
         if values:
-            query[name] = {"$in": [v.value for v in values]}
+            # One value as an equality: the same match, which SecantusDB can take with the
+            # next field through a compound index (status with cooperation type).
+            chosen = [v.value for v in values]
+            query[name] = chosen[0] if len(chosen) == 1 else {"$in": chosen}
     if flt.partner_id is not None:
         query["partner_ids"] = flt.partner_id
     if flt.org_unit_id is not None:
@@ -144,17 +148,22 @@ async def list_agreements(
     themselves (their search keys narrow the read to the matches, and rank title matches
     first)."""
     if flt is None or not (flt.text and flt.text.strip()):
+        query = agreement_query(flt, ctx.today())
         rows = await paginate(
             AgreementListing,
-            combine(
-                await scoped.readable(ctx.viewer, AgreementListing),
-                agreement_query(flt, ctx.today()),
-            ),
+            combine(await scoped.readable(ctx.viewer, AgreementListing), query),
             key,
             request,
             default_size=ctx.settings.default_page_size,
             max_size=ctx.settings.max_page_size,
         )
+        # Every agreement, or one department's: counted by the counters, not by reading
+        # every row again.
+        scope = counted.counter_scope(
+            combine(await scoped.readable(ctx.viewer, AgreementListing), query)
+        )
+        if scope is not None:
+            rows = replace(rows, count=partial(counted.total, scope))
         page = await _agreements_of(ctx, rows)
     else:
         query = combine(

@@ -38,6 +38,7 @@ from bson.json_util import CANONICAL_JSON_OPTIONS
 from pymongo.asynchronous.database import AsyncDatabase
 
 from database import Database
+from models.agreement_counters import AgreementCounter
 from models.agreement_listing import AgreementListing, rebuild_listings
 from models.file_owners import FILE_OWNERS, OWNERS_BY_COLLECTION
 from models.file_store import CHUNKS_PER_READ, FileLayout
@@ -68,7 +69,7 @@ ABOUT_FILES: dict[str, tuple[str, str | None]] = {
 UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 # Derived from other records and rebuilt from them on restore: a copy read at another moment
 # than its agreements could disagree with them.
-DERIVED = frozenset({AgreementListing.Settings.name})
+DERIVED = frozenset({AgreementListing.Settings.name, AgreementCounter.Settings.name})
 
 
 class BackupError(Exception):

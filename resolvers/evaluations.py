@@ -2,7 +2,7 @@
 the evidence from the field."""
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Any, BinaryIO
@@ -11,6 +11,7 @@ from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models import Agreement, Evaluation, IdempotencyKey
+from models.agreement_counters import ALL
 from models.base import checked, stale
 from models.chronology import event, start_of_day
 from models.documents import StoredFile
@@ -26,7 +27,7 @@ from models.file_owners import FileHolder
 from models.periods import Period
 from models.photo_metadata import PhotoMetadata, read_photo_metadata
 from models.transactions import in_transaction
-from resolvers import scoped
+from resolvers import counted, scoped
 from resolvers.access import (
     require_evaluation_reviewer,
     require_evaluator,
@@ -112,7 +113,7 @@ async def list_evaluations(
         query["status"] = {"$in": [s.value for s in flt.status]}
     if flt.recommendation:
         query["recommendation"] = {"$in": [r.value for r in flt.recommendation]}
-    return await paginate(
+    page = await paginate(
         Evaluation,
         combine(await scoped.readable(ctx.viewer, Evaluation), query),
         SortKey("updated_at", descending=True),
@@ -120,6 +121,10 @@ async def list_evaluations(
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
     )
+    # Every evaluation: counted by the agreements' counters, not by reading them all.
+    if not combine(await scoped.readable(ctx.viewer, Evaluation), query):
+        page = replace(page, count=partial(counted.total, ALL, "evaluations"))
+    return page
 
 
 # --- the evaluation's life cycle ---------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Listing rows: every write of an agreement leaves the row a rebuild would write, a refused
-or failed write leaves both as they were, and rows missing for any reason come back."""
+"""Listing rows and counters: every write of an agreement or an evaluation leaves the row and
+the counters a rebuild would write, a refused or failed write leaves them as they were, and
+rows or counters missing for any reason come back."""
 
 from datetime import date, timedelta
 from typing import Any
@@ -9,11 +10,22 @@ from bson import ObjectId
 
 from models.agreement_listing import AgreementListing, list_unlisted, rebuild_listings
 from tests.api import Api
+from tests.monitoring import (
+    EVALUATION,
+    active_agreement,
+    create_evaluation,
+    current_period,
+    photo,
+    scores,
+    today,
+    upload_evidence,
+)
 from tests.proposals import cast, reach
 from tests.test_backup import cli
 from tests.test_chronology import add, correct
 
 LIST = "{ agreements(first: 100) { totalCount nodes { number title status visibility } } }"
+FIRST = "{ agreements(first: 1) { totalCount } }"
 
 
 async def rows(api: Api) -> list[dict[str, Any]]:
@@ -27,10 +39,25 @@ async def rebuilt(api: Api) -> list[dict[str, Any]]:
     return await rows(api)
 
 
+async def counters(api: Api) -> dict[str, dict[str, Any]]:
+    """The counters that count something (a write may leave one at zero; a rebuild has none)."""
+    found = api.database.db.agreement_counters.find({})
+    return {c["_id"]: c async for c in found if c["n"] or c["centi"]}
+
+
+async def as_rebuilt(api: Api) -> None:
+    """The live rows and counters are those a rebuild writes."""
+    live_rows, live_counters = await rows(api), await counters(api)
+    assert live_counters
+    assert await rebuilt(api) == live_rows
+    assert await counters(api) == live_counters
+
+
 async def test_every_write_path_leaves_the_row_a_rebuild_writes(api: Api) -> None:
     c = await cast(api)
     # Created, edited (every listed field), a document uploaded, activated.
     agreement = await api.agreement(value="1500000", visibility="INTERNAL")
+    await as_rebuilt(api)
     other_unit = await api.org_unit()
     other_partner = await api.partner()
     await api.ok(
@@ -50,11 +77,14 @@ async def test_every_write_path_leaves_the_row_a_rebuild_writes(api: Api) -> Non
             "visibility": "PUBLIC",
         },
     )
+    await as_rebuilt(api)
     await api.uploaded(agreement["id"])
     await api.ok("activateAgreement", "agreement { id }", {"agreementId": agreement["id"]})
+    await as_rebuilt(api)
     # History by hand, its correction, an amendment.
     meeting = await add(api, agreement["id"], occurredAt="2024-02-01T00:00:00Z")
     await correct(api, agreement["id"], meeting["event"]["id"], occurredAt="2024-02-02T00:00:00Z")
+    await as_rebuilt(api)
     await api.ok(
         "addAgreementAmendment",
         "agreement { id }",
@@ -70,14 +100,17 @@ async def test_every_write_path_leaves_the_row_a_rebuild_writes(api: Api) -> Non
     )["successor"]
     await api.uploaded(renewal["id"])
     await api.activated(renewal["id"], "2030-01-11")
+    await as_rebuilt(api)
     # Terminated, expired, and one recorded from an approved proposal.
     ending = await api.active(endsOn="2030-01-01")
     await api.ok(
         "terminateAgreement", "agreement { id }", {"agreementId": ending["id"], "reason": "Bubar"}
     )
+    await as_rebuilt(api)
     ended = await api.active(endsOn=(date.today() - timedelta(days=3)).isoformat())
     await api.ok("expireAgreement", "agreement { id }", {"agreementId": ended["id"]})
     await reach(c, "APPROVED")
+    await as_rebuilt(api)
 
     live = await rows(api)
     assert len(live) == await api.count("agreements") == 5
@@ -117,6 +150,7 @@ async def test_a_refused_or_failed_write_changes_neither_the_agreement_nor_its_r
     )
     assert duplicate["errors"][0]["code"] == "DUPLICATE"
     assert await rows(api) == before
+    counted = await counters(api)
 
     # The row's own write fails after the agreement's succeeded (a row holding the new title
     # under a unique index that only this test adds): the agreement's write is undone too.
@@ -136,6 +170,7 @@ async def test_a_refused_or_failed_write_changes_neither_the_agreement_nor_its_r
         await listings.drop_index("test_unique")
         await listings.delete_many({"title_key": "judul baru"})
     assert await rows(api) == before
+    assert await counters(api) == counted
     kept = await api.database.db.agreements.find_one({"_id": before[0]["_id"]})
     assert kept is not None
     assert (kept["title"], kept["revision"]) == ("Judul awal", 1)
@@ -175,8 +210,94 @@ async def test_startup_lists_agreements_that_have_no_row(api: Api) -> None:
     the server starts (lifespan.py runs this); a complete listing is left alone."""
     await api.agreement()
     await api.agreement()
-    live = await rows(api)
+    live, counted = await rows(api), await counters(api)
     assert await list_unlisted() == 0
     await api.database.db.agreement_listings.delete_many({})
     assert await list_unlisted() == 2
     assert await rows(api) == live
+    # A database from before the counters: they are counted at start-up.
+    await api.database.db.agreement_counters.delete_many({})
+    assert await list_unlisted() == 2
+    assert await counters(api) == counted
+
+
+async def test_every_evaluation_write_marks_its_row_and_moves_the_counters(api: Api) -> None:
+    agreement = await active_agreement(api)
+    visit = today() - timedelta(days=1)
+    created = await api.ok(
+        "createEvaluation",
+        EVALUATION,
+        {
+            "agreementId": agreement["id"],
+            "period": current_period().code,
+            "visitDate": visit.isoformat(),
+            "scores": scores(3),
+            "followUpActions": [{"what": "Lapor", "owner": "Mitra", "dueOn": today().isoformat()}],
+        },
+    )
+    evaluation = created["evaluation"]
+    await as_rebuilt(api)
+    [row] = await rows(api)
+    assert row["evaluations"] == [
+        {"period": current_period().code, "status": "DRAFT", "overall_score": 3.0}
+    ]
+    await api.ok(
+        "updateEvaluation",
+        EVALUATION,
+        {"id": evaluation["id"], "scores": scores(5), "recommendation": "EXPAND"},
+    )
+    await as_rebuilt(api)
+    counted = await counters(api)
+    duplicate = await create_evaluation(api, agreement["id"], visitDate=visit.isoformat())
+    assert duplicate["errors"][0]["code"] == "DUPLICATE"
+    assert await counters(api) == counted
+    submitted = await api.ok("submitEvaluation", EVALUATION, {"evaluationId": evaluation["id"]})
+    await as_rebuilt(api)
+    done = f"*/done/{current_period().code}"
+    assert (await counters(api))[done]["n"] == counted.get(done, {"n": 0})["n"] + 1
+    action = submitted["evaluation"]["followUpActions"][0]
+    await api.ok(
+        "completeFollowUpAction",
+        EVALUATION,
+        {"evaluationId": evaluation["id"], "actionId": action["id"], "note": "Selesai"},
+    )
+    await as_rebuilt(api)
+    uploaded = await upload_evidence(api, evaluation["id"], photo())
+    assert uploaded["errors"] == []
+    await as_rebuilt(api)
+    await api.ok("reviewEvaluation", EVALUATION, {"evaluationId": evaluation["id"], "note": "Ok"})
+    await as_rebuilt(api)
+    # The agreement's own write keeps the marks; its end moves the dated counters.
+    await api.ok(
+        "updateAgreement",
+        "agreement { id }",
+        {"id": agreement["id"], "endsOn": (today() + timedelta(days=40)).isoformat()},
+    )
+    await as_rebuilt(api)
+    [row] = await rows(api)
+    assert [m["status"] for m in row["evaluations"]] == ["REVIEWED"]
+
+
+async def test_the_counted_total_is_exact_for_every_scope(api: Api) -> None:
+    """An unfiltered list's totalCount comes from the counters: all agreements for the
+    cooperation unit, their department's for an officer (whose figures are never another's)."""
+    unit, other = await api.org_unit(), await api.org_unit()
+    await api.agreement(leadOrgUnitIds=[unit["id"]])
+    await api.agreement(leadOrgUnitIds=[unit["id"], other["id"]])
+    await api.agreement(leadOrgUnitIds=[other["id"]])
+    _, officer = await api.user("OFFICER", orgUnitId=unit["id"])
+    assert (await api.gql(LIST))["agreements"]["totalCount"] == 3
+    mine = (await officer.gql(LIST))["agreements"]
+    assert mine["totalCount"] == len(mine["nodes"]) == 2
+    assert (await officer.gql(FIRST))["agreements"]["totalCount"] == 2
+
+
+async def test_the_counted_number_of_evaluations_is_exact(api: Api) -> None:
+    """The cooperation unit's unfiltered evaluation list is counted by the counters."""
+    for _ in range(2):
+        agreement = await active_agreement(api)
+        await create_evaluation(api, agreement["id"], visitDate=today().isoformat())
+    evaluations = "{ evaluations(first: 1) { totalCount } }"
+    assert (await api.gql(evaluations))["evaluations"]["totalCount"] == 2
+    await rebuilt(api)
+    assert (await api.gql(evaluations))["evaluations"]["totalCount"] == 2

@@ -19,6 +19,7 @@ from bson.json_util import CANONICAL_JSON_OPTIONS
 from database import Database
 from models.file_store import FileLayout
 from resolvers.backup import (
+    DERIVED,
     FILE_INDEX,
     INFO_SCHEMA,
     SCHEMA_VERSION,
@@ -46,15 +47,20 @@ async def snapshot(database: Database) -> dict[str, list[str]]:
             continue
         if name == "files.chunks":
             rows = db[name].find({}, {"_id": 0}).sort([("files_id", 1), ("n", 1)])
+        elif name == "agreement_counters":
+            # What the counters count: one a write left at zero counts nothing.
+            rows = db[name].find({"$or": [{"n": {"$ne": 0}}, {"centi": {"$ne": 0}}]}).sort("_id", 1)
         else:
             rows = db[name].find({}).sort("_id", 1)
-        # `_id` first, as MongoDB stores it; mongoeco keeps it where an upsert placed it.
-        found[name] = [
-            json_util.dumps(
-                {"_id": r.pop("_id"), **r} if "_id" in r else r, json_options=CANONICAL_JSON_OPTIONS
-            )
-            async for r in rows
-        ]
+        found[name] = []
+        async for r in rows:
+            # Derived records are written by an upsert (fields in the order MongoDB gives an
+            # upsert's) or by a rebuild: what they hold counts, not their fields' order.
+            if name in DERIVED:
+                r = dict(sorted(r.items()))
+            # `_id` first, as MongoDB stores it; mongoeco keeps it where an upsert placed it.
+            record = {"_id": r.pop("_id"), **r} if "_id" in r else r
+            found[name].append(json_util.dumps(record, json_options=CANONICAL_JSON_OPTIONS))
     return {name: rows for name, rows in found.items() if rows}
 
 

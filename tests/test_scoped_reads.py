@@ -71,7 +71,10 @@ ALLOWED = {
         "the integrity job checks every stored file, as the system"
     ),
     ("resolvers/monitoring.py", "AgreementListing.get_pymongo_collection"): (
-        "aggregations whose filter is scoped.monitored (alerts, due evaluations, dashboard)"
+        "reads whose filter is scoped.monitored (alerts, due evaluations, dashboard)"
+    ),
+    ("resolvers/monitoring.py", "Evaluation.get_pymongo_collection"): (
+        "follow-ups overdue: only those of agreements read through scoped.monitored are kept"
     ),
     ("resolvers/stats.py", "Agreement.get_pymongo_collection"): (
         "the statistics aggregation, whose $match is scoped.readable"

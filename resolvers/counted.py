@@ -1,0 +1,136 @@
+"""The dashboard's figures and the agreement list's count read from the agreement counters
+(models/agreement_counters.py).
+
+A handful of queries on the counters' index, each returning a number of small documents
+bounded by the calendar and the city's categories, not by the number of agreements. Only the
+scopes the counters keep can be read this way: every agreement, or one lead department's
+(an officer's, or anyone's dashboard of one department); any other filter is counted over the
+listing rows (resolvers/monitoring.py `dashboard`).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from beanie import PydanticObjectId
+from bson import ObjectId
+
+from models import AgreementCounter, Partner
+from models.agreement_counters import ALL, counter_id, month_of
+from models.periods import Period
+from resolvers import scoped
+from resolvers.context import Context
+from resolvers.scoped import Use
+
+# The counters read whole: one document per category, signing year, partner set, period.
+WHOLE = [
+    "total",
+    "status",
+    "cooperation_type",
+    "form",
+    "field",
+    "unit",
+    "partners",
+    "signing_year",
+    "started",
+    "started_ended",
+    "backwards",
+    "done",
+    "draft",
+    "score",
+]
+
+
+def counter_scope(query: dict[str, Any]) -> str | None:
+    """The counters' scope that counts exactly the agreements `query` matches, if any."""
+    if not query:
+        return ALL
+    unit = query.get("lead_org_unit_ids")
+    if list(query) == ["lead_org_unit_ids"] and isinstance(unit, ObjectId):
+        return str(unit)
+    return None
+
+
+async def total(scope: str, dimension: str = "total") -> int:
+    """How many agreements the scope counts (an agreement list's `totalCount`), or with
+    `evaluations` how many evaluations they have."""
+    found = await AgreementCounter.get_pymongo_collection().find_one(
+        {"_id": counter_id((scope, dimension, ""))}
+    )
+    return int(found["n"]) if found else 0
+
+
+@dataclass
+class Counted:
+    """The counters of one scope a dashboard reads: dimension → value → (n, centi)."""
+
+    counters: dict[str, dict[str, tuple[int, int]]]
+
+    def n(self, dimension: str, value: str = "") -> int:
+        return self.counters.get(dimension, {}).get(value, (0, 0))[0]
+
+    def values(self, dimension: str) -> dict[str, int]:
+        return {v: n for v, (n, _) in self.counters.get(dimension, {}).items() if n}
+
+    def total(self, dimension: str, keep: Callable[[str], bool]) -> int:
+        return sum(n for value, n in self.values(dimension).items() if keep(value))
+
+    def due(self, period: Period) -> int:
+        """ACTIVE agreements in force at some time in `period`: those begun by its end,
+        less those of them that ended before its start. Counted from the months after the
+        period (agreements begin, and end, later than the archive's start), so the sums run
+        over a bounded number of months whatever the number of agreements."""
+        first, last = month_of(period.start), month_of(period.end)
+        begun = self.n("started") - self.total("starts", lambda m: m > last)
+        ended_before = self.n("started_ended") - self.total("started_ends", lambda m: m >= first)
+        # Counted in both: begun after the period's end yet ended before its start.
+        both = self.total("backwards", lambda v: v.split("|")[0] > last and v.split("|")[1] < first)
+        return begun - ended_before + both
+
+
+async def read_counters(scope: str, previous: Period, today: date, next_month: date) -> Counted:
+    """The counters a dashboard reads, in three queries on the counters' indexes."""
+    collection = AgreementCounter.get_pymongo_collection()
+    queries: list[dict[str, Any]] = [
+        {"dimension": {"$in": WHOLE}},
+        # The months from the previous period's on: when ACTIVE agreements begin (after
+        # either period) and end (in either period or later, or in the next twelve months).
+        {"on": {"$gte": month_of(previous.start)}},
+        {
+            "dimension": "ends_day",
+            "value": {"$gte": today.isoformat(), "$lt": next_month.isoformat()},
+        },
+    ]
+    counters: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for query in queries:
+        async for raw in collection.find({"scope": scope, **query}):
+            counters[raw["dimension"]][raw["value"]] = (int(raw["n"]), int(raw["centi"]))
+    return Counted(dict(counters))
+
+
+async def partner_kinds(ctx: Context, counted: Counted) -> dict[str, int]:
+    """Agreements per kind of partner: an agreement with two universities counts once for
+    UNIVERSITY. Counted per set of partners, whose partners are read in one query."""
+    sets = {value: n for value, n in counted.values("partners").items() if value}
+    named = sorted({PydanticObjectId(p) for value in sets for p in value.split(",")})
+    partners = await scoped.by_ids(ctx.viewer, Partner, named, Use.NAMED)
+    kind_of = {str(p.id): str(p.kind) for p in partners if p is not None}
+    kinds: dict[str, int] = defaultdict(int)
+    for value, n in sets.items():
+        for kind in {kind_of[p] for p in value.split(",") if p in kind_of}:
+            kinds[kind] += n
+    return dict(kinds)
+
+
+def scores(counted: Counted, period: str | None) -> dict[str, tuple[int, int]]:
+    """Per lead department: submitted or reviewed evaluations with a score, and the sum of
+    their scores in hundredths; of one period, or of all."""
+    found: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for value, (n, centi) in counted.counters.get("score", {}).items():
+        unit, of = value.split("|")
+        if n and (period is None or of == period):
+            before = found[unit]
+            found[unit] = (before[0] + n, before[1] + centi)
+    return dict(found)
