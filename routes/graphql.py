@@ -40,6 +40,14 @@ def http_refusal(error: HTTPException) -> JSONResponse:
     return error_response(400, "BAD_REQUEST", reason)
 
 
+def release_context(request: Request) -> None:
+    """The request's context lets go of its records (see Context.release); a request
+    refused before it ran has none."""
+    context: Context | None = getattr(request.state, "graphql_context", None)
+    if context is not None:
+        context.release()
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with our context, and every answer (refused requests and
     errors raised outside any field included) in the GraphQL error shape."""
@@ -56,16 +64,21 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope, receive)
         try:
-            response = await self.run(Request(scope, receive))
-        except HTTPException as error:
-            refusal = http_refusal(error)
-        except UnicodeError:
-            refusal = error_response(400, "BAD_REQUEST", "the body is not valid UTF-8")
-        else:
+            response = await self.response_to(request)
             await response(scope, receive, send)
-            return
-        await refusal(scope, receive, send)
+        finally:
+            release_context(request)
+
+    async def response_to(self, request: Request) -> Response:
+        """The operation's answer, or why it was refused, in the GraphQL error shape."""
+        try:
+            return await self.run(request)
+        except HTTPException as error:
+            return http_refusal(error)
+        except UnicodeError:
+            return error_response(400, "BAD_REQUEST", "the body is not valid UTF-8")
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -76,7 +89,8 @@ class GraphQLApp(GraphQL[Context, None]):
         return process_result(result)
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return request_context(request)
+        context = request.state.graphql_context = request_context(request)
+        return context
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A subscription's credentials come in the connection_init payload."""
