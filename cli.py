@@ -13,7 +13,6 @@ import database
 from models.credentials import use_hashing
 from models.enums import Role
 from models.errors import DomainError, DomainErrors
-from schema import build_schema
 from settings import get_settings
 
 if TYPE_CHECKING:
@@ -26,6 +25,10 @@ SDL_FILE = Path(__file__).with_name("schema.graphql")
 
 
 def export_schema() -> None:
+    # Imported here: the GraphQL schema takes a second to build its types, and the other
+    # commands (backups, restores, fixity) do not serve it.
+    from schema import build_schema
+
     SDL_FILE.write_text(build_schema(get_settings()).as_str() + "\n")
     print(f"wrote {SDL_FILE.name}")
 

@@ -56,6 +56,16 @@ async def wait_for_ocr(db: Any, expected: int, done: asyncio.Event) -> float:
     return time.perf_counter() - started
 
 
+async def set_seeded_texts_aside(db: Any) -> int:
+    """Mark the queued text jobs of the seeded documents FAILED (an ADMIN's re-run would
+    read them), so that the OCR server starts with an empty queue; how many."""
+    result = await db["document_texts"].update_many(
+        {"status": "PENDING"},
+        {"$set": {"status": "FAILED", "reason": "set aside by the benchmark"}},
+    )
+    return int(result.modified_count)
+
+
 async def measure(
     ocr_server: Callable[[], AbstractAsyncContextManager[ServerProcess]],
     engine_uri: str,
@@ -75,12 +85,13 @@ async def measure(
         return section
     page_texts = [scans.PAGES[n % len(scans.PAGES)] for n in range(pages)]
     scan = scans.scanned_pdf(page_texts)
-    async with ocr_server() as server, server.admin_client() as http:
-        api = Api(http)
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(engine_uri, tz_aware=True)
-        db = client[DATABASE_NAME]
-        try:
-            # The seeded text PDFs are read first (no OCR); idle means that queue is empty.
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(engine_uri, tz_aware=True)
+    db = client[DATABASE_NAME]
+    try:
+        set_aside = await set_seeded_texts_aside(db)
+        async with ocr_server() as server, server.admin_client() as http:
+            api = Api(http)
+            # Idle means an empty queue.
             await wait_for_ocr(db, 0, asyncio.Event())
             for _ in range(3):
                 await api_page(http, 50)
@@ -106,8 +117,8 @@ async def measure(
                 list_latencies_until(http, done), wait_for_ocr(db, before + files, done)
             )
             read = await db["document_texts"].count_documents({"status": "DONE", "source": "OCR"})
-        finally:
-            await client.close()
+    finally:
+        await client.close()
     section.add("agreement list, 50 items, idle (p95)", ms(p95(idle)))
     section.add(f"agreement list while OCR runs (p95 of {len(busy)})", ms(p95(busy)))
     section.add("**ratio p95 during OCR / idle**", f"**{p95(busy) / p95(idle):.2f}x**")
@@ -118,5 +129,10 @@ async def measure(
     section.notes.append(
         "Idle and busy are timed in the same run, one after the other; the machine's other "
         "load (2 shared cores) moves both."
+    )
+    section.notes.append(
+        f"The {set_aside} seeded documents (text PDFs, queued when the other parts uploaded "
+        "them) were set aside before the OCR server started: reading their text takes a child "
+        "process each, and is not what this part measures."
     )
     return section
