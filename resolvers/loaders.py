@@ -47,8 +47,8 @@ async def _children(
     viewer: Viewer, parent_ids: Sequence[PydanticObjectId]
 ) -> list[list[Agreement]]:
     grouped: dict[PydanticObjectId, list[Agreement]] = defaultdict(list)
-    query = await scoped.find(viewer, Agreement, {"parent_id": {"$in": list(parent_ids)}})
-    for child in await query.sort("number").to_list():
+    query = {"parent_id": {"$in": list(parent_ids)}}
+    for child in await scoped.read_all(viewer, Agreement, query, [("number", 1)]):
         if child.parent_id is not None:
             grouped[child.parent_id].append(child)
     return [grouped[i] for i in parent_ids]
