@@ -29,10 +29,9 @@ from routes.graphql import GraphQLApp
 from routes.health import healthz, readyz, serve_metrics
 from routes.webapp import SinglePageApp, is_built, not_built
 from settings import Settings, get_settings
-from workers import serve_workers
+from workers import serve_workers, unwind_on_sigterm
 
-# uvicorn's lines go through our JSON log (no config of its own); our line per request
-# replaces its access log.
+# uvicorn logs through our JSON log; our line per request replaces its access log.
 UVICORN_LOGS: dict[str, Any] = {"log_config": None, "access_log": False}
 
 
@@ -96,6 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     configure_logging()
     settings = get_settings()
+    unwind_on_sigterm()
     try:
         if args.worker_fd is not None:
             asyncio.run(serve_on_socket(settings, socket.socket(fileno=args.worker_fd)))

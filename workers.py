@@ -24,6 +24,14 @@ RESTART_DELAY_SECONDS = 1.0
 STOP_TIMEOUT_SECONDS = 30.0
 
 
+def unwind_on_sigterm() -> None:
+    """Make SIGTERM end this process by unwinding (SystemExit), so that the engine it started
+    is stopped before it exits. uvicorn, having stopped serving on SIGTERM, raises the signal
+    again with the handler it found; the default one would end the process at once, and its
+    engine would notice, and stop, only after the process had gone."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+
+
 def bind(settings: Settings) -> socket.socket:
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
