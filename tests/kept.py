@@ -4,7 +4,8 @@ Many tests start from the same small world (departments, partners, agreements, a
 made through the API, request by request. The first test of a pytest-xdist worker to ask
 for it builds it; every later one gets a copy of the rows that build wrote, one bulk insert
 per collection, and a copy of what the build returned. The rows are the ones the use cases
-wrote (the tests that build check them), so a copy is the same data without the requests.
+wrote (the test that ran the build checked what it needed), so a copy is the same data
+without the requests.
 
 A build may only add documents: what it changes or deletes of what was there before is not
 recorded. The administrator every test starts with keeps one id (tests/conftest.py), so the
