@@ -5,7 +5,7 @@ commit. Each change is committed together with its chronology events in one atom
 compare-and-set write, in one transaction with the agreement's listing row.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Self
 
@@ -18,6 +18,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
 from models.agreement_listing import list_indexes, write_listing
+from models.base import Derive
 from models.chronology import (
     EARLIEST_EVENT,
     GENESIS_HASH,
@@ -46,7 +47,6 @@ from models.errors import DomainError, ErrorCode
 from models.org_unit import Text
 from models.partner import ShortText
 from models.searchable import Searchable, search_indexes
-from models.transactions import written_with
 from models.values import CalendarDate, Money
 
 Status = AgreementStatus
@@ -134,6 +134,7 @@ class Agreement(Searchable):
     _views: dict[PydanticObjectId, EventView] | None = PrivateAttr(default=None)
 
     unique_fields: ClassVar[dict[str, str]] = {"number": "number"}
+    store_derived: ClassVar[Derive | None] = write_listing
     # Its number too: people paste the number they have on paper into the search box.
     search_fields: ClassVar[tuple[str, ...]] = ("title", "purpose", "scope", "number")
 
@@ -644,35 +645,6 @@ class Agreement(Searchable):
                 status=self.status,
                 target=target,
             )
-
-    async def create_checked(self, session: AsyncClientSession | None = None) -> Self:
-        return await self.stored_with_listing(super().create_checked, session)
-
-    async def compare_and_set(
-        self,
-        update: dict[str, Any],
-        *,
-        expected_revision: int | None = None,
-        session: AsyncClientSession | None = None,
-    ) -> Self:
-        async def write(session: AsyncClientSession) -> Self:
-            return await super(Agreement, self).compare_and_set(
-                update, expected_revision=expected_revision, session=session
-            )
-
-        return await self.stored_with_listing(write, session)
-
-    async def stored_with_listing(
-        self,
-        write: Callable[[AsyncClientSession], Awaitable[Self]],
-        session: AsyncClientSession | None,
-    ) -> Self:
-        """Every write of an agreement (its creation, each compare-and-set) stores its listing
-        row in the same transaction: the caller's, or one of its own. So no list ever shows a
-        row that disagrees with its agreement, and a refused or failed write changes neither.
-        """
-        client = self.get_pymongo_collection().database.client
-        return await written_with(client, write, write_listing, session)
 
     async def commit(
         self,

@@ -7,9 +7,9 @@ and load whole agreements only for the page they show. A row has the agreement's
 the viewer's rule for agreements applies to rows unchanged. A row also marks each evaluation
 of its agreement (period, status, overall score), which the monitoring figures count.
 
-The rows are derived data: `Agreement` writes its row in the same transaction as itself (see
-`Agreement.stored_with_listing`), and `Evaluation` its agreement's row's marks (see
-`Evaluation.stored_with_mark`); each such write moves the counters
+The rows are derived data: every write of an `Agreement` stores its row, and every write of an
+`Evaluation` its agreement's row's marks, in the same transaction (`Record.store_derived` in
+models/base.py); each such write moves the counters
 (models/agreement_counters.py) by the difference between the old and the new row, in the
 same transaction.
 `rebuild_listings` writes the rows and the counters all again from the agreements and

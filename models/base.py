@@ -1,5 +1,6 @@
 """What every stored record shares: timestamps and an integer revision for optimistic locking."""
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, ClassVar, Self
 
@@ -14,7 +15,11 @@ from i18n import N_, later
 from models.audit import note_changes
 from models.clock import utcnow
 from models.errors import DomainError, DomainErrors, ErrorCode
+from models.transactions import written_with
 from models.validation_messages import message_of
+
+# Writes what is derived from a record just stored, in that write's transaction.
+type Derive = Callable[[Any, AsyncClientSession], Awaitable[None]]
 
 
 class Record(Document):
@@ -28,18 +33,38 @@ class Record(Document):
     secret_fields: ClassVar[frozenset[str]] = frozenset()
     # Fields computed from others (search keys): stored for queries, not part of the audit.
     derived_fields: ClassVar[frozenset[str]] = frozenset()
+    # What a class keeps derived from its stored records elsewhere (an agreement's listing
+    # row, an evaluation's marks on that row), written after every creation and
+    # compare-and-set in the same transaction: the caller's, or one of its own. So nothing
+    # derived disagrees with its record, and a refused or failed write changes neither.
+    store_derived: ClassVar[Derive | None] = None
 
     @property
     def audit_name(self) -> str:
         return f"{type(self).__name__}:{self.id}"
 
     async def create_checked(self, session: AsyncClientSession | None = None) -> Self:
-        try:
-            await self.insert(session=session)
-        except DuplicateKeyError as error:
-            raise self.duplicate_error(error) from None
-        note_changes(self.audit_name, {}, {"created": True})
-        return self
+        async def insert(session: AsyncClientSession | None) -> Self:
+            try:
+                await self.insert(session=session)
+            except DuplicateKeyError as error:
+                raise self.duplicate_error(error) from None
+            note_changes(self.audit_name, {}, {"created": True})
+            return self
+
+        return await self._stored(insert, session)
+
+    async def _stored(
+        self,
+        write: Callable[[AsyncClientSession | None], Awaitable[Self]],
+        session: AsyncClientSession | None,
+    ) -> Self:
+        """`write`, with what the class derives from the record (`store_derived`)."""
+        derive = type(self).store_derived
+        if derive is None:
+            return await write(session)
+        client = self.get_pymongo_collection().database.client
+        return await written_with(client, write, derive, session)
 
     @classmethod
     def build(cls, **fields: Any) -> Self:
@@ -77,26 +102,30 @@ class Record(Document):
     ) -> Self:
         """Apply `update` only if nobody changed the record since it was read (or since the
         revision the client last saw). A stale write is refused, never applied."""
-        if expected_revision is not None and expected_revision != self.revision:
-            raise stale(type(self).__name__)
-        update = dict(update)
-        update.setdefault("$set", {})
-        update["$set"] = {**update["$set"], "updated_at": utcnow()}
-        update["$inc"] = {**update.get("$inc", {}), "revision": 1}
-        try:
-            raw = await self.get_pymongo_collection().find_one_and_update(
-                {"_id": self.id, "revision": self.revision},
-                update,
-                return_document=ReturnDocument.AFTER,
-                session=session,
-            )
-        except DuplicateKeyError as error:
-            raise self.duplicate_error(error) from None
-        if raw is None:
-            raise stale(type(self).__name__)
-        stored = self.model_validate(raw)
-        self._note(stored, update)
-        return stored
+
+        async def apply(session: AsyncClientSession | None) -> Self:
+            if expected_revision is not None and expected_revision != self.revision:
+                raise stale(type(self).__name__)
+            stamped = dict(update)
+            stamped.setdefault("$set", {})
+            stamped["$set"] = {**stamped["$set"], "updated_at": utcnow()}
+            stamped["$inc"] = {**stamped.get("$inc", {}), "revision": 1}
+            try:
+                raw = await self.get_pymongo_collection().find_one_and_update(
+                    {"_id": self.id, "revision": self.revision},
+                    stamped,
+                    return_document=ReturnDocument.AFTER,
+                    session=session,
+                )
+            except DuplicateKeyError as error:
+                raise self.duplicate_error(error) from None
+            if raw is None:
+                raise stale(type(self).__name__)
+            stored = self.model_validate(raw)
+            self._note(stored, stamped)
+            return stored
+
+        return await self._stored(apply, session)
 
     def _note(self, stored: Self, update: dict[str, Any]) -> None:
         names = set(update.get("$set", {})) - {"updated_at"} - self.derived_fields

@@ -6,7 +6,6 @@ One evaluation per agreement and period (a unique index). The overall score is c
 never taken from the client.
 """
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from statistics import fmean
 from typing import Annotated, Any, ClassVar, Self
@@ -21,7 +20,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from models.actor import ActorRef
 from models.agreement import Agreement
 from models.agreement_listing import write_evaluation_marks
-from models.base import Record
+from models.base import Derive, Record
 from models.chronology import LongText
 from models.clock import utcnow
 from models.documents import StoredFile
@@ -35,7 +34,6 @@ from models.errors import DomainError, DomainErrors, ErrorCode
 from models.org_unit import Text
 from models.partner import ShortText
 from models.periods import ANY_PERIOD, Period
-from models.transactions import written_with
 from models.values import CalendarDate
 
 Status = EvaluationStatus
@@ -79,6 +77,12 @@ class Evidence(StoredFile):
     uploaded_at: datetime = Field(default_factory=utcnow)
 
 
+async def mark_on_listing(evaluation: "Evaluation", session: AsyncClientSession) -> None:
+    """Every write of an evaluation marks it on its agreement's listing row, which the
+    monitoring counters count."""
+    await write_evaluation_marks(evaluation.agreement_id, session)
+
+
 class Evaluation(Record):
     agreement_id: PydanticObjectId
     period: PeriodCode
@@ -99,6 +103,7 @@ class Evaluation(Record):
     review_note: LongText = ""
 
     unique_fields: ClassVar[dict[str, str]] = {"agreement_period": "period"}
+    store_derived: ClassVar[Derive | None] = mark_on_listing
 
     class Settings:
         name = "evaluations"
@@ -188,37 +193,6 @@ class Evaluation(Record):
             raise DomainError(ErrorCode.INVALID, "the visit cannot lie in the future", "visitDate")
 
     # --- acts: each returns the stored evaluation after one atomic write ----------------------
-
-    async def create_checked(self, session: AsyncClientSession | None = None) -> Self:
-        return await self.stored_with_mark(super().create_checked, session)
-
-    async def compare_and_set(
-        self,
-        update: dict[str, Any],
-        *,
-        expected_revision: int | None = None,
-        session: AsyncClientSession | None = None,
-    ) -> Self:
-        async def write(session: AsyncClientSession) -> Self:
-            return await super(Evaluation, self).compare_and_set(
-                update, expected_revision=expected_revision, session=session
-            )
-
-        return await self.stored_with_mark(write, session)
-
-    async def stored_with_mark(
-        self,
-        write: Callable[[AsyncClientSession], Awaitable[Self]],
-        session: AsyncClientSession | None,
-    ) -> Self:
-        """Every write of an evaluation marks it on its agreement's listing row (which the
-        monitoring counters count) in the same transaction: the caller's, or one of its own."""
-
-        async def mark(stored: Self, session: AsyncClientSession) -> None:
-            await write_evaluation_marks(stored.agreement_id, session)
-
-        client = self.get_pymongo_collection().database.client
-        return await written_with(client, write, mark, session)
 
     async def edit(
         self, changes: dict[str, Any], period: Period, today: date, expected_revision: int | None
