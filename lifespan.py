@@ -16,7 +16,8 @@ from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
 
 from database import Database, connect
-from models import Agreement, Proposal, User
+from models import Proposal, User
+from models.agreement_keys import key_unkeyed
 from models.agreement_listing import list_unlisted
 from models.searchable import backfill_search_keys
 from resolvers import auth, file_holders, fixity, ocr, reminders
@@ -101,9 +102,9 @@ def lifespan(
             app.state.signing_key = await auth.signing_key(settings)
             grace = timedelta(minutes=settings.orphan_file_grace_minutes)
             await sweep_files(database, grace)
-            keyed = await backfill_search_keys(Agreement, Proposal)
+            keyed = await backfill_search_keys(Proposal) + await key_unkeyed()
             if keyed:
-                log.info("added search keys to %d records stored before search keys", keyed)
+                log.info("wrote the search keys of %d records stored without them", keyed)
             listed = await list_unlisted()
             if listed:
                 log.warning("rebuilt the listing rows of %d agreements", listed)

@@ -1,5 +1,6 @@
 from models.agreement import Agreement
 from models.agreement_counters import AgreementCounter
+from models.agreement_keys import AgreementKeys
 from models.agreement_listing import AgreementListing
 from models.audit import AuditEntry
 from models.document_text import DocumentPage, DocumentText
@@ -21,6 +22,7 @@ DOCUMENT_MODELS = [
     OrgUnit,
     Partner,
     Agreement,
+    AgreementKeys,
     AgreementListing,
     AgreementCounter,
     User,
@@ -49,6 +51,7 @@ __all__ = [
     "DOCUMENT_MODELS",
     "Agreement",
     "AgreementCounter",
+    "AgreementKeys",
     "AgreementListing",
     "ApiToken",
     "AuditEntry",

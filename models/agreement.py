@@ -2,7 +2,7 @@
 
 Every rule about an agreement's fields and life cycle is here; resolvers only load, call and
 commit. Each change is committed together with its chronology events in one atomic
-compare-and-set write, in one transaction with the agreement's listing row.
+compare-and-set write, in one transaction with the agreement's search keys and listing row.
 """
 
 from collections.abc import Sequence
@@ -17,8 +17,9 @@ from pymongo import IndexModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
+from models.agreement_keys import write_keys
 from models.agreement_listing import list_indexes, write_listing
-from models.base import Derive
+from models.base import Derive, Record
 from models.chronology import (
     EARLIEST_EVENT,
     GENESIS_HASH,
@@ -46,7 +47,6 @@ from models.enums import (
 from models.errors import DomainError, ErrorCode
 from models.org_unit import Text
 from models.partner import ShortText
-from models.searchable import Searchable, search_indexes
 from models.values import CalendarDate, Money
 
 Status = AgreementStatus
@@ -103,7 +103,7 @@ class Amendment(BaseModel):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
-class Agreement(Searchable):
+class Agreement(Record):
     number: Text
     party_numbers: list[PartyNumber] = []
     title: Text
@@ -134,15 +134,12 @@ class Agreement(Searchable):
     _views: dict[PydanticObjectId, EventView] | None = PrivateAttr(default=None)
 
     unique_fields: ClassVar[dict[str, str]] = {"number": "number"}
-    store_derived: ClassVar[Derive | None] = write_listing
-    # Its number too: people paste the number they have on paper into the search box.
-    search_fields: ClassVar[tuple[str, ...]] = ("title", "purpose", "scope", "number")
+    store_derived: ClassVar[tuple[Derive, ...]] = (write_keys, write_listing)
 
     class Settings:
         name = "agreements"
         indexes: ClassVar = [
             IndexModel([("number", pymongo.ASCENDING)], unique=True, name="number"),
-            *search_indexes(),
             *list_indexes(),
             # The public catalogue (newest signed first) reads the PUBLIC agreements only.
             IndexModel(
@@ -327,7 +324,7 @@ class Agreement(Searchable):
         _, changed = self.revised(changes)
         if not changed:
             return self
-        names = ", ".join(sorted(set(changed) - self.derived_fields))
+        names = ", ".join(sorted(changed))
         note = event(ChronologyKind.UPDATED, "Data kerja sama diperbarui", actor, description=names)
         return await self.commit(changed, [note], expected_revision=expected_revision)
 

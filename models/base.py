@@ -33,11 +33,12 @@ class Record(Document):
     secret_fields: ClassVar[frozenset[str]] = frozenset()
     # Fields computed from others (search keys): stored for queries, not part of the audit.
     derived_fields: ClassVar[frozenset[str]] = frozenset()
-    # What a class keeps derived from its stored records elsewhere (an agreement's listing
-    # row, an evaluation's marks on that row), written after every creation and
-    # compare-and-set in the same transaction: the caller's, or one of its own. So nothing
-    # derived disagrees with its record, and a refused or failed write changes neither.
-    store_derived: ClassVar[Derive | None] = None
+    # What a class keeps derived from its stored records elsewhere (an agreement's search
+    # keys and listing row, an evaluation's marks on that row), written in this order after
+    # every creation and compare-and-set in the same transaction: the caller's, or one of
+    # its own. So nothing derived disagrees with its record, and a refused or failed write
+    # changes neither.
+    store_derived: ClassVar[tuple[Derive, ...]] = ()
 
     @property
     def audit_name(self) -> str:
@@ -60,9 +61,14 @@ class Record(Document):
         session: AsyncClientSession | None,
     ) -> Self:
         """`write`, with what the class derives from the record (`store_derived`)."""
-        derive = type(self).store_derived
-        if derive is None:
+        derives = type(self).store_derived
+        if not derives:
             return await write(session)
+
+        async def derive(stored: Self, session: AsyncClientSession) -> None:
+            for each in derives:
+                await each(stored, session)
+
         client = self.get_pymongo_collection().database.client
         return await written_with(client, write, derive, session)
 

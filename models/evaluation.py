@@ -103,7 +103,7 @@ class Evaluation(Record):
     review_note: LongText = ""
 
     unique_fields: ClassVar[dict[str, str]] = {"agreement_period": "period"}
-    store_derived: ClassVar[Derive | None] = mark_on_listing
+    store_derived: ClassVar[tuple[Derive, ...]] = (mark_on_listing,)
 
     class Settings:
         name = "evaluations"

@@ -3,8 +3,13 @@
 The keys are computed in `build`, which every creation and every edit of such a record goes
 through (`Record.revised` builds the changed record), so no write path can store a new title
 with old keys. Reading a record does not recompute them.
+
+A proposal carries its keys (it is written a few times, mostly as its texts change); an
+agreement, written many times after its texts are settled, keeps them in a document of its
+own (models/agreement_keys.py), made from its texts by the same `text_keys`.
 """
 
+from collections.abc import Sequence
 from typing import Any, ClassVar, Self
 
 import pymongo
@@ -32,10 +37,14 @@ class Searchable(Record):
 
     @classmethod
     def keys_for(cls, fields: dict[str, Any]) -> dict[str, list[str]]:
-        """The derived fields for these values of the search fields (the first is the title)."""
-        texts = [fields.get(name) for name in cls.search_fields]
-        strings = [text if isinstance(text, str) else None for text in texts]
-        return {"search_keys": search_keys(*strings), "title_keys": search_keys(strings[0])}
+        """The derived fields for these values of the search fields."""
+        return text_keys([fields.get(name) for name in cls.search_fields])
+
+
+def text_keys(texts: Sequence[Any]) -> dict[str, list[str]]:
+    """The keys of a record's texts (the first is its title), and of its title alone."""
+    strings = [text if isinstance(text, str) else None for text in texts]
+    return {"search_keys": search_keys(*strings), "title_keys": search_keys(strings[0])}
 
 
 def search_indexes() -> list[IndexModel]:

@@ -10,6 +10,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models import Agreement, AgreementListing, OrgUnit, Partner
 from models.agreement import Amendment
+from models.agreement_keys import matching_ids, named, title_first
 from models.base import checked
 from models.chronology import ChronologyEvent, start_of_day
 from models.documents import DocumentRef
@@ -21,13 +22,12 @@ from models.enums import (
 )
 from models.errors import DomainError, DomainErrors, ErrorCode
 from models.file_owners import FileHolder
-from models.search import keys_filter
 from models.transactions import in_transaction
 from resolvers import counted, documents, scoped
 from resolvers.access import require_agreement_contributor, require_agreement_editor
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
-from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate, text_tiers
+from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
 
 # Changes that can move an agreement out of its parent's term, or its children out of its own.
 TERM_FIELDS = frozenset({"parent_id", "form", "signed_on", "starts_on", "ends_on"})
@@ -54,16 +54,17 @@ class AgreementFilter:
     text_includes_documents: bool = False
 
 
-def agreement_query(
+async def agreement_query(
     flt: AgreementFilter | None, today: date, text_field: str = "search_keys"
 ) -> dict[str, Any]:
-    """The filter as a query; `text` is matched against the keys in `text_field` (all the
-    searchable texts, or the title alone where only the title is public)."""
+    """The filter as a query on the agreements or their listing rows; `text` is matched
+    against the keys in `text_field` (all the searchable texts, or the title alone where only
+    the title is public), which name the agreements it finds by id."""
     if flt is None:
         return {}
     query: dict[str, Any] = {}
     if flt.text and flt.text.strip():
-        query.update(keys_filter(flt.text, text_field))
+        query.update(named(await matching_ids(flt.text, text_field)))
     for name, values in (
         ("cooperation_type", flt.cooperation_type),
         ("form", flt.form),
@@ -113,26 +114,21 @@ def agreement_query(
     return query
 
 
-async def _words(ctx: Context, flt: AgreementFilter, text: str) -> dict[str, Any]:
-    """The agreements the words of `text` find: in their fields, or also on a page of one of
-    their documents (the text read from its scans)."""
-    in_fields = agreement_query(AgreementFilter(text=text), ctx.today())
-    if not flt.text_includes_documents:
-        return in_fields
-    in_documents = {"documents.file_id": {"$in": await matching_file_ids(text)}}
-    return {"$or": [in_fields, in_documents]}
-
-
 async def listing_query(ctx: Context, flt: AgreementFilter | None) -> dict[str, Any]:
-    """`flt` as a query on the listing rows. The rows carry no search keys (they would be
-    most of a row), so the agreements the words find are looked up first, through the index
-    of their keys, and named by id."""
-    if flt is None or not (flt.text and flt.text.strip()):
-        return agreement_query(flt, ctx.today())
-    found = await scoped.ids(ctx.viewer, Agreement, await _words(ctx, flt, flt.text))
-    # No `$in: []`: mongoeco answers it on an indexed field with invalid SQL (docs/engines.md).
-    named = {"_id": {"$in": found}} if found else {"_id": None}
-    return combine(named, agreement_query(replace(flt, text=None), ctx.today()))
+    """`flt` as a query on the listing rows: its words find agreements by their texts, or
+    also by a page of one of their documents (the text read from its scans)."""
+    if flt is None or not (flt.text and flt.text.strip() and flt.text_includes_documents):
+        return await agreement_query(flt, ctx.today())
+    found = set(await matching_ids(flt.text))
+    files = await matching_file_ids(flt.text)
+    if files:
+        in_documents = await scoped.ids(
+            ctx.viewer, Agreement, {"documents.file_id": {"$in": files}}
+        )
+        found.update(in_documents or [])
+    return combine(
+        named(sorted(found)), await agreement_query(replace(flt, text=None), ctx.today())
+    )
 
 
 async def list_agreements(
@@ -143,41 +139,28 @@ async def list_agreements(
     *,
     default_order: bool = False,
 ) -> Page[Agreement]:
-    """A page of agreements. Without words to search for, the page is found among the
-    listing rows and only its agreements are loaded; a search pages over the agreements
-    themselves (their search keys narrow the read to the matches, and rank title matches
-    first)."""
-    if flt is None or not (flt.text and flt.text.strip()):
-        query = agreement_query(flt, ctx.today())
-        rows = await paginate(
-            AgreementListing,
-            combine(await scoped.readable(ctx.viewer, AgreementListing), query),
-            key,
-            request,
-            default_size=ctx.settings.default_page_size,
-            max_size=ctx.settings.max_page_size,
-        )
-        # Every agreement, or one department's: counted by the counters, not by reading
-        # every row again.
-        scope = counted.counter_scope(
-            combine(await scoped.readable(ctx.viewer, AgreementListing), query)
-        )
-        if scope is not None:
-            rows = replace(rows, count=partial(counted.total, scope))
-        page = await _agreements_of(ctx, rows)
-    else:
-        query = combine(
-            await _words(ctx, flt, flt.text), agreement_query(replace(flt, text=None), ctx.today())
-        )
-        page = await paginate(
-            Agreement,
-            combine(await scoped.readable(ctx.viewer, Agreement), query),
-            key,
-            request,
-            default_size=ctx.settings.default_page_size,
-            max_size=ctx.settings.max_page_size,
-            tiers=text_tiers(flt.text, default_order),
-        )
+    """A page of agreements, found among the listing rows; only its agreements are loaded.
+    Words to search for name the agreements they find (`listing_query`), and in the default
+    order those with the words in their title come first."""
+    query = await listing_query(ctx, flt)
+    text = flt.text.strip() if flt is not None and flt.text else ""
+    rows = await paginate(
+        AgreementListing,
+        combine(await scoped.readable(ctx.viewer, AgreementListing), query),
+        key,
+        request,
+        default_size=ctx.settings.default_page_size,
+        max_size=ctx.settings.max_page_size,
+        tiers=await title_first(text) if text and default_order else ({},),
+    )
+    # Every agreement, or one department's: counted by the counters, not by reading every
+    # row again.
+    scope = counted.counter_scope(
+        combine(await scoped.readable(ctx.viewer, AgreementListing), query)
+    )
+    if scope is not None:
+        rows = replace(rows, count=partial(counted.total, scope))
+    page = await _agreements_of(ctx, rows)
     ctx.loaders.prime(page.items)
     return page
 

@@ -18,7 +18,8 @@ instant: a record written meanwhile may be in one collection's file and not in a
 A restore goes only into an empty database and checks the whole bag first; it brings back
 every record with its `_id`, revision and hash chain, and every file byte for byte under its
 original GridFS id and metadata. A restore that fails part-way removes what it wrote. Derived
-records (the agreements' listing rows) are left out of a bag and written again on restore.
+records (the agreements' search keys, listing rows and counters) are left out of a bag and
+written again on restore.
 """
 
 import asyncio
@@ -39,6 +40,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from database import Database
 from models.agreement_counters import AgreementCounter
+from models.agreement_keys import AgreementKeys, rebuild_keys
 from models.agreement_listing import AgreementListing, rebuild_listings
 from models.file_owners import FILE_OWNERS, OWNERS_BY_COLLECTION
 from models.file_store import CHUNKS_PER_READ, FileLayout
@@ -69,7 +71,9 @@ ABOUT_FILES: dict[str, tuple[str, str | None]] = {
 UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 # Derived from other records and rebuilt from them on restore: a copy read at another moment
 # than its agreements could disagree with them.
-DERIVED = frozenset({AgreementListing.Settings.name, AgreementCounter.Settings.name})
+DERIVED = frozenset(
+    {AgreementKeys.Settings.name, AgreementListing.Settings.name, AgreementCounter.Settings.name}
+)
 
 
 class BackupError(Exception):
@@ -298,6 +302,7 @@ async def _restore_payload(db: AsyncDatabase, data: Path, summary: BagSummary) -
         async for batch in _chunks(row, data / index[str(row["_id"])]):
             await db[CHUNKS].insert_many(batch)
         await db[FILES].insert_one(row)
+    await rebuild_keys()
     await rebuild_listings()
 
 

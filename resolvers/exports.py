@@ -53,7 +53,7 @@ async def agreements(ctx: Context, flt: AgreementFilter | None) -> AsyncIterator
     found = await scoped.batches(
         ctx.viewer,
         Agreement,
-        agreement_query(flt, ctx.today()),
+        await agreement_query(flt, ctx.today()),
         {"chronology": 0},
         ctx.settings.export_batch_size,
     )
@@ -80,7 +80,7 @@ async def chronology(ctx: Context, flt: AgreementFilter | None) -> AsyncIterator
     found = await scoped.batches(
         ctx.viewer,
         Agreement,
-        agreement_query(flt, ctx.today()),
+        await agreement_query(flt, ctx.today()),
         {"number": 1, "chronology": 1},
         # Histories can be long: fewer agreements per round trip.
         max(1, ctx.settings.export_batch_size // 10),

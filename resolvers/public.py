@@ -298,7 +298,7 @@ async def list_public_agreements(
         # The public sees titles, not purposes or scopes: its words search the title only.
         combine(
             await scoped.readable(ctx.viewer, Agreement, Use.PUBLIC),
-            agreement_query(flt, ctx.today(), "title_keys"),
+            await agreement_query(flt, ctx.today(), "title_keys"),
         ),
         key,
         request,

@@ -74,7 +74,9 @@ class Stats:
 
 async def scoped_match(ctx: Context, flt: AgreementFilter | None) -> dict[str, Any]:
     """The viewer's agreements under the filter, as a `$match`."""
-    return combine(await scoped.readable(ctx.viewer, Agreement), agreement_query(flt, ctx.today()))
+    return combine(
+        await scoped.readable(ctx.viewer, Agreement), await agreement_query(flt, ctx.today())
+    )
 
 
 def _decimal(value: Any) -> Decimal:
@@ -179,7 +181,7 @@ async def evaluation_match(ctx: Context, flt: EvaluationFilter | None) -> dict[s
     """The evaluations the viewer may read (of agreements it may monitor) under the filter."""
     flt = flt or EvaluationFilter()
     agreements = combine(
-        await scoped.monitored(ctx.viewer), agreement_query(flt.agreements, ctx.today())
+        await scoped.monitored(ctx.viewer), await agreement_query(flt.agreements, ctx.today())
     )
     ids = await scoped.ids(ctx.viewer, Agreement, agreements)
     query: dict[str, Any] = {}

@@ -1,6 +1,6 @@
-"""Listing rows and counters: every write of an agreement or an evaluation leaves the row and
-the counters a rebuild would write, a refused or failed write leaves them as they were, and
-rows or counters missing for any reason come back."""
+"""Listing rows, counters and search keys: every write of an agreement or an evaluation leaves
+the row, the counters and the keys a rebuild would write, a refused or failed write leaves them
+as they were, and rows or counters missing for any reason come back."""
 
 from datetime import date, timedelta
 from typing import Any
@@ -8,6 +8,7 @@ from typing import Any
 import pymongo
 from bson import ObjectId
 
+from models.agreement_keys import rebuild_keys
 from models.agreement_listing import AgreementListing, list_unlisted, rebuild_listings
 from tests.api import Api
 from tests.monitoring import (
@@ -45,12 +46,20 @@ async def counters(api: Api) -> dict[str, dict[str, Any]]:
     return {c["_id"]: c async for c in found if c["n"] or c["centi"]}
 
 
+async def keys(api: Api) -> list[dict[str, Any]]:
+    return await api.database.db.agreement_keys.find({}).sort("_id", 1).to_list()
+
+
 async def as_rebuilt(api: Api) -> None:
-    """The live rows and counters are those a rebuild writes."""
-    live_rows, live_counters = await rows(api), await counters(api)
+    """The live rows, counters and search keys are those a rebuild writes."""
+    live_rows, live_counters, live_keys = await rows(api), await counters(api), await keys(api)
     assert live_counters
+    assert live_keys
     assert await rebuilt(api) == live_rows
     assert await counters(api) == live_counters
+    await api.database.db.agreement_keys.delete_many({})
+    await rebuild_keys()
+    assert await keys(api) == live_keys
 
 
 async def test_every_write_path_leaves_the_row_a_rebuild_writes(api: Api) -> None:

@@ -6,14 +6,16 @@ from typing import Any
 from urllib.parse import quote
 
 from beanie import init_beanie
+from bson import ObjectId
 
 from models import DOCUMENT_MODELS, Agreement, Proposal
+from models.agreement_keys import AgreementKeys, key_unkeyed
 from models.searchable import backfill_search_keys
 from server import create_app
 from settings import Settings
 from tests.api import Api
 from tests.kept import kept_fixture
-from tests.proposals import cast, propose
+from tests.proposals import cast, propose, raw_id
 from tests.test_exports import parse_csv
 
 LIST = """query($f: AgreementFilter, $o: AgreementOrder, $n: Int, $a: String, $l: Int, $b: String) {
@@ -237,11 +239,42 @@ async def test_proposals_text_filter(api: Api) -> None:
     assert await mine("guru pendidikan") == ["Pelatihan guru"]
 
 
+async def test_an_agreement_write_that_keeps_its_texts_keeps_its_keys(
+    api: Api, archive: dict[str, Any]
+) -> None:
+    """The keys are written again only when the texts they are made of change."""
+    keys = api.database.db[AgreementKeys.get_collection_name()]
+    agreement = archive["GURU"]
+    stored = {"_id": ObjectId(raw_id(agreement["id"]))}
+    # A mark a rewrite of the keys would take away.
+    await keys.update_one(stored, {"$set": {"mark": 1}})
+    marked = {**stored, "mark": 1}
+    await api.ok(
+        "updateAgreement",
+        "agreement { id }",
+        {"id": agreement["id"], "field": "Pendidikan", "archiveLocation": "Lemari 3"},
+    )
+    assert await keys.count_documents(marked) == 1
+    await api.ok("updateAgreement", "agreement { id }", {"id": agreement["id"], "scope": "Guru SD"})
+    assert await keys.count_documents(marked) == 0
+    assert await keys.count_documents(stored) == 1
+    assert await found_set(api, "guru sd") == {"GURU"}
+
+
 async def test_records_stored_before_search_keys_get_them_at_startup(
     api: Api, archive: dict[str, Any], settings: Settings
 ) -> None:
+    """A database from before search keys, or from when agreements carried theirs."""
     agreements = api.database.db[Agreement.get_collection_name()]
-    await agreements.update_many({}, {"$unset": {"search_keys": "", "title_keys": ""}})
+    keys = api.database.db[AgreementKeys.get_collection_name()]
+    for entry in await keys.find().to_list():
+        carried = {"search_keys": entry["search_keys"], "title_keys": entry["title_keys"]}
+        await agreements.update_one({"_id": entry["_id"]}, {"$set": carried})
+    await agreements.create_index("search_keys", name="search_keys")
+    await agreements.create_index("title_keys", name="title_keys")
+    await keys.delete_many({})
+    proposals = api.database.db[Proposal.get_collection_name()]
+    await proposals.update_many({}, {"$unset": {"search_keys": "", "title_keys": ""}})
     before = {a["number"]: a["revision"] for a in await agreements.find().to_list()}
     assert await found_set(api, "beasiswa") == set()
     # Another server starts on the same database.
@@ -254,10 +287,15 @@ async def test_records_stored_before_search_keys_get_them_at_startup(
         await init_beanie(database=api.database.db, document_models=DOCUMENT_MODELS)
     assert await found_set(api, "beasiswa") == {"BEA"}
     assert await found(api, "kerja sama") == ["SAMPAH", "STUNT"]
-    # Nothing else changed, and a second run has nothing to do.
+    # The agreements no longer carry keys, nor their indexes; nothing else changed.
+    assert await agreements.count_documents({"search_keys": {"$exists": True}}) == 0
+    assert not {"search_keys", "title_keys"} & set(await agreements.index_information())
     after = {a["number"]: a["revision"] for a in await agreements.find().to_list()}
     assert after == before
-    assert await backfill_search_keys(Agreement, Proposal) == 0
+    assert await proposals.count_documents({"search_keys": {"$exists": False}}) == 0
+    # A second run has nothing to do.
+    assert await key_unkeyed() == 0
+    assert await backfill_search_keys(Proposal) == 0
 
 
 async def test_the_public_catalogue_searches_titles_only(api: Api) -> None:
