@@ -128,7 +128,12 @@ async def connect(
         )
         try:
             db = client[settings.database_name]
-            await init_beanie(database=db, document_models=DOCUMENT_MODELS)
+            # Each collection gets exactly the indexes its model declares: one a new version
+            # no longer declares (the agreements' list indexes, now on the listing rows) is
+            # dropped, since every index costs every write.
+            await init_beanie(
+                database=db, document_models=DOCUMENT_MODELS, allow_index_dropping=True
+            )
             yield Database(client=client, db=db, files=FileStore(db, FILES_BUCKET))
         finally:
             await client.close()

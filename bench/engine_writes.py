@@ -6,6 +6,11 @@ collection gets the app's agreement indexes, is filled with `insert_many` in bat
 each size, and at each size single `insert_one` calls are timed. Filling is set-up, bounded by
 a time budget per engine; an engine that cannot reach a size within it is measured where it
 got to, and the report says so.
+
+Then the write an agreement gets most, a chronology event pushed onto it, is timed on an
+agreement that carries its search keys (with their multikey indexes) and on one that keeps
+them apart (models/agreement_keys.py): an engine rewrites every index entry of a document it
+writes, so this is what keeping them apart saves.
 """
 
 import statistics
@@ -22,6 +27,8 @@ from bench.report import Section, ms, ratio
 from database import embedded_engine
 from embedded_engine import Engine
 from models.agreement import Agreement
+from models.agreement_keys import SEARCH_FIELDS
+from models.searchable import search_indexes, text_keys
 
 DATABASE_NAME = "sikerma_bench"
 COLLECTION = "agreements"
@@ -103,6 +110,8 @@ class EngineRun:
         self.fill_rates: list[float] = []
         # Per size: the median of a first page (20 newest) and of a lookup by _id.
         self.reads: dict[int, tuple[float, float]] = {}
+        # The median of an event pushed onto an agreement: its keys on it, and apart.
+        self.updates: tuple[float, float] = (0.0, 0.0)
 
 
 async def timed_reads(collection: Any) -> tuple[float, float]:
@@ -128,6 +137,32 @@ async def timed_inserts(collection: Any, first_number: int) -> float:
         await collection.insert_one(document)
         singles.append(time.perf_counter() - t0)
     return statistics.median(singles)
+
+
+async def timed_events(database: Any) -> tuple[float, float]:
+    """An event pushed onto an agreement that carries its search keys, and onto one that
+    does not: each alone in a collection with the app's indexes (and, for the first, the
+    keys' multikey indexes)."""
+    medians = []
+    for name, keyed in (("keyed_agreements", True), ("agreements_apart", False)):
+        collection = database[name]
+        indexes = [*Agreement.Settings.indexes, *(search_indexes() if keyed else [])]
+        await collection.create_indexes(indexes)
+        document = agreement_document(0)
+        if keyed:
+            document.update(text_keys([document[field] for field in SEARCH_FIELDS]))
+        await collection.insert_one(document)
+        event = document["chronology"][0]
+        times = []
+        for n in range(SAMPLES):
+            t0 = time.perf_counter()
+            await collection.find_one_and_update(
+                {"_id": document["_id"], "revision": document["revision"] + n},
+                {"$push": {"chronology": {**event, "id": ObjectId()}}, "$inc": {"revision": 1}},
+            )
+            times.append(time.perf_counter() - t0)
+        medians.append(statistics.median(times))
+    return medians[0], medians[1]
 
 
 async def fill(collection: Any, count: int, size: int, deadline: float) -> int:
@@ -169,6 +204,7 @@ async def run_engine(
                 measured += SAMPLES
                 if count < size:
                     break
+            result.updates = await timed_events(client[DATABASE_NAME])
         finally:
             await client.close()
     return result
@@ -212,6 +248,14 @@ async def measure(
         reached = last in medians and medians[last][0] >= last
         cells.append(ratio(medians[last][1], medians[first][1]) if reached else "n/a")
     section.add(f"cost at {last:,} / cost at {first:,} (goal ≤ 2x)", *cells)
+    section.add(
+        f"an event pushed onto an agreement: its search keys on it / apart (median of {SAMPLES})",
+        *(
+            f"{ms(runs[e].updates[0])} / {ms(runs[e].updates[1])} "
+            f"({ratio(runs[e].updates[0], runs[e].updates[1])})"
+            for e in engines
+        ),
+    )
     section.add(
         f"fill rate (insert_many of {FILL_BATCH:,}, then index build)",
         *(

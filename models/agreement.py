@@ -18,7 +18,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models.actor import ActorRef
 from models.agreement_keys import write_keys
-from models.agreement_listing import list_indexes, write_listing
+from models.agreement_listing import write_listing
 from models.base import Derive, Record
 from models.chronology import (
     EARLIEST_EVENT,
@@ -140,16 +140,14 @@ class Agreement(Record):
         name = "agreements"
         indexes: ClassVar = [
             IndexModel([("number", pymongo.ASCENDING)], unique=True, name="number"),
-            *list_indexes(),
-            # The public catalogue (newest signed first) reads the PUBLIC agreements only.
-            IndexModel(
-                [
-                    ("visibility", pymongo.ASCENDING),
-                    ("signed_on", pymongo.ASCENDING),
-                    ("_id", pymongo.ASCENDING),
-                ]
-            ),
+            # The lists' sorts and filters are on the listing rows; these serve the reads of
+            # whole agreements: a department's or a partner's (the viewer's rule), a parent's
+            # children, a file's holder, and the open data's PUBLIC agreements.
+            IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
+            IndexModel([("partner_ids", pymongo.ASCENDING)]),
+            IndexModel([("parent_id", pymongo.ASCENDING)]),
             IndexModel([("documents.file_id", pymongo.ASCENDING)]),
+            IndexModel([("visibility", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
         ]
 
     @model_validator(mode="after")

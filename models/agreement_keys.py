@@ -119,11 +119,6 @@ async def key_unkeyed() -> int:
     agreement cannot happen (they are written in one transaction), so counts decide."""
     from models.agreement import Agreement
 
-    agreements = Agreement.get_pymongo_collection()
-    indexes = await agreements.index_information()
-    legacy = [name for name in LEGACY_FIELDS if name in indexes]
-    for name in legacy:
-        await agreements.drop_index(name)
-    stored = await agreements.estimated_document_count()
+    stored = await Agreement.get_pymongo_collection().estimated_document_count()
     keyed = await AgreementKeys.get_pymongo_collection().estimated_document_count()
-    return await rebuild_keys() if legacy or stored != keyed else 0
+    return await rebuild_keys() if stored != keyed else 0

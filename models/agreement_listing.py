@@ -51,24 +51,6 @@ REBUILD_BATCH = 200
 DUPLICATE_KEY = 11000
 
 
-def list_indexes() -> list[IndexModel]:
-    """The indexes of the agreement list's sort orders and filters, on the rows and on the
-    agreements (whose list pages over them when it searches words)."""
-    return [
-        IndexModel([("title_key", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-        IndexModel([("signed_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-        IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-        IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
-        IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),
-        IndexModel([("status", pymongo.ASCENDING), ("cooperation_type", pymongo.ASCENDING)]),
-        IndexModel([("cooperation_type", pymongo.ASCENDING)]),
-        IndexModel([("form", pymongo.ASCENDING)]),
-        IndexModel([("partner_ids", pymongo.ASCENDING)]),
-        IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
-        IndexModel([("parent_id", pymongo.ASCENDING)]),
-    ]
-
-
 class EvaluationMark(BaseModel):
     """One evaluation of the row's agreement, as far as the monitoring figures count it."""
 
@@ -126,7 +108,30 @@ class AgreementListing(Record):
 
     class Settings:
         name = "agreement_listings"
-        indexes: ClassVar = [IndexModel([("number", pymongo.ASCENDING)]), *list_indexes()]
+        # The agreement lists' sort orders and filters (the lists page over the rows, the
+        # public catalogue too).
+        indexes: ClassVar = [
+            IndexModel([("number", pymongo.ASCENDING)]),
+            IndexModel([("title_key", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            IndexModel([("signed_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            IndexModel([("ends_on", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            IndexModel([("updated_at", pymongo.ASCENDING), ("_id", pymongo.ASCENDING)]),
+            IndexModel([("status", pymongo.ASCENDING), ("ends_on", pymongo.ASCENDING)]),
+            IndexModel([("status", pymongo.ASCENDING), ("cooperation_type", pymongo.ASCENDING)]),
+            IndexModel([("cooperation_type", pymongo.ASCENDING)]),
+            IndexModel([("form", pymongo.ASCENDING)]),
+            IndexModel([("partner_ids", pymongo.ASCENDING)]),
+            IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
+            IndexModel([("parent_id", pymongo.ASCENDING)]),
+            # The public catalogue (newest signed first) reads the PUBLIC rows only.
+            IndexModel(
+                [
+                    ("visibility", pymongo.ASCENDING),
+                    ("signed_on", pymongo.ASCENDING),
+                    ("_id", pymongo.ASCENDING),
+                ]
+            ),
+        ]
 
 
 def listing_row(agreement: "Agreement") -> dict[str, Any]:

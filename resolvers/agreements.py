@@ -28,6 +28,7 @@ from resolvers.access import require_agreement_contributor, require_agreement_ed
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
+from resolvers.scoped import Use
 
 # Changes that can move an agreement out of its parent's term, or its children out of its own.
 TERM_FIELDS = frozenset({"parent_id", "form", "signed_on", "starts_on", "ends_on"})
@@ -160,15 +161,17 @@ async def list_agreements(
     )
     if scope is not None:
         rows = replace(rows, count=partial(counted.total, scope))
-    page = await _agreements_of(ctx, rows)
+    page = await agreements_of(ctx, rows)
     ctx.loaders.prime(page.items)
     return page
 
 
-async def _agreements_of(ctx: Context, rows: Page[AgreementListing]) -> Page[Agreement]:
+async def agreements_of(
+    ctx: Context, rows: Page[AgreementListing], use: Use = Use.READ
+) -> Page[Agreement]:
     """The page's agreements in the order of its rows (one query)."""
     ids = [row.id for row in rows.items if row.id is not None]
-    found = await scoped.by_ids(ctx.viewer, Agreement, ids) if ids else []
+    found = await scoped.by_ids(ctx.viewer, Agreement, ids, use) if ids else []
     # A row is written with its agreement, so each has one; were it unreadable by now (moved
     # to another department between the two reads) it is left out with its cursor.
     kept = [(a, cursor) for a, cursor in zip(found, rows.cursors, strict=True) if a is not None]

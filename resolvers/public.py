@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from models import Agreement, FaqEntry, IdempotencyKey, Procedure, Template
+from models import Agreement, AgreementListing, FaqEntry, IdempotencyKey, Procedure, Template
 from models.base import stale
 from models.documents import StoredFile
 from models.enums import CooperationType, DocumentType
@@ -24,7 +24,7 @@ from resolvers.access import (
     require_content_editor,
     require_history_reader,
 )
-from resolvers.agreements import AgreementFilter, agreement_query
+from resolvers.agreements import AgreementFilter, agreement_query, agreements_of
 from resolvers.conflicts import ATTACH_ATTEMPTS, on_fresh_copy
 from resolvers.context import Context
 from resolvers.idempotency import Once, store_once
@@ -293,11 +293,14 @@ def history[V: VersionMeta](ctx: Context, versions: Sequence[V]) -> list[V]:
 async def list_public_agreements(
     ctx: Context, flt: AgreementFilter | None, key: SortKey, request: PageRequest
 ) -> Page[Agreement]:
-    return await paginate(
-        Agreement,
+    """A page of the public catalogue, found among the listing rows (a row has its
+    agreement's visibility and status, so the public rule reads rows as it reads agreements);
+    only its agreements are loaded."""
+    rows = await paginate(
+        AgreementListing,
         # The public sees titles, not purposes or scopes: its words search the title only.
         combine(
-            await scoped.readable(ctx.viewer, Agreement, Use.PUBLIC),
+            await scoped.readable(ctx.viewer, AgreementListing, Use.PUBLIC),
             await agreement_query(flt, ctx.today(), "title_keys"),
         ),
         key,
@@ -305,6 +308,7 @@ async def list_public_agreements(
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
     )
+    return await agreements_of(ctx, rows, Use.PUBLIC)
 
 
 @dataclass
@@ -329,7 +333,7 @@ def _counts(rows: list[dict[str, Any]]) -> list[Count]:
 
 
 async def public_statistics(ctx: Context) -> PublicStatistics:
-    """Counts of the public catalogue, in one aggregation."""
+    """Counts of the public catalogue, in one aggregation over the listing rows."""
 
     def by(expression: Any) -> list[dict[str, Any]]:
         return [{"$group": {"_id": expression, "n": {"$sum": 1}}}]
@@ -345,7 +349,7 @@ async def public_statistics(ctx: Context) -> PublicStatistics:
             }
         },
     ]
-    [facets] = await scoped.aggregate(ctx.viewer, Agreement, pipeline, Use.PUBLIC)
+    [facets] = await scoped.aggregate(ctx.viewer, AgreementListing, pipeline, Use.PUBLIC)
     years = sorted(_counts(facets["year"]), key=lambda c: (c.key is None, c.key or 0))
     return PublicStatistics(
         total=facets["total"][0]["n"] if facets["total"] else 0,

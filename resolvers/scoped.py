@@ -135,6 +135,7 @@ RULES: dict[tuple[type[Record], Use], Rule] = {
     (Agreement, Use.PUBLIC): _public_agreements,
     # A listing row has its agreement's id and fields: whoever reads one reads the other.
     (AgreementListing, Use.READ): _agreements,
+    (AgreementListing, Use.PUBLIC): _public_agreements,
     (Partner, Use.READ): _partners,
     (Partner, Use.NAMED): _everyone,
     # The city's departments are no secret to anyone signed in, nor named on a public record.

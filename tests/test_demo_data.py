@@ -4,8 +4,6 @@ import io
 import zipfile
 from datetime import date
 
-import pytest
-
 from demo_data import load_demo_data
 from models.chronology import GENESIS_HASH
 from tests.api import Api
@@ -46,10 +44,13 @@ async def test_demo_data_loads_once_with_a_realistic_archive(api: Api, kept: Kep
     assert await api.count("files.files", {"metadata.attached": True}) == await api.count(
         "files.files"
     )
+    await request_letter_is_the_partners_letter(api)
 
 
-@pytest.mark.usefixtures("demo")
-async def test_the_request_letter_template_is_the_partners_letter(api: Api) -> None:
+async def request_letter_is_the_partners_letter(api: Api) -> None:
+    """The request-letter template is on the partner's letterhead, the draft on the city's.
+    (A part of the load's test: a copy of the demo data for it alone costs more than the
+    check.)"""
     listed = await api.as_(None).gql(
         "{ templates(first: 20) { nodes { title documentType downloadUrl } } }"
     )
