@@ -28,7 +28,6 @@ from resolvers.access import require_agreement_contributor, require_agreement_ed
 from resolvers.context import Context
 from resolvers.document_search import matching_file_ids
 from resolvers.pagination import Page, PageRequest, SortKey, combine, paginate
-from resolvers.scoped import Use
 
 # Changes that can move an agreement out of its parent's term, or its children out of its own.
 TERM_FIELDS = frozenset({"parent_id", "form", "signed_on", "starts_on", "ends_on"})
@@ -167,7 +166,7 @@ async def list_agreements(
 
 
 async def agreements_of(
-    ctx: Context, rows: Page[AgreementListing], use: Use = Use.READ
+    ctx: Context, rows: Page[AgreementListing], use: scoped.Use = scoped.Use.READ
 ) -> Page[Agreement]:
     """The page's agreements in the order of its rows (one query)."""
     ids = [row.id for row in rows.items if row.id is not None]
