@@ -10,7 +10,9 @@ got to, and the report says so.
 Then the write an agreement gets most, a chronology event pushed onto it, is timed on an
 agreement that carries its search keys (with their multikey indexes) and on one that keeps
 them apart (models/agreement_keys.py): an engine rewrites every index entry of a document it
-writes, so this is what keeping them apart saves.
+writes, so this is what keeping them apart saves. Last, a compare-and-set on one document of
+the filled collection, as one findAndModify and as the app writes it (an update, then a read:
+docs/engines.md, *findAndModify writes through a scan*).
 """
 
 import statistics
@@ -21,7 +23,7 @@ from typing import Any
 
 import bson
 from bson import ObjectId
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, ReturnDocument
 
 from bench.report import Section, ms, ratio
 from database import embedded_engine
@@ -112,6 +114,9 @@ class EngineRun:
         self.reads: dict[int, tuple[float, float]] = {}
         # The median of an event pushed onto an agreement: its keys on it, and apart.
         self.updates: tuple[float, float] = (0.0, 0.0)
+        # At the documents reached: the median of a compare-and-set as a findAndModify, and
+        # as an update and a read.
+        self.revision_writes: tuple[int, float, float] = (0, 0.0, 0.0)
 
 
 async def timed_reads(collection: Any) -> tuple[float, float]:
@@ -165,6 +170,28 @@ async def timed_events(database: Any) -> tuple[float, float]:
     return medians[0], medians[1]
 
 
+async def timed_revision_writes(collection: Any) -> tuple[float, float]:
+    """One document's revision moved on by a findAndModify, and by an update on `_id` and
+    revision followed by a read of the document (models/base.py `compare_and_set`)."""
+    target = await collection.find_one({}, {"_id": 1, "revision": 1}, sort=[("_id", 1)])
+    revision = target["revision"]
+    together, apart = [], []
+    for _ in range(SAMPLES):
+        current = {"_id": target["_id"], "revision": revision}
+        t0 = time.perf_counter()
+        await collection.find_one_and_update(
+            current, {"$inc": {"revision": 1}}, return_document=ReturnDocument.AFTER
+        )
+        together.append(time.perf_counter() - t0)
+        current = {"_id": target["_id"], "revision": revision + 1}
+        t0 = time.perf_counter()
+        await collection.update_one(current, {"$inc": {"revision": 1}})
+        await collection.find_one({"_id": target["_id"]})
+        apart.append(time.perf_counter() - t0)
+        revision += 2
+    return statistics.median(together), statistics.median(apart)
+
+
 async def fill(collection: Any, count: int, size: int, deadline: float) -> int:
     """Insert documents count..size in batches until the deadline; the count reached."""
     while count < size and time.monotonic() < deadline:
@@ -204,6 +231,7 @@ async def run_engine(
                 measured += SAMPLES
                 if count < size:
                     break
+            result.revision_writes = (count, *await timed_revision_writes(collection))
             result.updates = await timed_events(client[DATABASE_NAME])
         finally:
             await client.close()
@@ -253,6 +281,15 @@ async def measure(
         *(
             f"{ms(runs[e].updates[0])} / {ms(runs[e].updates[1])} "
             f"({ratio(runs[e].updates[0], runs[e].updates[1])})"
+            for e in engines
+        ),
+    )
+    section.add(
+        f"a revision write: findAndModify / update, then find (median of {SAMPLES})",
+        *(
+            f"{ms(runs[e].revision_writes[1])} / {ms(runs[e].revision_writes[2])} "
+            f"at {runs[e].revision_writes[0]:,} docs "
+            f"({ratio(runs[e].revision_writes[1], runs[e].revision_writes[2])})"
             for e in engines
         ),
     )

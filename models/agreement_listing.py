@@ -23,7 +23,7 @@ import pymongo
 from beanie import PydanticObjectId
 from beanie.odm.utils.encoder import Encoder
 from pydantic import BaseModel
-from pymongo import IndexModel, ReplaceOne, ReturnDocument
+from pymongo import IndexModel, ReplaceOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import BulkWriteError
 
@@ -146,11 +146,14 @@ async def write_listing(agreement: "Agreement", session: AsyncClientSession) -> 
     """Store the row of an agreement just written, and move the counters, in that write's
     transaction. The row keeps its evaluation marks (a new row has none yet)."""
     row = listing_row(agreement)
-    old = await AgreementListing.get_pymongo_collection().find_one_and_update(
+    # A read and an update, not one findAndModify, which SecantusDB 0.7 runs as a scan
+    # (models/base.py `compare_and_set`); the transaction keeps them together.
+    rows = AgreementListing.get_pymongo_collection()
+    old = await rows.find_one({"_id": agreement.id}, session=session)
+    await rows.update_one(
         {"_id": agreement.id},
         {"$set": {k: v for k, v in row.items() if k != "_id"}, "$setOnInsert": {"evaluations": []}},
         upsert=True,
-        return_document=ReturnDocument.BEFORE,
         session=session,
     )
     new = {"evaluations": [], **(old or {}), **row}
@@ -163,15 +166,13 @@ async def write_evaluation_marks(
     """Mark an agreement's evaluations on its row again, and move the counters, in the
     transaction of a write of one of them."""
     marks = await _marks({"agreement_id": agreement_id}, session)
-    old = await AgreementListing.get_pymongo_collection().find_one_and_update(
-        {"_id": agreement_id},
-        {"$set": {"evaluations": marks.get(agreement_id, [])}},
-        return_document=ReturnDocument.BEFORE,
-        session=session,
-    )
+    rows = AgreementListing.get_pymongo_collection()
+    marked = marks.get(agreement_id, [])
+    old = await rows.find_one({"_id": agreement_id}, session=session)
+    await rows.update_one({"_id": agreement_id}, {"$set": {"evaluations": marked}}, session=session)
     # No row: an agreement not listed yet, which the next rebuild lists with its marks.
     if old is not None:
-        await write_counters(old, {**old, "evaluations": marks.get(agreement_id, [])}, session)
+        await write_counters(old, {**old, "evaluations": marked}, session)
 
 
 async def _marks(

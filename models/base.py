@@ -7,7 +7,6 @@ from typing import Any, ClassVar, Self
 from beanie import Document, PydanticObjectId
 from beanie.odm.utils.encoder import Encoder
 from pydantic import BaseModel, Field, ValidationError
-from pymongo import ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import DuplicateKeyError
 
@@ -116,16 +115,21 @@ class Record(Document):
             stamped.setdefault("$set", {})
             stamped["$set"] = {**stamped["$set"], "updated_at": utcnow()}
             stamped["$inc"] = {**stamped.get("$inc", {}), "revision": 1}
+            collection = self.get_pymongo_collection()
+            # An update and a read, not one findAndModify: SecantusDB 0.7 finds the document
+            # a findAndModify writes by scanning the collection (docs/engines.md), an update
+            # by its `_id`. In a transaction the read sees this write; outside one it may see
+            # a later one, which is then the record as it is.
             try:
-                raw = await self.get_pymongo_collection().find_one_and_update(
-                    {"_id": self.id, "revision": self.revision},
-                    stamped,
-                    return_document=ReturnDocument.AFTER,
-                    session=session,
+                written = await collection.update_one(
+                    {"_id": self.id, "revision": self.revision}, stamped, session=session
                 )
             except DuplicateKeyError as error:
                 raise self.duplicate_error(error) from None
-            if raw is None:
+            if written.matched_count == 0:
+                raise stale(type(self).__name__)
+            raw = await collection.find_one({"_id": self.id}, session=session)
+            if raw is None:  # deleted meanwhile, outside a transaction
                 raise stale(type(self).__name__)
             stored = self.model_validate(raw)
             self._note(stored, stamped)

@@ -154,16 +154,22 @@ async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> Api:
 
 
 @pytest.fixture(scope="session")
-def kept() -> Kept:
-    return Kept()
+def kept(tmp_path_factory: pytest.TempPathFactory) -> Kept:
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return Kept(None)
+    # pytest-xdist's workers have their temporary folders in one folder of this run.
+    shared = tmp_path_factory.getbasetemp().parent / f"kept-{run}"
+    shared.mkdir(exist_ok=True)
+    return Kept(shared)
 
 
 @pytest.fixture
 async def demo(api: Api, kept: Kept) -> Api:
     """`api` with the demo data: loaded through its use cases (about 3,000 writes) by the
-    first test of a worker to ask, copied for the later ones (tests/kept.py).
-    tests/test_demo_data.py checks the load itself."""
-    assert await kept.copy_or_build(api, load_demo) is True
+    first test of the run to ask, copied for the later ones in every worker (tests/kept.py).
+    tests/test_demo_data.py checks what it writes."""
+    assert await kept.copy_or_build(api, load_demo, across_workers=True) is True
     return api
 
 

@@ -5,15 +5,21 @@ made through the API, request by request. The first test of a pytest-xdist worke
 for it builds it; every later one gets a copy of the rows that build wrote, one bulk insert
 per collection, and a copy of what the build returned. The rows are the ones the use cases
 wrote (the test that ran the build checked what it needed), so a copy is the same data
-without the requests.
+without the requests. A build whose value is plain data (the demo data's) can also be shared
+by the workers of a run (`copy_or_build(..., across_workers=True)`): the first to ask builds
+it, and the others read its rows from a file instead of building it again.
 
 A build may only add documents: what it changes or deletes of what was there before is not
 recorded. The administrator every test starts with keeps one id (tests/conftest.py), so the
 actors recorded in a copy exist. Dates in a copy are those of the day it was built.
 """
 
+import asyncio
 import copy
+import fcntl
+import pickle
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,10 +32,11 @@ type Build[T] = Callable[[Api], Awaitable[T]]
 
 class Kept:
     """Per worker: for each build, the rows it wrote, the `Api` name counters after it, and
-    what it returned."""
+    what it returned. `shared` is a folder every worker of this run sees, or None."""
 
-    def __init__(self) -> None:
-        self._built: dict[Callable[..., Any], tuple[Rows, dict[str, int], Any, Api]] = {}
+    def __init__(self, shared: Path | None) -> None:
+        self._built: dict[Callable[..., Any], tuple[Rows, dict[str, int], Any, Api | None]] = {}
+        self._shared = shared
 
     async def build[T](self, api: Api, build: Build[T]) -> T:
         """Run `build` against this test's database and keep what it wrote."""
@@ -47,8 +54,15 @@ class Kept:
         self._built[build] = (rows, dict(api.counter), value, api)
         return value
 
-    async def copy_or_build[T](self, api: Api, build: Build[T]) -> T:
-        """A copy of what `build` made in this worker before, or `build` run now."""
+    async def copy_or_build[T](
+        self, api: Api, build: Build[T], *, across_workers: bool = False
+    ) -> T:
+        """A copy of what `build` made in this worker before (or, `across_workers`, in any
+        worker of this run), or `build` run now."""
+        if across_workers and self._shared is not None:
+            built_here = await self._share(api, build)
+            if built_here:
+                return self._built[build][2]  # type: ignore[no-any-return]
         if build not in self._built:
             return await self.build(api, build)
         rows, counter, value, builder = self._built[build]
@@ -59,6 +73,8 @@ class Kept:
         # build's own `Api` becomes this test's (its session is not among the rows), and the
         # clients signed in during the build (theirs are) share this test's client and counters.
         api.counter.update(counter)
+        if builder is None:  # read from another worker's file: plain data
+            return copy.deepcopy(value)
         shared = {
             id(builder): api,
             id(builder.client): api.client,
@@ -67,6 +83,30 @@ class Kept:
             id(builder.counter): api.counter,
         }
         return copy.deepcopy(value, shared)
+
+    async def _share(self, api: Api, build: Build[Any]) -> bool:
+        """Under the run's lock for `build`: read its file if another worker wrote one, or
+        write it from this worker's build (run now if there is none). Whether `build` ran
+        now, in this test's database."""
+        assert self._shared is not None
+        path = self._shared / f"{build.__module__}.{build.__qualname__}.pickle"
+        with (self._shared / f"{path.name}.lock").open("a") as lock:
+            # The other workers wait here while one builds: they would take as long to build.
+            await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
+            try:
+                if build not in self._built and path.exists():
+                    rows, counter, value = pickle.loads(path.read_bytes())
+                    self._built[build] = (rows, counter, value, None)
+                    return False
+                built_here = build not in self._built
+                if built_here:
+                    await self.build(api, build)
+                if not path.exists():
+                    rows, counter, value, _ = self._built[build]
+                    path.write_bytes(pickle.dumps((rows, counter, value)))
+                return built_here
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def kept_fixture[T](build: Build[T]) -> Any:
