@@ -153,13 +153,11 @@ async def list_agreements(
         max_size=ctx.settings.max_page_size,
         tiers=await title_first(text) if text and default_order else ({},),
     )
-    # Every agreement, or one department's: counted by the counters, not by reading every
-    # row again.
-    scope = counted.counter_scope(
-        combine(await scoped.readable(ctx.viewer, AgreementListing), query)
-    )
-    if scope is not None:
-        rows = replace(rows, count=partial(counted.total, scope))
+    # Every agreement or one department's, possibly of some statuses, types, forms or one
+    # field: counted by the counters, not by reading every row again.
+    keys = counted.counter_keys(combine(await scoped.readable(ctx.viewer, AgreementListing), query))
+    if keys is not None:
+        rows = replace(rows, count=partial(counted.count_of, keys))
     page = await agreements_of(ctx, rows)
     ctx.loaders.prime(page.items)
     return page

@@ -4,8 +4,9 @@
 A handful of queries on the counters' index, each returning a number of small documents
 bounded by the calendar and the city's categories, not by the number of agreements. Only the
 scopes the counters keep can be read this way: every agreement, or one lead department's
-(an officer's, or anyone's dashboard of one department); any other filter is counted over the
-listing rows (resolvers/monitoring.py `dashboard`).
+(an officer's, or anyone's dashboard of one department), and for a list's count also those
+scopes' agreements of some statuses, types, forms or one field; any other filter is counted
+over the listing rows (resolvers/monitoring.py `dashboard`, resolvers/agreements.py).
 """
 
 from collections import defaultdict
@@ -18,7 +19,7 @@ from beanie import PydanticObjectId
 from bson import ObjectId
 
 from models import AgreementCounter, Partner
-from models.agreement_counters import ALL, counter_id, month_of
+from models.agreement_counters import ALL, Key, counter_id, month_of
 from models.periods import Period
 from resolvers import scoped
 from resolvers.context import Context
@@ -53,13 +54,43 @@ def counter_scope(query: dict[str, Any]) -> str | None:
     return None
 
 
-async def total(scope: str, dimension: str = "total") -> int:
-    """How many agreements the scope counts (an agreement list's `totalCount`), or with
-    `evaluations` how many evaluations they have."""
-    found = await AgreementCounter.get_pymongo_collection().find_one(
-        {"_id": counter_id((scope, dimension, ""))}
+# Listing-row fields whose every value has a counter (of the same name): a list filtered on one
+# of them is counted by adding up the counters of the values it keeps (a row has one value).
+BY_VALUE = frozenset({"status", "cooperation_type", "form", "field"})
+
+
+def counter_keys(query: dict[str, Any]) -> list[Key] | None:
+    """The counters whose sum is exactly the number of agreements `query` matches, if there
+    are: those of `counter_scope`, or of one of its scopes and one `BY_VALUE` field's values."""
+    scope = counter_scope(query)
+    if scope is not None:
+        return [(scope, "total", "")]
+    rest = dict(query)
+    unit = rest.pop("lead_org_unit_ids", None)
+    scope = ALL if unit is None else counter_scope({"lead_org_unit_ids": unit})
+    if scope is None or len(rest) != 1:
+        return None
+    [(name, condition)] = rest.items()
+    if isinstance(condition, str):
+        values = [condition]
+    elif isinstance(condition, dict) and list(condition) == ["$in"]:
+        values = condition["$in"]
+    else:
+        return None
+    if name not in BY_VALUE or not all(isinstance(v, str) for v in values):
+        return None
+    return [(scope, name, value) for value in dict.fromkeys(values)]
+
+
+async def count_of(keys: list[Key]) -> int:
+    """The sum of these counters: a list's `totalCount` (of agreements, or with the dimension
+    `evaluations` of their evaluations)."""
+    found = await (
+        AgreementCounter.get_pymongo_collection()
+        .find({"_id": {"$in": [counter_id(key) for key in keys]}}, {"n": 1})
+        .to_list()
     )
-    return int(found["n"]) if found else 0
+    return sum(int(counter["n"]) for counter in found)
 
 
 @dataclass

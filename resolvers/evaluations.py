@@ -123,7 +123,7 @@ async def list_evaluations(
     )
     # Every evaluation: counted by the agreements' counters, not by reading them all.
     if not combine(await scoped.readable(ctx.viewer, Evaluation), query):
-        page = replace(page, count=partial(counted.total, ALL, "evaluations"))
+        page = replace(page, count=partial(counted.count_of, [(ALL, "evaluations", "")]))
     return page
 
 

@@ -301,6 +301,53 @@ async def test_the_counted_total_is_exact_for_every_scope(api: Api) -> None:
     assert (await officer.gql(FIRST))["agreements"]["totalCount"] == 2
 
 
+async def test_a_list_of_some_statuses_types_forms_or_a_field_is_counted_exactly(
+    api: Api,
+) -> None:
+    """Filtered on one of those (and at most one department), a list's totalCount adds up
+    counters instead of counting the rows again; it is the number of agreements listed, for
+    the cooperation unit and for an officer. Any other filter is counted over the rows."""
+    unit, other = await api.org_unit(), await api.org_unit()
+    await api.agreement(leadOrgUnitIds=[unit["id"]], field="Kesehatan")
+    await api.agreement(leadOrgUnitIds=[unit["id"], other["id"]], cooperationType="KSDD")
+    await api.agreement(leadOrgUnitIds=[unit["id"]], form="NK")
+    await api.active(leadOrgUnitIds=[unit["id"]], field="Kesehatan")
+    await api.active(leadOrgUnitIds=[other["id"]], cooperationType="KSDD", field="Pendidikan")
+    _, officer = await api.user("OFFICER", orgUnitId=unit["id"])
+    listed = (
+        "query($f: AgreementFilter) { agreements(first: 100, filter: $f) { totalCount "
+        "nodes { id } } }"
+    )
+    filters: list[dict[str, Any]] = [
+        {"status": ["ACTIVE"]},
+        {"status": ["DRAFT", "ACTIVE", "DRAFT"]},
+        {"cooperationType": ["KSDD"]},
+        {"cooperationType": ["KSDD", "KSDPK"]},
+        {"form": ["NK"]},
+        {"field": "Kesehatan"},
+        {"field": "Pertanian"},
+    ]
+    everyone = [*filters, {"orgUnitId": other["id"], "status": ["ACTIVE"]}]
+    for viewer, asked, expected in (
+        (api, everyone, [2, 5, 2, 5, 1, 2, 0, 1]),
+        (officer, filters, [1, 4, 1, 4, 1, 2, 0]),
+    ):
+        totals = []
+        for flt in asked:
+            api.commands.reset()
+            page = (await viewer.gql(listed, {"f": flt}))["agreements"]
+            assert page["totalCount"] == len(page["nodes"]), flt
+            # The rows are counted by an aggregation; the counters are read with a find.
+            assert "aggregate" not in api.commands.data_commands(), flt
+            totals.append(page["totalCount"])
+        assert totals == expected
+    api.commands.reset()
+    both = {"status": ["ACTIVE"], "field": "Kesehatan"}
+    page = (await api.gql(listed, {"f": both}))["agreements"]
+    assert page["totalCount"] == len(page["nodes"]) == 1
+    assert "aggregate" in api.commands.data_commands()
+
+
 async def test_the_counted_number_of_evaluations_is_exact(api: Api) -> None:
     """The cooperation unit's unfiltered evaluation list is counted by the counters."""
     for _ in range(2):
