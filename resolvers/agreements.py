@@ -154,10 +154,12 @@ async def list_agreements(
         tiers=await title_first(text) if text and default_order else ({},),
     )
     # Every agreement or one department's, possibly of some statuses, types, forms or one
-    # field: counted by the counters, not by reading every row again.
-    keys = counted.counter_keys(combine(await scoped.readable(ctx.viewer, AgreementListing), query))
-    if keys is not None:
-        rows = replace(rows, count=partial(counted.count_of, keys))
+    # field, or expiring: counted by the counters, not by reading every row again.
+    counters = counted.counters_counting(
+        combine(await scoped.readable(ctx.viewer, AgreementListing), query)
+    )
+    if counters is not None:
+        rows = replace(rows, count=partial(counted.count_of, counters))
     page = await agreements_of(ctx, rows)
     ctx.loaders.prime(page.items)
     return page

@@ -12,14 +12,15 @@ over the listing rows (resolvers/monitoring.py `dashboard`, resolvers/agreements
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from beanie import PydanticObjectId
 from bson import ObjectId
 
 from models import AgreementCounter, Partner
-from models.agreement_counters import ALL, Key, counter_id, month_of
+from models.agreement_counters import ACTIVE, ALL, counter_id, month_of
+from models.chronology import start_of_day
 from models.periods import Period
 from resolvers import scoped
 from resolvers.context import Context
@@ -57,18 +58,29 @@ def counter_scope(query: dict[str, Any]) -> str | None:
 # Listing-row fields whose every value has a counter (of the same name): a list filtered on one
 # of them is counted by adding up the counters of the values it keeps (a row has one value).
 BY_VALUE = frozenset({"status", "cooperation_type", "form", "field"})
+# Range operators on a date, and the same on its ISO day (a day counter's value).
+DAY_RANGES = frozenset({"$gte", "$gt", "$lte", "$lt"})
 
 
-def counter_keys(query: dict[str, Any]) -> list[Key] | None:
-    """The counters whose sum is exactly the number of agreements `query` matches, if there
-    are: those of `counter_scope`, or of one of its scopes and one `BY_VALUE` field's values."""
-    scope = counter_scope(query)
-    if scope is not None:
-        return [(scope, "total", "")]
+def counters_counting(query: dict[str, Any]) -> dict[str, Any] | None:
+    """A query on the counters whose matches add up to exactly the number of agreements
+    `query` matches, if there is one: every agreement or one department's (`counter_scope`),
+    possibly of some values of one `BY_VALUE` field, or ACTIVE and ending within a range of
+    days (the expiring list)."""
     rest = dict(query)
     unit = rest.pop("lead_org_unit_ids", None)
     scope = ALL if unit is None else counter_scope({"lead_org_unit_ids": unit})
-    if scope is None or len(rest) != 1:
+    if scope is None:
+        return None
+    if not rest:
+        return {"_id": counter_id((scope, "total", ""))}
+    ends = rest.pop("ends_on", None)
+    if ends is not None:
+        days = _day_range(ends)
+        if rest != {"status": ACTIVE} or days is None:
+            return None
+        return {"scope": scope, "dimension": "ends_day", "value": days}
+    if len(rest) != 1:
         return None
     [(name, condition)] = rest.items()
     if isinstance(condition, str):
@@ -79,18 +91,27 @@ def counter_keys(query: dict[str, Any]) -> list[Key] | None:
         return None
     if name not in BY_VALUE or not all(isinstance(v, str) for v in values):
         return None
-    return [(scope, name, value) for value in dict.fromkeys(values)]
+    return {"_id": {"$in": [counter_id((scope, name, value)) for value in values]}}
 
 
-async def count_of(keys: list[Key]) -> int:
-    """The sum of these counters: a list's `totalCount` (of agreements, or with the dimension
-    `evaluations` of their evaluations)."""
-    found = await (
-        AgreementCounter.get_pymongo_collection()
-        .find({"_id": {"$in": [counter_id(key) for key in keys]}}, {"n": 1})
-        .to_list()
-    )
-    return sum(int(counter["n"]) for counter in found)
+def _day_range(condition: Any) -> dict[str, str] | None:
+    """A range of stored days (midnight, as `CalendarDate` stores them) as a range of ISO
+    days; None for anything else. Its `$ne: None` goes: a day counter has a day."""
+    if not isinstance(condition, dict):
+        return None
+    bounds = {op: bound for op, bound in condition.items() if op != "$ne"}
+    if condition.get("$ne", None) is not None or not bounds or not set(bounds) <= DAY_RANGES:
+        return None
+    if not all(isinstance(b, datetime) and b == start_of_day(b.date()) for b in bounds.values()):
+        return None
+    return {op: bound.date().isoformat() for op, bound in bounds.items()}
+
+
+async def count_of(counters: dict[str, Any]) -> int:
+    """The sum of the counters `counters` matches: a list's `totalCount` (of agreements, or
+    with the dimension `evaluations` of their evaluations)."""
+    found = AgreementCounter.get_pymongo_collection().find(counters, {"n": 1})
+    return sum([int(counter["n"]) async for counter in found])
 
 
 @dataclass

@@ -11,7 +11,7 @@ from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from models import Agreement, Evaluation, IdempotencyKey
-from models.agreement_counters import ALL
+from models.agreement_counters import ALL, counter_id
 from models.base import checked, stale
 from models.chronology import event, start_of_day
 from models.documents import StoredFile
@@ -123,7 +123,8 @@ async def list_evaluations(
     )
     # Every evaluation: counted by the agreements' counters, not by reading them all.
     if not combine(await scoped.readable(ctx.viewer, Evaluation), query):
-        page = replace(page, count=partial(counted.count_of, [(ALL, "evaluations", "")]))
+        evaluations = {"_id": counter_id((ALL, "evaluations", ""))}
+        page = replace(page, count=partial(counted.count_of, evaluations))
     return page
 
 

@@ -301,18 +301,23 @@ async def test_the_counted_total_is_exact_for_every_scope(api: Api) -> None:
     assert (await officer.gql(FIRST))["agreements"]["totalCount"] == 2
 
 
-async def test_a_list_of_some_statuses_types_forms_or_a_field_is_counted_exactly(
-    api: Api,
-) -> None:
-    """Filtered on one of those (and at most one department), a list's totalCount adds up
-    counters instead of counting the rows again; it is the number of agreements listed, for
-    the cooperation unit and for an officer. Any other filter is counted over the rows."""
+async def test_a_list_by_status_type_form_field_or_end_is_counted_exactly(api: Api) -> None:
+    """Filtered on some statuses, types or forms, one field, or (ACTIVE agreements) a range
+    of end days, and at most one department, a list's totalCount adds up counters instead of
+    counting the rows again; it is the number of agreements listed, for the cooperation unit
+    and for an officer. Any other filter is counted over the rows."""
     unit, other = await api.org_unit(), await api.org_unit()
+    soon, later = today() + timedelta(days=30), today() + timedelta(days=400)
     await api.agreement(leadOrgUnitIds=[unit["id"]], field="Kesehatan")
     await api.agreement(leadOrgUnitIds=[unit["id"], other["id"]], cooperationType="KSDD")
-    await api.agreement(leadOrgUnitIds=[unit["id"]], form="NK")
-    await api.active(leadOrgUnitIds=[unit["id"]], field="Kesehatan")
-    await api.active(leadOrgUnitIds=[other["id"]], cooperationType="KSDD", field="Pendidikan")
+    await api.agreement(leadOrgUnitIds=[unit["id"]], form="NK", endsOn=soon.isoformat())
+    await api.active(leadOrgUnitIds=[unit["id"]], field="Kesehatan", endsOn=soon.isoformat())
+    await api.active(
+        leadOrgUnitIds=[other["id"]],
+        cooperationType="KSDD",
+        field="Pendidikan",
+        endsOn=later.isoformat(),
+    )
     _, officer = await api.user("OFFICER", orgUnitId=unit["id"])
     listed = (
         "query($f: AgreementFilter) { agreements(first: 100, filter: $f) { totalCount "
@@ -326,11 +331,16 @@ async def test_a_list_of_some_statuses_types_forms_or_a_field_is_counted_exactly
         {"form": ["NK"]},
         {"field": "Kesehatan"},
         {"field": "Pertanian"},
+        # The day it ends is within 30 days, not within 29.
+        {"expiringWithinDays": 30},
+        {"expiringWithinDays": 29},
+        {"status": ["ACTIVE"], "endsAfter": soon.isoformat(), "endsBefore": later.isoformat()},
+        {"status": ["ACTIVE"], "endsBefore": (later + timedelta(days=1)).isoformat()},
     ]
     everyone = [*filters, {"orgUnitId": other["id"], "status": ["ACTIVE"]}]
     for viewer, asked, expected in (
-        (api, everyone, [2, 5, 2, 5, 1, 2, 0, 1]),
-        (officer, filters, [1, 4, 1, 4, 1, 2, 0]),
+        (api, everyone, [2, 5, 2, 5, 1, 2, 0, 1, 0, 1, 2, 1]),
+        (officer, filters, [1, 4, 1, 4, 1, 2, 0, 1, 0, 1, 1]),
     ):
         totals = []
         for flt in asked:
@@ -341,11 +351,16 @@ async def test_a_list_of_some_statuses_types_forms_or_a_field_is_counted_exactly
             assert "aggregate" not in api.commands.data_commands(), flt
             totals.append(page["totalCount"])
         assert totals == expected
-    api.commands.reset()
-    both = {"status": ["ACTIVE"], "field": "Kesehatan"}
-    page = (await api.gql(listed, {"f": both}))["agreements"]
-    assert page["totalCount"] == len(page["nodes"]) == 1
-    assert "aggregate" in api.commands.data_commands()
+    # Not counted by counters: two fields, or an end range of every status (a draft's end is
+    # not counted by day).
+    for flt, number in (
+        ({"status": ["ACTIVE"], "field": "Kesehatan"}, 1),
+        ({"endsAfter": soon.isoformat()}, 3),
+    ):
+        api.commands.reset()
+        page = (await api.gql(listed, {"f": flt}))["agreements"]
+        assert page["totalCount"] == len(page["nodes"]) == number
+        assert "aggregate" in api.commands.data_commands()
 
 
 async def test_the_counted_number_of_evaluations_is_exact(api: Api) -> None:
