@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 from beanie import PydanticObjectId
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from models import Agreement, AgreementListing, FaqEntry, IdempotencyKey, Procedure, Template
+from models import AgreementListing, FaqEntry, IdempotencyKey, Procedure, Template
 from models.base import stale
 from models.documents import StoredFile
 from models.enums import CooperationType, DocumentType
@@ -24,7 +24,7 @@ from resolvers.access import (
     require_content_editor,
     require_history_reader,
 )
-from resolvers.agreements import AgreementFilter, agreement_query, agreements_of
+from resolvers.agreements import AgreementFilter, agreement_query
 from resolvers.conflicts import ATTACH_ATTEMPTS, on_fresh_copy
 from resolvers.context import Context
 from resolvers.idempotency import Once, store_once
@@ -292,11 +292,11 @@ def history[V: VersionMeta](ctx: Context, versions: Sequence[V]) -> list[V]:
 
 async def list_public_agreements(
     ctx: Context, flt: AgreementFilter | None, key: SortKey, request: PageRequest
-) -> Page[Agreement]:
-    """A page of the public catalogue, found among the listing rows (a row has its
-    agreement's visibility and status, so the public rule reads rows as it reads agreements);
-    only its agreements are loaded."""
-    rows = await paginate(
+) -> Page[AgreementListing]:
+    """A page of the public catalogue: listing rows, which hold every field the public sees
+    (and the agreement's visibility and status, so the public rule reads rows as it reads
+    agreements); the agreements themselves are not loaded."""
+    return await paginate(
         AgreementListing,
         # The public sees titles, not purposes or scopes: its words search the title only.
         combine(
@@ -308,7 +308,6 @@ async def list_public_agreements(
         default_size=ctx.settings.default_page_size,
         max_size=ctx.settings.max_page_size,
     )
-    return await agreements_of(ctx, rows, Use.PUBLIC)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
-from models import Agreement, FaqEntry, Procedure, Template
+from models import Agreement, AgreementListing, FaqEntry, Procedure, Template
 from models.documents import StoredFile
 from models.public_content import (
     FaqContent,
@@ -333,7 +333,9 @@ class PublicAgreement(RecordNode):
     read_as = Use.PUBLIC
 
     @classmethod
-    def from_model(cls, a: Agreement) -> "PublicAgreement":
+    def from_model(cls, a: Agreement | AgreementListing) -> "PublicAgreement":
+        """From the agreement, or from its listing row (the catalogue's pages), which holds
+        the same fields under the same names."""
         values = record_values(cls, a, id=str(a.id))
         return cls(**values, partner_ids=a.partner_ids, org_unit_ids=a.lead_org_unit_ids)
 
@@ -507,7 +509,7 @@ class PublicQueries:
         order = order_by or PublicAgreementOrder()
         key = SortKey(order.field.value, order.direction == SortDirection.DESC)
 
-        async def run() -> Page[Agreement]:
+        async def run() -> Page[AgreementListing]:
             flt = filter.to_resolver() if filter else None
             request = page_request(first, after, last, before)
             return await public.list_public_agreements(info.context, flt, key, request)

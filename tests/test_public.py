@@ -438,6 +438,12 @@ async def test_public_catalogue_shows_only_signed_public_agreements(api: Api) ->
         "leadOrgUnits": [{"name": "Dinas Kesehatan", "shortName": "Dinkes"}],
     }
     assert "Rahasia" not in json.dumps(page)
+    # The listing rows hold what the public sees: a page is one read of them, and none of the
+    # agreements.
+    api.commands.reset()
+    titles = await anonymous.gql("{ publicAgreements { nodes { number title } } }")
+    assert [n["title"] for n in titles["publicAgreements"]["nodes"]] == [n["title"] for n in nodes]
+    assert api.commands.data_commands() == ["find"]
     internal_field = await anonymous.raw("{ publicAgreements { nodes { purpose } } }")
     assert top_code(internal_field) == "GRAPHQL_VALIDATION_FAILED"
 
