@@ -116,10 +116,10 @@ class Record(Document):
             stamped["$set"] = {**stamped["$set"], "updated_at": utcnow()}
             stamped["$inc"] = {**stamped.get("$inc", {}), "revision": 1}
             collection = self.get_pymongo_collection()
-            # An update and a read, not one findAndModify: SecantusDB 0.7 finds the document
-            # a findAndModify writes by scanning the collection (docs/engines.md), an update
-            # by its `_id`. In a transaction the read sees this write; outside one it may see
-            # a later one, which is then the record as it is.
+            # An update and a read, not one findAndModify: SecantusDB 0.7 writes what a
+            # findAndModify found through a filter that scans the collection (docs/engines.md),
+            # an update through its `_id`. In a transaction the read sees this write; outside
+            # one it may see a later one, which is then the record as it is.
             try:
                 written = await collection.update_one(
                     {"_id": self.id, "revision": self.revision}, stamped, session=session

@@ -5,8 +5,9 @@ A handful of queries on the counters' index, each returning a number of small do
 bounded by the calendar and the city's categories, not by the number of agreements. Only the
 scopes the counters keep can be read this way: every agreement, or one lead department's
 (an officer's, or anyone's dashboard of one department), and for a list's count also those
-scopes' agreements of some statuses, types, forms or one field; any other filter is counted
-over the listing rows (resolvers/monitoring.py `dashboard`, resolvers/agreements.py).
+scopes' agreements of some statuses, types, forms or one field, or ACTIVE and ending within a
+range of days; any other filter is counted over the listing rows (resolvers/monitoring.py
+`dashboard`, resolvers/agreements.py `list_agreements`).
 """
 
 from collections import defaultdict
