@@ -160,17 +160,15 @@ async def list_agreements(
     )
     if counters is not None:
         rows = replace(rows, count=partial(counted.count_of, counters))
-    page = await agreements_of(ctx, rows)
+    page = await _agreements_of(ctx, rows)
     ctx.loaders.prime(page.items)
     return page
 
 
-async def agreements_of(
-    ctx: Context, rows: Page[AgreementListing], use: scoped.Use = scoped.Use.READ
-) -> Page[Agreement]:
+async def _agreements_of(ctx: Context, rows: Page[AgreementListing]) -> Page[Agreement]:
     """The page's agreements in the order of its rows (one query)."""
     ids = [row.id for row in rows.items if row.id is not None]
-    found = await scoped.by_ids(ctx.viewer, Agreement, ids, use) if ids else []
+    found = await scoped.by_ids(ctx.viewer, Agreement, ids) if ids else []
     # A row is written with its agreement, so each has one; were it unreadable by now (moved
     # to another department between the two reads) it is left out with its cursor.
     kept = [(a, cursor) for a, cursor in zip(found, rows.cursors, strict=True) if a is not None]
