@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from bench.report import Section, ms, ratio
 from database import embedded_engine
 from embedded_engine import Engine
 from models.agreement import Agreement
+from models.date_ranges import dated
 
 RESULTS = Path(__file__).resolve().parent / "results" / "query_shapes.md"
 SAMPLES = 7
@@ -39,6 +41,11 @@ Shape = Callable[[Any], Awaitable[Any]]
 
 def numbered(n: int) -> str:
     return agreement_document(n)["number"]
+
+
+def in_days(days: int) -> datetime:
+    """Before the end of the documents numbered below `days` (`ends_on` is n days on)."""
+    return datetime.now(UTC) + timedelta(days=days)
 
 
 def stored(n: int) -> dict[str, Any]:
@@ -74,6 +81,12 @@ SHAPES: dict[str, Shape] = {
     ).to_list(),
     "the same under a top-level $and": lambda c: c.find(
         {"$and": [{"form": "NK"}, {"status": {"$ne": "DRAFT"}}]}
+    ).to_list(),
+    "equality + dates before a day (lower bound), ~20 inside": lambda c: c.find(
+        {"status": "ACTIVE", "ends_on": dated({"$lt": in_days(PAGE)})}
+    ).to_list(),
+    "the same with $ne: null for a lower bound": lambda c: c.find(
+        {"status": "ACTIVE", "ends_on": {"$lt": in_days(PAGE), "$ne": None}}
     ).to_list(),
     "equality on an indexed field, grows (a tenth)": lambda c: c.find(
         {"status": "EXPIRED"}
@@ -140,7 +153,11 @@ async def measure(engine: Engine, sizes: list[int], workdir: Path) -> Section:
 def shape_indexes() -> list[Any]:
     from pymongo import ASCENDING, IndexModel
 
-    return [IndexModel([("form", ASCENDING), ("number", ASCENDING)], name="form_number")]
+    return [
+        IndexModel([("form", ASCENDING), ("number", ASCENDING)], name="form_number"),
+        # The listing rows' index for expiring agreements.
+        IndexModel([("status", ASCENDING), ("ends_on", ASCENDING)], name="status_ends_on"),
+    ]
 
 
 async def main(args: argparse.Namespace) -> int:

@@ -103,6 +103,15 @@ class Amendment(BaseModel):
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
+def ends_soon(status: Status, ends_on: date | None, today: date, window_days: int) -> bool:
+    """Expiring: ACTIVE and ending within `window_days` of `today`."""
+    return (
+        status == Status.ACTIVE
+        and ends_on is not None
+        and 0 <= (ends_on - today).days <= window_days
+    )
+
+
 class Agreement(Record):
     number: Text
     party_numbers: list[PartyNumber] = []
@@ -165,11 +174,7 @@ class Agreement(Record):
     # --- reading ---------------------------------------------------------------------------
 
     def is_expiring(self, today: date, window_days: int) -> bool:
-        return (
-            self.status == Status.ACTIVE
-            and self.ends_on is not None
-            and 0 <= (self.ends_on - today).days <= window_days
-        )
+        return ends_soon(self.status, self.ends_on, today, window_days)
 
     def document(self, document_id: PydanticObjectId) -> DocumentRef:
         for doc in self.documents:

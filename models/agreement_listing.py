@@ -51,15 +51,23 @@ REBUILD_BATCH = 200
 DUPLICATE_KEY = 11000
 
 
-class EvaluationMark(BaseModel):
-    """One evaluation of the row's agreement, as far as the monitoring figures count it."""
+class OpenFollowUp(BaseModel):
+    """A follow-up action of the evaluation that is not done yet."""
 
+    id: PydanticObjectId
+    what: str
+    due_on: CalendarDate
+
+
+class EvaluationMark(BaseModel):
+    """One evaluation of the row's agreement, as far as the monitoring figures count it and
+    the alerts need it."""
+
+    evaluation_id: PydanticObjectId
     period: str
     status: EvaluationStatus
     overall_score: float | None = None
-
-
-MARKED = {"_id": 0, "period": 1, "status": 1, "overall_score": 1}
+    open_follow_ups: list[OpenFollowUp] = []
 
 
 class AgreementListing(Record):
@@ -120,6 +128,7 @@ class AgreementListing(Record):
             IndexModel([("status", pymongo.ASCENDING), ("cooperation_type", pymongo.ASCENDING)]),
             IndexModel([("cooperation_type", pymongo.ASCENDING)]),
             IndexModel([("form", pymongo.ASCENDING)]),
+            IndexModel([("field", pymongo.ASCENDING)]),
             IndexModel([("partner_ids", pymongo.ASCENDING)]),
             IndexModel([("lead_org_unit_ids", pymongo.ASCENDING)]),
             IndexModel([("parent_id", pymongo.ASCENDING)]),
@@ -184,11 +193,23 @@ async def _marks(
 
     marks: dict[Any, list[dict[str, Any]]] = {}
     found = Evaluation.get_pymongo_collection().find(
-        query, {**MARKED, "agreement_id": 1}, session=session
+        query,
+        {"agreement_id": 1, "period": 1, "status": 1, "overall_score": 1, "follow_up_actions": 1},
+        session=session,
     )
     async for raw in found.sort("period", 1):
-        agreement_id = raw.pop("agreement_id")
-        marks.setdefault(agreement_id, []).append(raw)
+        mark = {
+            "evaluation_id": raw["_id"],
+            "period": raw["period"],
+            "status": raw["status"],
+            "overall_score": raw.get("overall_score"),
+            "open_follow_ups": [
+                {"id": action["id"], "what": action["what"], "due_on": action["due_on"]}
+                for action in raw.get("follow_up_actions", [])
+                if action.get("done_at") is None
+            ],
+        }
+        marks.setdefault(raw["agreement_id"], []).append(mark)
     return marks
 
 
@@ -235,12 +256,13 @@ async def _replace(listings: Any, batch: list[ReplaceOne[dict[str, Any]]]) -> No
 
 
 async def list_unlisted() -> int:
-    """At start-up: rebuild the rows and counters if some rows are missing or left over, or
-    the counters do not count them all (a database from before the rows or the counters,
-    agreements inserted past the API); returns how many agreements were listed, 0 when
-    nothing was missing. A row or counter that disagrees with its agreement cannot happen
-    (they are written in one transaction), so cheap counts decide, not a comparison of every
-    row, and start-up stays quick."""
+    """At start-up: rebuild the rows and counters if some rows are missing or left over, the
+    counters do not count them all (a database from before the rows or the counters,
+    agreements inserted past the API), or a row marks its evaluations as rows did before the
+    marks named them and their open follow-up actions; returns how many agreements were
+    listed, 0 when nothing was missing. A row or counter that disagrees with its agreement
+    cannot happen (they are written in one transaction), so cheap counts decide, and one
+    query for an old mark, not a comparison of every row: start-up stays quick."""
     from models.agreement import Agreement
 
     agreements = await Agreement.get_pymongo_collection().estimated_document_count()
@@ -249,4 +271,11 @@ async def list_unlisted() -> int:
         {"_id": counter_id((ALL, "total", ""))}
     )
     counted = int(total["n"]) if total else 0
-    return 0 if agreements == rows == counted else await rebuild_listings()
+    if agreements == rows == counted and not await _old_marks():
+        return 0
+    return await rebuild_listings()
+
+
+async def _old_marks() -> bool:
+    old = {"evaluations": {"$elemMatch": {"evaluation_id": {"$exists": False}}}}
+    return await AgreementListing.get_pymongo_collection().find_one(old, {"_id": 1}) is not None

@@ -21,6 +21,7 @@ from pydantic import Field
 from pymongo import IndexModel, ReturnDocument
 
 from models.clock import utcnow
+from models.date_ranges import dated
 from models.documents import StoredFile
 
 # The scans OCR reads; DOCX and ODT carry their text already and are not queued.
@@ -80,7 +81,7 @@ class DocumentText(Document):
     async def claim(cls, lease: timedelta) -> "DocumentText | None":
         now = utcnow()
         raw = await cls.get_pymongo_collection().find_one_and_update(
-            {"status": TextStatus.PENDING.value, "available_at": {"$lte": now, "$ne": None}},
+            {"status": TextStatus.PENDING.value, "available_at": dated({"$lte": now})},
             {"$set": {"available_at": now + lease}, "$inc": {"attempts": 1}},
             sort=[("available_at", 1)],
             return_document=ReturnDocument.AFTER,

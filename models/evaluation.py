@@ -115,7 +115,6 @@ class Evaluation(Record):
             ),
             IndexModel([("period", pymongo.ASCENDING), ("status", pymongo.ASCENDING)]),
             IndexModel([("status", pymongo.ASCENDING), ("updated_at", pymongo.DESCENDING)]),
-            IndexModel([("follow_up_actions.due_on", pymongo.ASCENDING)]),
             IndexModel([("evidence.file_id", pymongo.ASCENDING)]),
             IndexModel([("evidence.id", pymongo.ASCENDING)]),
         ]

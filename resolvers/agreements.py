@@ -13,6 +13,7 @@ from models.agreement import Amendment
 from models.agreement_keys import matching_ids, named, title_first
 from models.base import checked
 from models.chronology import ChronologyEvent, start_of_day
+from models.date_ranges import dated
 from models.documents import DocumentRef
 from models.enums import (
     AgreementForm,
@@ -89,7 +90,6 @@ async def agreement_query(
         query["signed_on"] = {
             "$gte": start_of_day(date(flt.signed_year, 1, 1)),
             "$lt": start_of_day(date(flt.signed_year + 1, 1, 1)),
-            "$ne": None,
         }
     ends: dict[str, Any] = {}
     if flt.ends_after is not None:
@@ -109,8 +109,7 @@ async def agreement_query(
         ends["$gte"] = max(ends.get("$gte", start_of_day(today)), start_of_day(today))
         ends["$lte"] = start_of_day(horizon)
     if ends:
-        # Spelled out: mongoeco's range operators match nulls (docs/engines.md).
-        query["ends_on"] = {**ends, "$ne": None}
+        query["ends_on"] = dated(ends)
     return query
 
 
@@ -138,10 +137,11 @@ async def list_agreements(
     request: PageRequest,
     *,
     default_order: bool = False,
-) -> Page[Agreement]:
-    """A page of agreements, found among the listing rows; only its agreements are loaded.
-    Words to search for name the agreements they find (`listing_query`), and in the default
-    order those with the words in their title come first."""
+) -> Page[AgreementListing]:
+    """A page of agreements, as their listing rows (schema/agreements.py shows a row, and
+    loads its agreement only for a field the row lacks). Words to search for name the
+    agreements they find (`listing_query`), and in the default order those with the words in
+    their title come first."""
     query = await listing_query(ctx, flt)
     text = flt.text.strip() if flt is not None and flt.text else ""
     rows = await paginate(
@@ -160,30 +160,22 @@ async def list_agreements(
     )
     if counters is not None:
         rows = replace(rows, count=partial(counted.count_of, counters))
-    page = await _agreements_of(ctx, rows)
-    ctx.loaders.prime(page.items)
-    return page
-
-
-async def _agreements_of(ctx: Context, rows: Page[AgreementListing]) -> Page[Agreement]:
-    """The page's agreements in the order of its rows (one query)."""
-    ids = [row.id for row in rows.items if row.id is not None]
-    found = await scoped.by_ids(ctx.viewer, Agreement, ids) if ids else []
-    # A row is written with its agreement, so each has one; were it unreadable by now (moved
-    # to another department between the two reads) it is left out with its cursor.
-    kept = [(a, cursor) for a, cursor in zip(found, rows.cursors, strict=True) if a is not None]
-    return Page(
-        items=[a for a, _ in kept],
-        cursors=[cursor for _, cursor in kept],
-        has_next_page=rows.has_next_page,
-        has_previous_page=rows.has_previous_page,
-        count=rows.count,
-    )
+    return rows
 
 
 async def get_agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement | None:
     """The agreement if it exists and the viewer may see it (otherwise: not found)."""
     return await ctx.loaders.agreement.load(agreement_id)
+
+
+async def listed_agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement:
+    """The agreement of a row just listed, for a field its row does not hold (the loader
+    batches a page's into one query)."""
+    found = await ctx.loaders.agreement.load(agreement_id)
+    if found is None:
+        # Listed a moment ago, unreadable now: moved to another department in between.
+        raise DomainError(ErrorCode.NOT_FOUND, "no such agreement")
+    return found
 
 
 async def get_children(ctx: Context, parent_id: PydanticObjectId) -> list[Agreement]:

@@ -97,15 +97,12 @@ def counters_counting(query: dict[str, Any]) -> dict[str, Any] | None:
 
 def _day_range(condition: Any) -> dict[str, str] | None:
     """A range of stored days (midnight, as `CalendarDate` stores them) as a range of ISO
-    days; None for anything else. Its `$ne: None` goes: a day counter has a day."""
-    if not isinstance(condition, dict):
+    days; None for anything else."""
+    if not isinstance(condition, dict) or not condition or not set(condition) <= DAY_RANGES:
         return None
-    bounds = {op: bound for op, bound in condition.items() if op != "$ne"}
-    if condition.get("$ne", None) is not None or not bounds or not set(bounds) <= DAY_RANGES:
+    if not all(isinstance(b, datetime) and b == start_of_day(b.date()) for b in condition.values()):
         return None
-    if not all(isinstance(b, datetime) and b == start_of_day(b.date()) for b in bounds.values()):
-        return None
-    return {op: bound.date().isoformat() for op, bound in bounds.items()}
+    return {op: bound.date().isoformat() for op, bound in condition.items()}
 
 
 async def count_of(counters: dict[str, Any]) -> int:

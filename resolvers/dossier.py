@@ -132,7 +132,7 @@ async def open_dossier(ctx: Context, agreement_id: PydanticObjectId) -> Dossier:
     agreement = await agreements.get_agreement(ctx, agreement_id)
     if agreement is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such agreement")
-    found = await evaluations.evaluations_of(ctx, agreement)
+    found = await evaluations.evaluations_of(ctx, agreement_id)
     stored: list[StoredFile] = [*agreement.documents, *(e for ev in found for e in ev.evidence)]
     states = await ctx.database.files.states([f.file_id for f in stored])
     # Missing files count as damaged too: the dossier says so instead of breaking off.

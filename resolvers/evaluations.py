@@ -80,11 +80,9 @@ async def _evaluation(
     return evaluation, agreement
 
 
-async def evaluations_of(ctx: Context, agreement: Agreement) -> list[Evaluation]:
+async def evaluations_of(ctx: Context, agreement_id: PydanticObjectId) -> list[Evaluation]:
     """An agreement's evaluations, newest period first; none for partners."""
-    if agreement.id is None:
-        return []
-    return await ctx.loaders.evaluations.load(agreement.id)
+    return await ctx.loaders.evaluations.load(agreement_id)
 
 
 @dataclass

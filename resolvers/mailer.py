@@ -22,6 +22,7 @@ from pymongo import ReturnDocument
 from i18n import _, language
 from models import Notification, User
 from models.clock import utcnow
+from models.date_ranges import dated
 from models.notification import EmailStatus
 from settings import Settings
 
@@ -125,7 +126,7 @@ class MailSender:
         raw = await Notification.get_pymongo_collection().find_one_and_update(
             {
                 "email_status": EmailStatus.PENDING.value,
-                "email_next_attempt_at": {"$lte": now, "$ne": None},
+                "email_next_attempt_at": dated({"$lte": now}),
             },
             {
                 "$set": {

@@ -19,7 +19,7 @@ from beanie import PydanticObjectId
 from bson import ObjectId
 
 from i18n import Text, later
-from models import Agreement, AgreementListing, Evaluation
+from models import Agreement, AgreementListing
 from models.agreement_counters import in_force as listed_in_force
 from models.chronology import start_of_day
 from models.enums import AgreementStatus, AlertKind, AlertSeverity, EvaluationStatus, PeriodLength
@@ -188,38 +188,25 @@ def severity(kind: AlertKind, days: int) -> AlertSeverity:
     return AlertSeverity.CRITICAL if -days > 30 else AlertSeverity.WARNING
 
 
-ALERT_FIELDS = {
-    "number": 1,
-    "title": 1,
-    "lead_org_unit_ids": 1,
-    "signed_on": 1,
-    "starts_on": 1,
-    "ends_on": 1,
-    "evaluations": 1,
-}
-
-
 async def compute_alerts(
     scope: dict[str, Any],
     when: Schedule,
     within_days: int,
     kinds: frozenset[AlertKind] | None = None,
 ) -> list[Alert]:
-    """Every alert on the ACTIVE agreements matching `scope`, most urgent first. Their rows
-    (with their evaluations marked on them) are read once, and the evaluations with a
-    follow-up past its due date once; what is alerted is worked out here."""
+    """Every alert on the ACTIVE agreements matching `scope`, most urgent first. Their rows,
+    with their evaluations and open follow-up actions marked on them, are read once (whole:
+    SecantusDB projects a row more slowly than it sends it); what is alerted is worked out
+    here."""
     wanted = kinds or frozenset(AlertKind)
     if not wanted:
         return []
     today = when.today
     horizon = today + timedelta(days=within_days)
-    rows = AgreementListing.get_pymongo_collection().find(
-        combine(scope, {"status": ACTIVE}), ALERT_FIELDS
-    )
-    bases: dict[ObjectId, dict[str, Any]] = {}
+    rows = AgreementListing.get_pymongo_collection().find(combine(scope, {"status": ACTIVE}))
     alerts = []
     async for row in rows:
-        base = bases[row["_id"]] = {
+        base = {
             "agreement_id": PydanticObjectId(row["_id"]),
             "number": row["number"],
             "agreement_title": row["title"],
@@ -237,33 +224,26 @@ async def compute_alerts(
         if AlertKind.EVALUATION_OVERDUE in wanted and not done and listed_in_force(row, previous):
             overdue = AlertKind.EVALUATION_OVERDUE
             alerts.append(_alert(overdue, base, previous.end, today, period=previous.code))
-    if AlertKind.FOLLOW_UP_OVERDUE in wanted:
-        alerts += await _follow_ups_overdue(bases, today)
+        if AlertKind.FOLLOW_UP_OVERDUE in wanted:
+            alerts += _follow_ups_overdue(base, row.get("evaluations", []), today)
     return sorted(alerts, key=Alert.sort_key)
 
 
-async def _follow_ups_overdue(bases: dict[ObjectId, dict[str, Any]], today: date) -> list[Alert]:
-    """The follow-up actions past their due date, not done, of the submitted (or reviewed)
-    evaluations of the agreements in `bases`."""
-    found = Evaluation.get_pymongo_collection().find(
-        {
-            # `$ne: None` spelled out: mongoeco's ranges match nulls (docs/engines.md).
-            "follow_up_actions.due_on": {"$lt": start_of_day(today), "$ne": None},
-            "status": {"$in": DONE},
-        },
-        {"agreement_id": 1, "period": 1, "follow_up_actions": 1},
-    )
+def _follow_ups_overdue(
+    base: dict[str, Any], marks: list[dict[str, Any]], today: date
+) -> list[Alert]:
+    """The open follow-up actions past their due date of the submitted (or reviewed)
+    evaluations marked on a row."""
     alerts = []
-    async for evaluation in found:
-        base = bases.get(evaluation["agreement_id"])
-        if base is None:
+    for mark in marks:
+        if mark["status"] not in DONE:
             continue
-        for action in evaluation["follow_up_actions"]:
+        for action in mark.get("open_follow_ups", []):
             due = _as_day(action["due_on"])
-            if action.get("done_at") is None and due < today:
+            if due < today:
                 extra = {
-                    "period": evaluation["period"],
-                    "evaluation_id": PydanticObjectId(evaluation["_id"]),
+                    "period": mark["period"],
+                    "evaluation_id": PydanticObjectId(mark["evaluation_id"]),
                     "action_id": PydanticObjectId(action["id"]),
                     "action_what": action["what"],
                 }
@@ -362,9 +342,6 @@ class DueEvaluation:
         return (self.due_on, self.agreement_id)
 
 
-DUE_FIELDS = {"starts_on": 1, "signed_on": 1, "ends_on": 1, "evaluations": 1}
-
-
 @dataclass
 class DueFilter:
     org_unit_id: PydanticObjectId | None = None
@@ -393,11 +370,11 @@ async def evaluations_due(
         raise DomainError(ErrorCode.INVALID, "this list pages forwards only", "last")
     when = schedule(ctx)
     slots = [(when.previous, True)] + ([] if flt.overdue_only else [(when.current, False)])
-    # The rows in scope, each with its evaluations marked on it, read once; what is due is
-    # worked out here rather than in pipeline stages, which the embedded engine runs in
-    # Python for every row anyway, more slowly.
+    # The rows in scope, each with its evaluations marked on it, read once (whole, as the
+    # alerts read them); what is due is worked out here rather than in pipeline stages, which
+    # the embedded engine runs in Python for every row anyway, more slowly.
     due: list[DueEvaluation] = []
-    found = AgreementListing.get_pymongo_collection().find(scope, DUE_FIELDS)
+    found = AgreementListing.get_pymongo_collection().find(scope)
     async for row in found:
         done = {m["period"] for m in row.get("evaluations", []) if m["status"] in DONE}
         for period, overdue in slots:
@@ -603,7 +580,7 @@ async def dashboard(
             {
                 "$match": {
                     **active,
-                    "ends_on": {"$gte": today, "$lt": start_of_day(after_last), "$ne": None},
+                    "ends_on": {"$gte": today, "$lt": start_of_day(after_last)},
                 }
             },
             *by({"$dateToString": {"format": "%Y-%m", "date": "$ends_on"}}),

@@ -11,6 +11,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from i18n import Money, later
 from models import Agreement, OrgUnit, Partner, Proposal, User
 from models.actor import ActorRef
+from models.date_ranges import dated
 from models.documents import DocumentRef
 from models.enums import (
     CooperationType,
@@ -93,8 +94,7 @@ def proposal_query(flt: ProposalFilter | None) -> dict[str, Any]:
     if flt.submitted_before is not None:
         submitted["$lt"] = _city_midnight(flt.submitted_before)
     if submitted:
-        # Spelled out: mongoeco's range operators match nulls (docs/engines.md).
-        query["submitted_at"] = {**submitted, "$ne": None}
+        query["submitted_at"] = dated(submitted)
     return query
 
 

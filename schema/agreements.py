@@ -9,8 +9,8 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
-from models import Agreement
-from models.agreement import Amendment
+from models import Agreement, AgreementListing
+from models.agreement import Amendment, ends_soon
 from models.chronology import ChronologyEvent, Correction
 from resolvers import agreements, evaluations
 from resolvers.access import shown
@@ -209,12 +209,13 @@ def _content(correction: Correction, owner: Agreement) -> ChronologyEventContent
 
 @strawberry.type(name="Agreement", description="A cooperation of the city (Kerja Sama Daerah).")
 class AgreementType(RecordNode):
+    """Shown from the agreement, or in a list from its listing row: a field the row does not
+    hold loads the agreement then (through the loader, so one query for a page's nodes), and a
+    list whose nodes ask only for what the row holds never reads its agreements."""
+
     id: relay.NodeID[str]
     number: str = strawberry.field(description="The city's registry number (unique).")
-    party_numbers: list[PartyNumber]
     title: str
-    purpose: str
-    scope: str
     field: str = strawberry.field(description="Bidang, e.g. Pendidikan, Kesehatan.")
     form: AgreementFormEnum  # type: ignore[valid-type]
     cooperation_type: CooperationTypeEnum  # type: ignore[valid-type]
@@ -223,26 +224,55 @@ class AgreementType(RecordNode):
     signed_on: date | None
     starts_on: date | None
     ends_on: date | None
-    funding_source: str
     value: Decimal | None = strawberry.field(description="In rupiah.")
-    archive_location: str = strawberry.field(description="Where the paper original is kept.")
-    termination_reason: str
     revision: int = strawberry.field(description="Send it back with an edit to detect conflicts.")
     created_at: datetime
     updated_at: datetime
-    model: strawberry.Private[Agreement]
+    model: strawberry.Private[Agreement | AgreementListing]
 
     record_type = Agreement
 
     @classmethod
-    def from_model(cls, a: Agreement) -> "AgreementType":
-        party_numbers = [PartyNumber(party=p.party, number=p.number) for p in a.party_numbers]
-        return cls(**record_values(cls, a, id=str(a.id), party_numbers=party_numbers), model=a)
+    def from_model(cls, a: Agreement | AgreementListing) -> "AgreementType":
+        return cls(**record_values(cls, a, id=str(a.id)), model=a)
+
+    async def _agreement(self, info: Info) -> Agreement:
+        if isinstance(self.model, Agreement):
+            return self.model
+        assert self.model.id is not None
+        return await agreements.listed_agreement(info.context, self.model.id)
+
+    @strawberry.field
+    async def party_numbers(self, info: Info) -> list[PartyNumber]:
+        found = (await self._agreement(info)).party_numbers
+        return [PartyNumber(party=p.party, number=p.number) for p in found]
+
+    @strawberry.field
+    async def purpose(self, info: Info) -> str:
+        return (await self._agreement(info)).purpose
+
+    @strawberry.field
+    async def scope(self, info: Info) -> str:
+        return (await self._agreement(info)).scope
+
+    @strawberry.field
+    async def funding_source(self, info: Info) -> str:
+        return (await self._agreement(info)).funding_source
+
+    @strawberry.field(description="Where the paper original is kept.")
+    async def archive_location(self, info: Info) -> str:
+        return (await self._agreement(info)).archive_location
+
+    @strawberry.field
+    async def termination_reason(self, info: Info) -> str:
+        return (await self._agreement(info)).termination_reason
 
     @strawberry.field(description="ACTIVE and ending within the expiry window (default 90 days).")
     def is_expiring(self, info: Info) -> bool:
         ctx = info.context
-        return self.model.is_expiring(ctx.today(), ctx.settings.expiring_window_days)
+        return ends_soon(
+            self.model.status, self.model.ends_on, ctx.today(), ctx.settings.expiring_window_days
+        )
 
     @strawberry.field
     async def partners(self, info: Info) -> list[PartnerType]:
@@ -274,11 +304,11 @@ class AgreementType(RecordNode):
 
     @strawberry.field(description="The agreement this one renews.")
     async def predecessor(self, info: Info) -> "AgreementType | None":
-        return await self._related(info, self.model.predecessor_id)
+        return await self._related(info, (await self._agreement(info)).predecessor_id)
 
     @strawberry.field(description="The agreement that renews this one.")
     async def successor(self, info: Info) -> "AgreementType | None":
-        return await self._related(info, self.model.successor_id)
+        return await self._related(info, (await self._agreement(info)).successor_id)
 
     @strawberry.field(
         description="GET it (with the same credentials) for the dossier: a ZIP of every "
@@ -293,17 +323,20 @@ class AgreementType(RecordNode):
         "this agreement stays in force; activating it makes this one EXTENDED."
     )
     async def pending_renewal(self, info: Info) -> "AgreementType | None":
-        if not self.model.renewal_pending:
+        agreement = await self._agreement(info)
+        if not agreement.renewal_pending:
             return None
-        return await self._related(info, self.model.successor_id)
+        return await self._related(info, agreement.successor_id)
 
     @strawberry.field(description="Every version of every file; `isCurrent` marks the newest.")
-    def documents(self) -> list[DocumentRefType]:
-        return [DocumentRefType.from_model(d, self.model) for d in self.model.documents]
+    async def documents(self, info: Info) -> list[DocumentRefType]:
+        agreement = await self._agreement(info)
+        return [DocumentRefType.from_model(d, agreement) for d in agreement.documents]
 
     @strawberry.field
-    def amendments(self) -> list[AmendmentType]:
-        return [AmendmentType.from_model(a, self.model) for a in self.model.amendments]
+    async def amendments(self, info: Info) -> list[AmendmentType]:
+        agreement = await self._agreement(info)
+        return [AmendmentType.from_model(a, agreement) for a in agreement.amendments]
 
     @strawberry.field(
         description="Monitoring evaluations, newest period first (none for partners: internal)."
@@ -313,16 +346,18 @@ class AgreementType(RecordNode):
     ) -> list[Annotated["EvaluationType", strawberry.lazy("schema.evaluations")]]:
         from schema.evaluations import EvaluationType
 
-        found = await evaluations.evaluations_of(info.context, self.model)
+        assert self.model.id is not None
+        found = await evaluations.evaluations_of(info.context, self.model.id)
         return [EvaluationType.from_model(e) for e in found]
 
     @strawberry.field(description="The history, newest first (by when it happened).")
-    def chronology(
-        self, first: int | None = None, after: str | None = None
+    async def chronology(
+        self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[ChronologyEventType]:
-        page = agreements.chronology_page(self.model, PageRequest(first=first, after=after))
+        agreement = await self._agreement(info)
+        page = agreements.chronology_page(agreement, PageRequest(first=first, after=after))
         return Connection[ChronologyEventType].of(
-            page, lambda e: ChronologyEventType.from_model(e, self.model)
+            page, lambda e: ChronologyEventType.from_model(e, agreement)
         )
 
 

@@ -228,6 +228,13 @@ async def test_startup_lists_agreements_that_have_no_row(api: Api) -> None:
     await api.database.db.agreement_counters.delete_many({})
     assert await list_unlisted() == 2
     assert await counters(api) == counted
+    # Rows from before the marks named their evaluations and open follow-up actions.
+    old_mark = {"period": current_period().code, "status": "SUBMITTED", "overall_score": 3.0}
+    await api.database.db.agreement_listings.update_one(
+        {"_id": live[0]["_id"]}, {"$set": {"evaluations": [old_mark]}}
+    )
+    assert await list_unlisted() == 2
+    assert await rows(api) == live
 
 
 async def test_every_evaluation_write_marks_its_row_and_moves_the_counters(api: Api) -> None:
@@ -247,9 +254,18 @@ async def test_every_evaluation_write_marks_its_row_and_moves_the_counters(api: 
     evaluation = created["evaluation"]
     await as_rebuilt(api)
     [row] = await rows(api)
-    assert row["evaluations"] == [
-        {"period": current_period().code, "status": "DRAFT", "overall_score": 3.0}
+    [mark] = row["evaluations"]
+    assert {name: mark[name] for name in ("period", "status", "overall_score")} == {
+        "period": current_period().code,
+        "status": "DRAFT",
+        "overall_score": 3.0,
+    }
+    # The alerts find open follow-up actions on the row, and name the evaluation.
+    assert [(a["what"], a["due_on"].date()) for a in mark["open_follow_ups"]] == [
+        ("Lapor", today())
     ]
+    [stored] = await api.database.db.evaluations.find({}).to_list()
+    assert mark["evaluation_id"] == stored["_id"]
     await api.ok(
         "updateEvaluation",
         EVALUATION,
@@ -271,6 +287,8 @@ async def test_every_evaluation_write_marks_its_row_and_moves_the_counters(api: 
         {"evaluationId": evaluation["id"], "actionId": action["id"], "note": "Selesai"},
     )
     await as_rebuilt(api)
+    [row] = await rows(api)
+    assert [m["open_follow_ups"] for m in row["evaluations"]] == [[]]
     uploaded = await upload_evidence(api, evaluation["id"], photo())
     assert uploaded["errors"] == []
     await as_rebuilt(api)

@@ -55,6 +55,21 @@ async def test_nested_page_costs_a_bounded_number_of_commands(api: Api) -> None:
     assert counts[50] == counts[5]
 
 
+async def test_a_list_loads_its_agreements_only_for_fields_its_rows_lack(api: Api) -> None:
+    """A list shows its listing rows; a field only the agreement holds loads the page's
+    agreements, in one more query however many there are."""
+    for n in range(3):
+        await api.agreement(purpose=f"Tujuan {n}", endsOn="2030-01-31")
+    listed = "{ agreements(orderBy: {field: NUMBER, direction: ASC}) { nodes { %s } } }"
+    commands = {}
+    for fields in ("number title status endsOn isExpiring", "number purpose"):
+        api.commands.reset()
+        nodes = (await api.gql(listed % fields))["agreements"]["nodes"]
+        commands[fields] = len(api.commands.data_commands())
+    assert [n["purpose"] for n in nodes] == ["Tujuan 0", "Tujuan 1", "Tujuan 2"]
+    assert commands["number purpose"] == commands["number title status endsOn isExpiring"] + 1
+
+
 @pytest.mark.parametrize(
     ("query", "code"),
     [
@@ -113,7 +128,7 @@ async def test_unexpected_errors_are_masked_with_the_request_id(api: Api) -> Non
         {"number": agreement["number"]}, {"$unset": {"form": ""}}
     )
     response = await api.post(
-        {"query": "{ agreements { nodes { number } } }"},
+        {"query": "{ agreements { nodes { number purpose } } }"},
         headers={"X-Request-ID": "trace-42"},
     )
     [error] = response.json()["errors"]

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from models import Agreement
+from models import Agreement, AgreementListing
 from tests.api import Api
 
 PAGE = """query {
@@ -22,7 +22,8 @@ PAGE = """query {
 
 
 def agreements_alive() -> int:
-    return sum(1 for o in gc.get_objects() if isinstance(o, Agreement))
+    """Agreements and their listing rows (a list shows its rows) alive now."""
+    return sum(1 for o in gc.get_objects() if isinstance(o, Agreement | AgreementListing))
 
 
 async def alive_once_settled(expected: int) -> int:
@@ -54,7 +55,8 @@ async def test_a_pages_records_are_freed_when_its_answer_is_sent(
     framework = await api.agreement(form="KSB")
     for _ in range(3):
         await api.agreement(form="PKS", parentId=framework["id"])
-    before = agreements_alive()
+    # The records of the requests before, once their threads have let them go.
+    before = await alive_once_settled(0)
 
     nodes = (await api.gql(PAGE))["agreements"]["nodes"]
 

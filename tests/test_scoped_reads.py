@@ -73,9 +73,6 @@ ALLOWED = {
     ("resolvers/monitoring.py", "AgreementListing.get_pymongo_collection"): (
         "reads whose filter is scoped.monitored (alerts, due evaluations, dashboard)"
     ),
-    ("resolvers/monitoring.py", "Evaluation.get_pymongo_collection"): (
-        "follow-ups overdue: only those of agreements read through scoped.monitored are kept"
-    ),
     ("resolvers/stats.py", "Agreement.get_pymongo_collection"): (
         "the statistics aggregation, whose $match is scoped.readable"
     ),

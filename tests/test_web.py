@@ -17,6 +17,8 @@ from database import embedded_engine
 from tests.servers import ROOT
 from tests.test_live import api_process
 
+# The story's server runs on a SecantusDB engine started here, on either suite's run.
+pytestmark = pytest.mark.own_engine
 WEB = ROOT / "web"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
