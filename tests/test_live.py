@@ -18,6 +18,7 @@ from tests.servers import server_process
 
 # Two API processes share one SecantusDB engine started here, on either suite's run.
 pytestmark = pytest.mark.own_engine
+
 ADMIN = ("admin@sikerma.example", "Demo-Admin-Sikerma-2026")
 PARTNER = ("partner@sikerma.example", "Demo-Partner-Sikerma-2026")
 NOTIFICATIONS = "subscription { myNotifications { unreadCount latest { kind title } } }"

@@ -19,6 +19,7 @@ from tests.test_live import api_process
 
 # The story's server runs on a SecantusDB engine started here, on either suite's run.
 pytestmark = pytest.mark.own_engine
+
 WEB = ROOT / "web"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
