@@ -39,7 +39,8 @@ from strawberry.extensions import SchemaExtension
 log = structlog.get_logger("sikerma.request")
 # Seconds: from a cached page to a large upload.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
-# Commands the driver sends on its own (connection checks), not for a request.
+# Commands the driver sends on its own (connection checks, signing a new connection in), not
+# for a request.
 BACKGROUND_COMMANDS = frozenset(
     {"hello", "ismaster", "isMaster", "ping", "endSessions", "saslStart", "saslContinue"}
 )
