@@ -171,7 +171,7 @@ async def get_agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreeme
 async def listed_agreement(ctx: Context, agreement_id: PydanticObjectId) -> Agreement:
     """The agreement of a row just listed, for a field its row does not hold (the loader
     batches a page's into one query)."""
-    found = await ctx.loaders.agreement.load(agreement_id)
+    found = await get_agreement(ctx, agreement_id)
     if found is None:
         # Listed a moment ago, unreadable now: moved to another department in between.
         raise DomainError(ErrorCode.NOT_FOUND, "no such agreement")
