@@ -40,11 +40,12 @@ run: install web
 	.venv/bin/python server.py --demo
 
 # The whole suite on each embedded engine (or once on the MongoDB at MONGODB_TEST_URI); both
-# runs go on when one fails, and the target fails if either did. Two pytest-xdist workers, each
-# with its own engine, a test module per worker at a time: the tests wait on their engine and
-# on the server processes they start about as much as they compute.
+# runs go on when one fails, and the target fails if either did. Three pytest-xdist workers on
+# the two cores, each with its own engine, a test module per worker at a time: a worker waits
+# on its engine and on the server processes it starts about as much as it computes, so two
+# left a third of the cores idle (README, *The test suite on each engine*).
 ENGINES := $(if $(MONGODB_TEST_URI),mongodb,secantus mongoeco)
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 3
 test: install
 	@status=0; for engine in $(ENGINES); do \
 	  echo "=== test suite on $$engine ==="; \

@@ -26,6 +26,7 @@ from server import create_app
 from settings import Settings
 from tests.api import ADMIN_EMAIL, ADMIN_PASSWORD, Api
 from tests.kept import Kept
+from tests.reset import empty
 
 # One database per pytest-xdist worker, so workers sharing MONGODB_TEST_URI never meet.
 TEST_DATABASE = f"sikerma_test{os.environ.get('PYTEST_XDIST_WORKER', '')}"
@@ -144,9 +145,9 @@ async def api(app_client: httpx.AsyncClient, command_log: CommandLog) -> Api:
     database = app_client.app.state.database  # type: ignore[attr-defined]
     for name in await database.db.list_collection_names():
         collection = database.db[name]
-        # A test writes to a few collections: on mongoeco a look is cheaper than a delete.
+        # A test writes to a few collections: on mongoeco a look is cheaper than emptying.
         if not name.startswith("system.") and await collection.find_one({}, {"_id": 1}):
-            await collection.delete_many({})
+            await empty(collection)
     await User(
         id=ADMIN_ID,
         email=ADMIN_EMAIL,

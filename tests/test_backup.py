@@ -32,6 +32,7 @@ from resolvers.ocr import OcrRunner
 from tests import scans
 from tests.api import ADMIN_EMAIL, ADMIN_PASSWORD, PDF, Api
 from tests.files import image
+from tests.reset import empty
 
 DEMO_ADMIN = ("admin@sikerma.example", "Demo-Admin-Sikerma-2026")
 REPO = Path(__file__).parents[1]
@@ -78,7 +79,7 @@ async def file_hashes(database: Database) -> dict[Any, str]:
 async def wipe(database: Database) -> None:
     for name in await database.db.list_collection_names():
         if not name.startswith("system."):
-            await database.db[name].delete_many({})
+            await empty(database.db[name])
 
 
 async def archive_with_uploads(api: Api) -> set[str]:
