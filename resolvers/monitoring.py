@@ -11,7 +11,8 @@ runs every pipeline stage in Python for every row anyway, more slowly.
 
 import base64
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -130,6 +131,8 @@ class Alert:
     evaluation_id: PydanticObjectId | None = None
     action_id: PydanticObjectId | None = None
     action_what: str = ""
+    # The agreement's listing row, as read: the alert shows its agreement from it.
+    row: Mapping[str, Any] = field(kw_only=True, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -211,6 +214,7 @@ async def compute_alerts(
             "number": row["number"],
             "agreement_title": row["title"],
             "lead_org_unit_ids": tuple(row.get("lead_org_unit_ids") or ()),
+            "row": row,
         }
         ends = _as_day(row["ends_on"]) if row.get("ends_on") is not None else None
         if ends is not None and AlertKind.EXPIRING in wanted and today <= ends <= horizon:
@@ -337,6 +341,8 @@ class DueEvaluation:
     period: str
     due_on: date
     overdue: bool
+    # The agreement's listing row, as read: the item shows its agreement from it.
+    row: Mapping[str, Any] = field(compare=False, repr=False)
 
     def sort_key(self) -> tuple[date, ObjectId]:
         return (self.due_on, self.agreement_id)
@@ -380,7 +386,9 @@ async def evaluations_due(
         for period, overdue in slots:
             if period.code not in done and listed_in_force(row, period):
                 due.append(
-                    DueEvaluation(PydanticObjectId(row["_id"]), period.code, period.end, overdue)
+                    DueEvaluation(
+                        PydanticObjectId(row["_id"]), period.code, period.end, overdue, row
+                    )
                 )
     due.sort(key=DueEvaluation.sort_key)
     after = due

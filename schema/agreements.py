@@ -1,9 +1,10 @@
 """Agreements (menu 1, the digital archive): types, filter, order and the list query."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from beanie import PydanticObjectId
@@ -235,6 +236,12 @@ class AgreementType(RecordNode):
     @classmethod
     def from_model(cls, a: Agreement | AgreementListing) -> "AgreementType":
         return cls(**record_values(cls, a, id=str(a.id)), model=a)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "AgreementType":
+        """From a listing row as the engine sent it (the alerts and the evaluations due read
+        theirs so): fields the row lacks load the agreement, as on a list."""
+        return cls.from_model(AgreementListing.model_validate(row))
 
     async def _agreement(self, info: Info) -> Agreement:
         if isinstance(self.model, Agreement):

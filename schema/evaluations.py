@@ -190,9 +190,8 @@ class EvaluationDue:
     item: strawberry.Private[monitoring.DueEvaluation]
 
     @strawberry.field
-    async def agreement(self, info: Info) -> AgreementType | None:
-        found = await info.context.loaders.agreement.load(self.item.agreement_id)
-        return AgreementType.from_model(found) if found else None
+    def agreement(self) -> AgreementType | None:
+        return AgreementType.from_row(self.item.row)
 
     @strawberry.field(description="A DRAFT evaluation already started for the period.")
     async def draft(self, info: Info) -> EvaluationType | None:

@@ -40,9 +40,8 @@ class AlertType:
     item: strawberry.Private[monitoring.Alert]
 
     @strawberry.field
-    async def agreement(self, info: Info) -> AgreementType | None:
-        found = await info.context.loaders.agreement.load(self.item.agreement_id)
-        return AgreementType.from_model(found) if found else None
+    def agreement(self) -> AgreementType | None:
+        return AgreementType.from_row(self.item.row)
 
     @strawberry.field(description="For FOLLOW_UP_OVERDUE: the evaluation that asked for it.")
     async def evaluation(self, info: Info) -> EvaluationType | None:

@@ -360,6 +360,28 @@ async def test_dashboard_and_alerts_cost_a_bounded_number_of_commands(api: Api) 
     assert dashboard_cost <= 7, api.commands.data_commands()
 
 
+async def test_alerts_and_evaluations_due_show_their_agreements_from_their_rows(
+    api: Api,
+) -> None:
+    """Both read listing rows and show their agreements from them; a field only the agreement
+    holds loads the agreements, in one more query however many there are."""
+    for n in range(3):
+        await active_agreement(api, ends_on=today() + timedelta(days=10 + n), purpose=f"Tujuan {n}")
+    for listing in (
+        "{ alerts(filter: {kinds: [EXPIRING]}) { nodes { agreement { %s } } } }",
+        "{ evaluationsDue { nodes { agreement { %s } } } }",
+    ):
+        commands = {}
+        for fields in ("number title status endsOn isExpiring", "number purpose"):
+            api.commands.reset()
+            (page,) = (await api.gql(listing % fields)).values()
+            commands[fields] = len(api.commands.data_commands())
+        # An agreement is due for the previous period and for this one: listed twice.
+        purposes = {node["agreement"]["purpose"] for node in page["nodes"]}
+        assert purposes == {"Tujuan 0", "Tujuan 1", "Tujuan 2"}, listing
+        assert commands["number purpose"] == commands["number title status endsOn isExpiring"] + 1
+
+
 async def test_reminders_notify_each_alert_once(api: Api, world: World, settings: Settings) -> None:
     await api.user("OFFICER", orgUnitId=world.unit_a["id"])
     notifications = api.database.db.notifications
