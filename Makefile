@@ -43,7 +43,7 @@ run: install web
 # runs go on when one fails, and the target fails if either did. Three pytest-xdist workers on
 # the two cores, each with its own engine, a test module per worker at a time: a worker waits
 # on its engine and on the server processes it starts about as much as it computes, so two
-# left a third of the cores idle (README, *The test suite on each engine*).
+# left about a fifth of the cores' time idle (README, *The test suite on each engine*).
 ENGINES := $(if $(MONGODB_TEST_URI),mongodb,secantus mongoeco)
 TEST_WORKERS ?= 3
 test: install
