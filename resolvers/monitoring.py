@@ -122,17 +122,23 @@ class Alert:
     kind: AlertKind
     severity: AlertSeverity
     agreement_id: PydanticObjectId
-    number: str
-    agreement_title: str
-    lead_org_unit_ids: tuple[PydanticObjectId, ...]
     due_on: date  # the end date, the period's end, the action's due date
     days: int  # until due_on; negative: that many days past it
+    # The agreement's listing row, as read: what the alert says of its agreement, and what it
+    # shows of it, come from there.
+    row: Mapping[str, Any] = field(compare=False, repr=False)
     period: str | None = None
     evaluation_id: PydanticObjectId | None = None
     action_id: PydanticObjectId | None = None
     action_what: str = ""
-    # The agreement's listing row, as read: the alert shows its agreement from it.
-    row: Mapping[str, Any] = field(kw_only=True, compare=False, repr=False)
+
+    @property
+    def number(self) -> str:
+        return str(self.row["number"])
+
+    @property
+    def lead_org_unit_ids(self) -> list[PydanticObjectId]:
+        return [PydanticObjectId(u) for u in self.row.get("lead_org_unit_ids") or ()]
 
     @property
     def key(self) -> str:
@@ -209,13 +215,7 @@ async def compute_alerts(
     rows = AgreementListing.get_pymongo_collection().find(combine(scope, {"status": ACTIVE}))
     alerts = []
     async for row in rows:
-        base = {
-            "agreement_id": PydanticObjectId(row["_id"]),
-            "number": row["number"],
-            "agreement_title": row["title"],
-            "lead_org_unit_ids": tuple(row.get("lead_org_unit_ids") or ()),
-            "row": row,
-        }
+        base = {"agreement_id": PydanticObjectId(row["_id"]), "row": row}
         ends = _as_day(row["ends_on"]) if row.get("ends_on") is not None else None
         if ends is not None and AlertKind.EXPIRING in wanted and today <= ends <= horizon:
             alerts.append(_alert(AlertKind.EXPIRING, base, ends, today))
