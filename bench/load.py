@@ -2,8 +2,10 @@
 
 On one SecantusDB engine the demo data plus generated agreements (2,000 in all, 20 history
 events each, evaluations for most) are seeded; then for each worker count `python server.py
---workers N` serves on a loopback port and locust runs headless: first one user (each
-request kind's single-client median), then 50 users for 60 s. Everything stays on
+--workers N` serves on a loopback port. First each request kind runs alone, timed with the
+CPU the engine and the API spend on it; then locust runs headless: one user of each kind
+(each request kind's single-client median), then 50 users for 60 s after 20 s of warm-up in which
+they arrive and set up (reported apart: bench/locustfile.py `ARRIVAL`). Everything stays on
 127.0.0.1 and each run is bounded by locust's `--run-time`. Prints a Markdown report and
 writes bench/results/load.md; exits 1 if any request failed.
 """
@@ -13,23 +15,35 @@ import asyncio
 import csv
 import logging
 import os
+import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import httpx
+from beanie import PydanticObjectId
 
+from bench import load_requests as mix
+from bench import procmem
 from bench.app_process import free_port
 from bench.monitoring import generate
-from bench.report import Section, ratio
+from bench.report import Section, ms, ratio
 from database import embedded_engine
 from demo_data import load_demo_data
+from models import Agreement, Evaluation
+from models.actor import ActorRef
+from models.enums import AgreementStatus, PeriodLength
+from models.periods import Period
 from observability import configure_logging
 from resolvers.context import CITY_TIMEZONE
+from resolvers.monitoring import was_in_force
 from server import create_app
 from settings import Settings
 
@@ -45,16 +59,24 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--agreements", type=int, default=2000, help="in all (2000)")
     parser.add_argument("--users", type=int, default=50, help="concurrent users (50)")
     parser.add_argument("--seconds", type=int, default=60, help="load duration (60)")
+    # Fifty users start within five seconds, each signing in and reading its set-up lists:
+    # the queue that leaves took about fifteen seconds to drain (2026-12-03).
+    parser.add_argument(
+        "--warm-up", type=int, default=20, help="seconds before the load is measured (20)"
+    )
     # Long enough for one staff user, choosing tasks at random by weight, to run each kind
     # (a kind of weight 1 in 13 was missed in a 30 s run about once in five).
     parser.add_argument("--baseline-seconds", type=int, default=90, help="one user (90)")
+    parser.add_argument(
+        "--runs", type=int, default=40, help="runs of each request alone for its CPU (40)"
+    )
     parser.add_argument(
         "--workers", default="1", help="worker counts to run, comma-separated (e.g. 1,2,4)"
     )
     return parser.parse_args(argv)
 
 
-async def seed(uri: str, workdir: Path, agreements: int) -> str:
+async def seed(uri: str, workdir: Path, agreements: int, drafts: int) -> str:
     settings = Settings(
         mongodb_uri=uri,
         database_name=DATABASE_NAME,
@@ -67,10 +89,33 @@ async def seed(uri: str, workdir: Path, agreements: int) -> str:
         await load_demo_data(app.state.database, only_if_empty=False)
         today = datetime.now(CITY_TIMEZONE).date()
         made, evaluated = await generate(agreements - DEMO_AGREEMENTS, 20, today)
+        drafted = await draft_evaluations(drafts, today)
     return (
-        f"demo data + {made:,} generated agreements (20 events each) and {evaluated:,} "
-        f"evaluations, seeded in {time.perf_counter() - t0:.0f} s"
+        f"demo data + {made:,} generated agreements (20 events each), {evaluated:,} "
+        f"evaluations and {drafted} drafts of this period's, seeded in "
+        f"{time.perf_counter() - t0:.0f} s"
     )
+
+
+async def draft_evaluations(count: int, today: date) -> int:
+    """This period's evaluation drafts of `count` ACTIVE agreements in force, one for each
+    simulated officer to keep updating (bench/locustfile.py), written one at a time through
+    the evaluations' own write path (their marks on the rows, the counters). Created by the
+    crowd itself in its first seconds, fifty at once, they were a burst of transactions
+    retrying on the same counters, at the start of the measured minute."""
+    period = Period.containing(today, PeriodLength.SEMESTER)
+    actor = ActorRef(id=str(PydanticObjectId()), name="Bench")
+    evaluated = {e.agreement_id for e in await Evaluation.find({"period": period.code}).to_list()}
+    made = 0
+    async for agreement in Agreement.find({"status": AgreementStatus.ACTIVE}).sort("number"):
+        if made == count:
+            break
+        if agreement.id in evaluated or not was_in_force(agreement, period):
+            continue
+        draft = Evaluation.build(agreement_id=agreement.id, period=period.code, evaluator=actor)
+        await draft.create_checked()
+        made += 1
+    return made
 
 
 def start_server(uri: str, workdir: Path, workers: int, port: int) -> subprocess.Popen[bytes]:
@@ -118,9 +163,9 @@ def wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
 
 
 def run_locust(
-    base: str, users: int, seconds: int, prefix: Path, *classes: str
+    base: str, users: int, seconds: int, prefix: Path, *classes: str, warm_up: int = 0
 ) -> dict[str, dict[str, str]]:
-    """Locust headless for `seconds` (with only these user classes, if any); its
+    """Locust headless for `warm_up` + `seconds` (with only these user classes, if any); its
     per-request-kind statistics by name."""
     subprocess.run(
         [
@@ -128,25 +173,106 @@ def run_locust(
             "-f", str(PROJECT_ROOT / "bench" / "locustfile.py"),
             "--headless", "--only-summary",
             "--users", str(users), "--spawn-rate", str(max(users // 5, 1)),
-            "--run-time", f"{seconds}s", "--stop-timeout", "10",
+            "--run-time", f"{warm_up + seconds}s", "--stop-timeout", "10",
             "--host", base, "--csv", str(prefix), *classes,
         ],
         cwd=PROJECT_ROOT,
+        env={**os.environ, "LOAD_WARM_UP_SECONDS": str(warm_up)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        timeout=seconds + 120,
+        timeout=warm_up + seconds + 120,
         check=False,
     )  # fmt: skip
     with Path(f"{prefix}_stats.csv").open() as stats:
         return {row["Name"]: row for row in csv.DictReader(stats)}
 
 
+def now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def cost_alone(base: str, server: int, runs: int) -> Section:
+    """Each request kind alone, `runs` times in a row: its time, and the CPU the engine and
+    the API processes spent on it (what a crowd queues for)."""
+    engine = [
+        pid
+        for pid in procmem.process_tree(os.getpid())
+        if b"embedded_engine.py" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    api = procmem.process_tree(server)
+    with httpx.Client(base_url=base, timeout=60) as client:
+
+        def ask(query: str, variables: dict[str, Any], token: str | None = None) -> Any:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            response = client.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=headers
+            )
+            body = response.json()
+            if response.status_code != 200 or "errors" in body:
+                raise RuntimeError(f"{response.status_code}: {body}")
+            return body["data"]
+
+        credentials = {"email": mix.ADMIN_EMAIL, "password": mix.ADMIN_PASSWORD}
+        token = ask(mix.LOGIN, {"i": credentials})["login"]["accessToken"]
+        page = ask(mix.LIST, {"f": mix.LIST_FILTERS[0], "first": 50}, token)
+        ids = [a["id"] for a in page["agreements"]["nodes"]]
+        drafts = {"period": mix.current_period(), "status": ["DRAFT"]}
+        draft = ask(mix.FIND_EVALUATIONS, {"f": drafts}, token)["evaluations"]["nodes"][0]["id"]
+
+        def note() -> Any:
+            event = {"agreementId": random.choice(ids), "kind": "NOTE", "title": "Catatan"}
+            return ask(mix.ADD_EVENT, {"i": {**event, "occurredAt": now()}}, token)
+
+        def findings() -> Any:
+            change = {"id": draft, "findings": str(random.random())}
+            return ask(mix.UPDATE_EVALUATION, {"i": change}, token)
+
+        kinds: dict[str, Callable[[], Any]] = {
+            "public catalogue": partial(ask, mix.PUBLIC, {"first": 20}),
+            **{
+                f"agreement list, {next(iter(f))}": partial(
+                    ask, mix.LIST, {"f": f, "first": 50}, token
+                )
+                for f in mix.LIST_FILTERS
+            },
+            "agreement detail (nested)": lambda: ask(mix.DETAIL, {"id": random.choice(ids)}, token),
+            "dashboard": partial(ask, mix.DASHBOARD, {}, token),
+            "alerts": partial(ask, mix.ALERTS, {}, token),
+            "chronology write": note,
+            "evaluation write": findings,
+        }
+        section = Section(
+            f"Each request alone ({runs} in a row): time and CPU per request",
+            columns=("time", "engine CPU", "API CPU"),
+        )
+        for name, request in kinds.items():
+            for _ in range(3):
+                request()
+            engine_before, api_before = procmem.cpu_seconds(engine), procmem.cpu_seconds(api)
+            started = time.perf_counter()
+            for _ in range(runs):
+                request()
+            section.add(
+                name,
+                ms((time.perf_counter() - started) / runs),
+                ms((procmem.cpu_seconds(engine) - engine_before) / runs),
+                ms((procmem.cpu_seconds(api) - api_before) / runs),
+            )
+    section.notes.append(
+        "CPU from /proc (10 ms ticks, averaged over the runs). The engine is one Python "
+        "process, whose threads share one interpreter lock: it uses at most one core, and "
+        "its CPU per request is what a crowd queues for."
+    )
+    return section
+
+
 def describe(
-    workers: int, users: int, seconds: int, load: dict[str, dict[str, str]],
+    workers: int, args: argparse.Namespace, load: dict[str, dict[str, str]],
     single: dict[str, dict[str, str]],
 ) -> Section:  # fmt: skip
     section = Section(
-        f"Load: {users} users for {seconds} s, {workers} worker(s)",
+        f"Load: {args.users} users for {args.seconds} s after {args.warm_up} s of warm-up, "
+        f"{workers} worker(s)",
         columns=("requests", "failures", "req/s", "p50", "p95", "p99", "1-user p50",
                  "p95 / 1-user p50"),
     )  # fmt: skip
@@ -155,14 +281,18 @@ def describe(
             continue
         alone = single.get(name, {}).get("50%")
         relative = ratio(float(row["95%"]), float(alone)) if alone else "-"
+        # Locust's own rate divides by the whole run, warm-up and load together.
+        span = args.warm_up if "(warm-up" in name else args.seconds
         section.add(
-            name, row["Request Count"], row["Failure Count"], f"{float(row['Requests/s']):.1f}",
+            name, row["Request Count"], row["Failure Count"],
+            f"{int(row['Request Count']) / span:.1f}",
             f"{row['50%']} ms", f"{row['95%']} ms", f"{row['99%']} ms",
             f"{alone} ms" if alone else "-", relative,
         )  # fmt: skip
     total = load["Aggregated"]
     section.add(
-        "all requests (with sign-ins and set-up)", total["Request Count"], total["Failure Count"],
+        "all requests (with sign-ins, set-up and warm-up)",
+        total["Request Count"], total["Failure Count"],
         f"{float(total['Requests/s']):.1f}", f"{total['50%']} ms", f"{total['95%']} ms",
         f"{total['99%']} ms",
     )  # fmt: skip
@@ -178,7 +308,7 @@ async def main(args: argparse.Namespace) -> int:
     try:
         async with embedded_engine(workdir / "engine") as uri:
             setup = Section("Setup")
-            setup.add("seeded", await seed(uri, workdir, args.agreements))
+            setup.add("seeded", await seed(uri, workdir, args.agreements, args.users))
             sections.append(setup)
             single: dict[str, dict[str, str]] = {}
             for workers in (int(n) for n in args.workers.split(",")):
@@ -188,6 +318,9 @@ async def main(args: argparse.Namespace) -> int:
                 try:
                     await asyncio.to_thread(wait_healthy, base, server)
                     if not single:
+                        sections.append(
+                            await asyncio.to_thread(cost_alone, base, server.pid, args.runs)
+                        )
                         # One client of each kind alone: the medians load is compared with.
                         for kind in ("Staff", "Reader"):
                             single |= await asyncio.to_thread(
@@ -195,12 +328,13 @@ async def main(args: argparse.Namespace) -> int:
                                 workdir / f"single-{kind}", kind,
                             )  # fmt: skip
                     load = await asyncio.to_thread(
-                        run_locust, base, args.users, args.seconds, workdir / f"load-{workers}"
-                    )
+                        run_locust, base, args.users, args.seconds, workdir / f"load-{workers}",
+                        warm_up=args.warm_up,
+                    )  # fmt: skip
                 finally:
                     server.terminate()
                     await asyncio.to_thread(server.wait, 60)
-                sections.append(describe(workers, args.users, args.seconds, load, single))
+                sections.append(describe(workers, args, load, single))
                 failures += int(load["Aggregated"]["Failure Count"])
                 if int(load["Aggregated"]["Failure Count"]):
                     failed = Path(f"{workdir / f'load-{workers}'}_failures.csv")

@@ -1,9 +1,10 @@
-"""Resident memory of processes, read from /proc (Linux only).
+"""Resident memory and CPU time of processes, read from /proc (Linux only).
 
 VmHWM is the kernel's own peak-RSS mark, so a short spike between two samples is not missed;
 writing "5" to clear_refs resets it, which lets one process be measured phase by phase.
 """
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,21 @@ def children(pid: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             found.append(int(entry.name))
     return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """The CPU time (user and system) these processes have used so far."""
+    ticks = 0
+    for pid in pids:
+        # utime and stime are fields 14 and 15, the 12th and 13th after the command name.
+        fields = (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants."""
+    return [pid, *(found for child in children(pid) for found in process_tree(child))]
 
 
 @dataclass
