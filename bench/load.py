@@ -4,10 +4,10 @@ On one SecantusDB engine the demo data plus generated agreements (2,000 in all, 
 events each, evaluations for most) are seeded; then for each worker count `python server.py
 --workers N` serves on a loopback port. First each request kind runs alone, timed with the
 CPU the engine and the API spend on it; then locust runs headless: one user of each kind
-(each request kind's single-client median), then 50 users for 60 s after 20 s of warm-up in which
-they arrive and set up (reported apart: bench/locustfile.py `ARRIVAL`). Everything stays on
-127.0.0.1 and each run is bounded by locust's `--run-time`. Prints a Markdown report and
-writes bench/results/load.md; exits 1 if any request failed.
+(each request kind's single-client median), then 50 users for 60 s after 20 s of warm-up
+in which they arrive and set up (reported apart: bench/load_requests.py `ARRIVAL`).
+Everything stays on 127.0.0.1 and each run is bounded by locust's `--run-time`. Prints a
+Markdown report and writes bench/results/load.md; exits 1 if any request failed.
 """
 
 import argparse
@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -76,7 +76,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def seed(uri: str, workdir: Path, agreements: int, drafts: int) -> str:
+async def seed(uri: str, workdir: Path, agreements: int, drafts: int) -> tuple[str, str]:
+    """The archive, and this period's evaluation drafts; what was seeded, and the period."""
     settings = Settings(
         mongodb_uri=uri,
         database_name=DATABASE_NAME,
@@ -89,21 +90,22 @@ async def seed(uri: str, workdir: Path, agreements: int, drafts: int) -> str:
         await load_demo_data(app.state.database, only_if_empty=False)
         today = datetime.now(CITY_TIMEZONE).date()
         made, evaluated = await generate(agreements - DEMO_AGREEMENTS, 20, today)
-        drafted = await draft_evaluations(drafts, today)
-    return (
+        period = Period.containing(today, PeriodLength(settings.evaluation_period))
+        drafted = await draft_evaluations(drafts, period)
+    seeded = (
         f"demo data + {made:,} generated agreements (20 events each), {evaluated:,} "
-        f"evaluations and {drafted} drafts of this period's, seeded in "
+        f"evaluations and {drafted} drafts for {period.code}, seeded in "
         f"{time.perf_counter() - t0:.0f} s"
     )
+    return seeded, period.code
 
 
-async def draft_evaluations(count: int, today: date) -> int:
-    """This period's evaluation drafts of `count` ACTIVE agreements in force, one for each
+async def draft_evaluations(count: int, period: Period) -> int:
+    """The period's evaluation drafts of `count` ACTIVE agreements in force, one for each
     simulated officer to keep updating (bench/locustfile.py), written one at a time through
     the evaluations' own write path (their marks on the rows, the counters). Created by the
     crowd itself in its first seconds, fifty at once, they were a burst of transactions
     retrying on the same counters, at the start of the measured minute."""
-    period = Period.containing(today, PeriodLength.SEMESTER)
     actor = ActorRef(id=str(PydanticObjectId()), name="Bench")
     evaluated = {e.agreement_id for e in await Evaluation.find({"period": period.code}).to_list()}
     made = 0
@@ -163,10 +165,11 @@ def wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
 
 
 def run_locust(
-    base: str, users: int, seconds: int, prefix: Path, *classes: str, warm_up: int = 0
-) -> dict[str, dict[str, str]]:
-    """Locust headless for `warm_up` + `seconds` (with only these user classes, if any); its
-    per-request-kind statistics by name."""
+    base: str, period: str, users: int, seconds: int, prefix: Path, *classes: str,
+    warm_up: int = 0,
+) -> dict[str, dict[str, str]]:  # fmt: skip
+    """Locust headless for `warm_up` + `seconds` (with only these user classes, if any), the
+    staff updating drafts for `period`; its per-request-kind statistics by name."""
     subprocess.run(
         [
             sys.executable, "-m", "locust",
@@ -177,7 +180,7 @@ def run_locust(
             "--host", base, "--csv", str(prefix), *classes,
         ],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "LOAD_WARM_UP_SECONDS": str(warm_up)},
+        env={**os.environ, "LOAD_WARM_UP_SECONDS": str(warm_up), "LOAD_PERIOD": period},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         timeout=warm_up + seconds + 120,
@@ -191,7 +194,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def cost_alone(base: str, server: int, runs: int) -> Section:
+def cost_alone(base: str, server: int, period: str, runs: int) -> Section:
     """Each request kind alone, `runs` times in a row: its time, and the CPU the engine and
     the API processes spent on it (what a crowd queues for)."""
     engine = [
@@ -212,11 +215,10 @@ def cost_alone(base: str, server: int, runs: int) -> Section:
                 raise RuntimeError(f"{response.status_code}: {body}")
             return body["data"]
 
-        credentials = {"email": mix.ADMIN_EMAIL, "password": mix.ADMIN_PASSWORD}
-        token = ask(mix.LOGIN, {"i": credentials})["login"]["accessToken"]
+        token = ask(mix.LOGIN, {"i": mix.CREDENTIALS})["login"]["accessToken"]
         page = ask(mix.LIST, {"f": mix.LIST_FILTERS[0], "first": 50}, token)
         ids = [a["id"] for a in page["agreements"]["nodes"]]
-        drafts = {"period": mix.current_period(), "status": ["DRAFT"]}
+        drafts = {"period": period, "status": ["DRAFT"]}
         draft = ask(mix.FIND_EVALUATIONS, {"f": drafts}, token)["evaluations"]["nodes"][0]["id"]
 
         def note() -> Any:
@@ -282,7 +284,7 @@ def describe(
         alone = single.get(name, {}).get("50%")
         relative = ratio(float(row["95%"]), float(alone)) if alone else "-"
         # Locust's own rate divides by the whole run, warm-up and load together.
-        span = args.warm_up if "(warm-up" in name else args.seconds
+        span = args.warm_up if name == mix.ARRIVAL else args.seconds
         section.add(
             name, row["Request Count"], row["Failure Count"],
             f"{int(row['Request Count']) / span:.1f}",
@@ -308,7 +310,8 @@ async def main(args: argparse.Namespace) -> int:
     try:
         async with embedded_engine(workdir / "engine") as uri:
             setup = Section("Setup")
-            setup.add("seeded", await seed(uri, workdir, args.agreements, args.users))
+            seeded, period = await seed(uri, workdir, args.agreements, args.users)
+            setup.add("seeded", seeded)
             sections.append(setup)
             single: dict[str, dict[str, str]] = {}
             for workers in (int(n) for n in args.workers.split(",")):
@@ -319,16 +322,17 @@ async def main(args: argparse.Namespace) -> int:
                     await asyncio.to_thread(wait_healthy, base, server)
                     if not single:
                         sections.append(
-                            await asyncio.to_thread(cost_alone, base, server.pid, args.runs)
+                            await asyncio.to_thread(cost_alone, base, server.pid, period, args.runs)
                         )
                         # One client of each kind alone: the medians load is compared with.
                         for kind in ("Staff", "Reader"):
                             single |= await asyncio.to_thread(
-                                run_locust, base, 1, args.baseline_seconds,
+                                run_locust, base, period, 1, args.baseline_seconds,
                                 workdir / f"single-{kind}", kind,
                             )  # fmt: skip
                     load = await asyncio.to_thread(
-                        run_locust, base, args.users, args.seconds, workdir / f"load-{workers}",
+                        run_locust, base, period, args.users, args.seconds,
+                        workdir / f"load-{workers}",
                         warm_up=args.warm_up,
                     )  # fmt: skip
                 finally:

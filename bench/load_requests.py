@@ -1,9 +1,14 @@
 """The requests of the load mix (bench/locustfile.py), which bench/load.py also times alone."""
 
-from datetime import UTC, datetime
+import json
+from pathlib import Path
 
-ADMIN_EMAIL = "admin@sikerma.example"
-ADMIN_PASSWORD = "Demo-Admin-Sikerma-2026"
+# The demo's administrator, as the demo data defines it (the first of demo/users.json).
+DEMO_ADMIN = json.loads((Path(__file__).parent.parent / "demo" / "users.json").read_text())[0]
+CREDENTIALS = {"email": DEMO_ADMIN["email"], "password": DEMO_ADMIN["password"]}
+# What the crowd asks in its first seconds (bench/load.py `--warm-up`) is reported under this
+# one name, apart from each kind's steady load.
+ARRIVAL = "arrival (warm-up, every kind)"
 LOGIN = "mutation($i: LoginInput!) { login(input: $i) { accessToken errors { code } } }"
 LIST = """query($f: AgreementFilter, $first: Int) { agreements(filter: $f, first: $first) {
   totalCount nodes { id number title status endsOn partners { name } leadOrgUnits { name } } } }"""
@@ -27,11 +32,6 @@ UPDATE_EVALUATION = """mutation($i: UpdateEvaluationInput!) { updateEvaluation(i
   errors { code message } } }"""
 UPLOAD = """mutation($i: UploadAgreementDocumentInput!) { uploadAgreementDocument(input: $i) {
   errors { code message } } }"""
-
-
-def current_period() -> str:
-    today = datetime.now(UTC)
-    return f"{today.year}-S{1 if today.month <= 6 else 2}"
 
 
 # The filters the staff's agreement lists use, one at random per request.

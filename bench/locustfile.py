@@ -20,9 +20,9 @@ from locust import HttpUser, between, task
 
 from bench.load_requests import (
     ADD_EVENT,
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
     ALERTS,
+    ARRIVAL,
+    CREDENTIALS,
     DASHBOARD,
     DETAIL,
     FIND_EVALUATIONS,
@@ -32,7 +32,6 @@ from bench.load_requests import (
     PUBLIC,
     UPDATE_EVALUATION,
     UPLOAD,
-    current_period,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 20_000 + b"\n%%EOF\n"
@@ -42,10 +41,10 @@ USERS = count()
 SESSION: dict[str, str] = {}
 SIGN_IN = Semaphore()
 # The crowd's first seconds (bench/load.py `--warm-up`): its users arrive, sign in and set up
-# at once. What they ask meanwhile is reported under one name of its own, apart from each
-# kind's steady load.
+# at once, and what they ask is reported as ARRIVAL.
 WARM_UP_ENDS = time.monotonic() + float(os.environ.get("LOAD_WARM_UP_SECONDS", "0"))
-ARRIVAL = "arrival (warm-up, every kind)"
+# The period of the evaluation drafts bench/load.py seeded, one per user.
+PERIOD = os.environ["LOAD_PERIOD"]
 
 
 def kind(name: str) -> str:
@@ -78,8 +77,7 @@ class Staff(HttpUser):
         self.number = next(USERS)
         with SIGN_IN:
             if "token" not in SESSION:
-                credentials = {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
-                SESSION["token"] = self.gql(LOGIN, {"i": credentials}, "login")["login"][
+                SESSION["token"] = self.gql(LOGIN, {"i": CREDENTIALS}, "login")["login"][
                     "accessToken"
                 ]
         self.client.headers["Authorization"] = f"Bearer {SESSION['token']}"
@@ -91,7 +89,7 @@ class Staff(HttpUser):
         self.agreements = [a["id"] for a in active]
         # Each user keeps updating its own draft of this period's evaluation, on an agreement
         # no other user evaluates: bench/load.py seeds one per user.
-        drafts = {"period": current_period(), "status": ["DRAFT"]}
+        drafts = {"period": PERIOD, "status": ["DRAFT"]}
         found = self.gql(FIND_EVALUATIONS, {"f": drafts}, "evaluation drafts (setup)")
         mine = found["evaluations"]["nodes"]
         # None if none were seeded: then every evaluation write fails, and the run with it.
